@@ -1,1 +1,3 @@
-export {};
+export { freshSchema, testDatabaseUrl } from './fresh-schema.ts';
+export { waitFor } from './wait-for.ts';
+export { kafkaBrokers, uniqueSuffix } from './kafka.ts';

@@ -1,0 +1,59 @@
+// A steady trickle of plausible leads into ingestion, so a fresh platform has data flowing.
+import { setTimeout as delay } from 'node:timers/promises';
+
+const firstNames = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Radia', 'Linus'];
+const lastNames = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Perlman'];
+const companies = [
+  { name: 'Acme Robotics', domain: 'acme-robotics.example', industry: 'manufacturing', country: 'DE' },
+  { name: 'Globex Health', domain: 'globex-health.example', industry: 'healthcare', country: 'US' },
+  { name: 'Initech Finance', domain: 'initech.example', industry: 'financial_services', country: 'GB' },
+  { name: 'Umbrella Logistics', domain: 'umbrella-logistics.example', industry: 'logistics', country: 'FR' },
+  { name: 'Stark Software', domain: 'stark-software.example', industry: 'software', country: 'US' },
+];
+const titles = ['VP Sales', 'Head of Marketing', 'CTO', 'Procurement Manager', 'Software Engineer', 'CEO'];
+const channels = [
+  { channel: 'web_form', source: 'website', medium: 'organic' },
+  { channel: 'ad', source: 'linkedin', medium: 'cpc' },
+  { channel: 'event', source: 'trade-show', medium: 'offline' },
+  { channel: 'partner', source: 'reseller', medium: 'referral' },
+];
+const campaigns = ['spring-launch', 'webinar-series', 'retargeting', 'partner-summit'];
+
+function pick<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)] as T;
+}
+
+export function demoLead(sequence: number): Record<string, unknown> {
+  const firstName = pick(firstNames);
+  const lastName = pick(lastNames);
+  const company = pick(companies);
+  const touch = pick(channels);
+  return {
+    email: `${firstName}.${lastName}.${sequence}@${company.domain}`.toLowerCase(),
+    firstName,
+    lastName,
+    jobTitle: pick(titles),
+    company: { name: company.name, domain: company.domain, industry: company.industry, size: pick([20, 250, 1200, 9000]), country: company.country },
+    touchpoint: { ...touch, campaign: pick(campaigns) },
+  };
+}
+
+export async function runDemoStream(options: {
+  ingestionUrl: string;
+  intervalMs?: number;
+  log: (message: string) => void;
+  isStopping: () => boolean;
+}): Promise<void> {
+  const tenant = process.env.L2O_DEMO_TENANT ?? 'demo';
+  options.log(`demo stream: one lead every ${(options.intervalMs ?? 2_000) / 1000} s into ${options.ingestionUrl} (L2O_DEMO_STREAM=0 turns it off)`);
+  for (let sequence = 1; !options.isStopping(); sequence++) {
+    const response = await fetch(`${options.ingestionUrl}/v1/leads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tenant-id': tenant },
+      body: JSON.stringify(demoLead(sequence)),
+    }).catch((error: unknown) => error as Error);
+    if (response instanceof Error) options.log(`demo stream: ingestion unreachable (${response.message}); retrying`);
+    else if (!response.ok) options.log(`demo stream: ingestion answered ${response.status}: ${await response.text()}`);
+    await delay(options.intervalMs ?? 2_000);
+  }
+}
