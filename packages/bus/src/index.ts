@@ -1,1 +1,26 @@
-export {};
+/**
+ * @packageDocumentation
+ * The platform's Kafka bus: CloudEvents binary-mode codec, topic provisioning, an idempotent publisher,
+ * and a consumer runner with ordered per-partition processing, retries, dead-letter topics, trace
+ * context and offsets committed only after success.
+ */
+export { toKafkaMessage, fromKafkaMessage, readHeader, cloudEventHeaders } from './cloud-event.codec.ts';
+export type { OutgoingKafkaMessage, IncomingKafkaMessage } from './cloud-event.codec.ts';
+export { ensureTopics } from './ensure-topics.ts';
+export type { TopicSpec } from './ensure-topics.ts';
+export { createPublisher } from './publisher.ts';
+export type { Publisher, PublishItem } from './publisher.ts';
+export { runConsumer } from './consumer-runner.ts';
+export type {
+  ConsumedEvent,
+  EventHandler,
+  ConsumerRunner,
+  ConsumerTiming,
+  RunConsumerOptions,
+} from './consumer-runner.ts';
+export { PermanentError, EnvelopeDecodeError } from './errors.ts';
+export { classifyError, backoffDelay, resolveRetryOptions } from './retry-policy.ts';
+export type { ErrorKind, RetryOptions, ResolvedRetryOptions } from './retry-policy.ts';
+export { deadLetterHeaders, toDeadLetterMessage } from './dead-letter.ts';
+export { silentLogger } from './logger.ts';
+export type { BusLogger } from './logger.ts';

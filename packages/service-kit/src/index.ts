@@ -1,1 +1,21 @@
-export {};
+/**
+ * What every L2O service shares: configuration from the environment, the Fastify app
+ * (OpenAPI, health, readiness, auth, error format), logging and graceful shutdown.
+ * @packageDocumentation
+ */
+export { loadConfig, ConfigError } from './load-config.ts';
+export type { ConfigIssue } from './load-config.ts';
+export { port, databaseUrl, databaseSchema, kafkaBrokers, logLevel, logLevels } from './env-schemas.ts';
+export type { LogLevel } from './env-schemas.ts';
+export { createLogger } from './create-logger.ts';
+export type { Logger } from './create-logger.ts';
+export { buildServer } from './build-server.ts';
+export type { BuildServerOptions, ServiceServer } from './build-server.ts';
+export type { ReadinessCheck } from './health.routes.ts';
+export type { ApiScope, AuthOptions, Principal } from './api-key-auth.ts';
+export { HttpError, errorCodes, errorResponseSchema } from './http-error.ts';
+export type { ErrorCode, ErrorResponse } from './http-error.ts';
+export { toErrorResponse } from './error-response.ts';
+export { runService, stopInOrder } from './run-service.ts';
+export type { RunningService, RunServiceOptions } from './run-service.ts';
+export type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';

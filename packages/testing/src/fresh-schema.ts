@@ -6,7 +6,9 @@ export function testDatabaseUrl(): string {
 }
 
 /** Creates an empty schema with a unique name for one test suite; `drop()` removes it and all it holds. */
-export async function freshSchema(prefix = 't'): Promise<{ schema: string; databaseUrl: string; drop: () => Promise<void> }> {
+export async function freshSchema(
+  prefix = 't',
+): Promise<{ schema: string; databaseUrl: string; drop: () => Promise<void> }> {
   const schema = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const databaseUrl = testDatabaseUrl();
   const client = new pg.Client({ connectionString: databaseUrl });

@@ -1,0 +1,107 @@
+import { cloudEventAttributesSchema, traceparentPattern } from '@l2o/contracts';
+import type { CloudEvent, CloudEventAttributes } from '@l2o/contracts';
+import type { IHeaders } from 'kafkajs';
+import { EnvelopeDecodeError } from './errors.ts';
+
+/** The Kafka header that carries each CloudEvents attribute in binary mode. */
+export const cloudEventHeaders = {
+  specversion: 'ce_specversion',
+  id: 'ce_id',
+  type: 'ce_type',
+  source: 'ce_source',
+  subject: 'ce_subject',
+  time: 'ce_time',
+  datacontenttype: 'content-type',
+  tenantid: 'ce_tenantid',
+  streamversion: 'ce_streamversion',
+  correlationid: 'ce_correlationid',
+  causationid: 'ce_causationid',
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+} as const satisfies Record<keyof CloudEventAttributes, string>;
+
+/** A message as kafkajs produces it from {@link toKafkaMessage}. */
+export type OutgoingKafkaMessage = { key: string; value: string; headers: Record<string, string> };
+
+/** The parts of a Kafka record the decoder reads; a consumed kafkajs message fits. */
+export type IncomingKafkaMessage = { value: Buffer | string | null; headers?: IHeaders };
+
+/** Encodes a CloudEvent in Kafka binary mode: attributes as headers, the data as the JSON value. */
+export function toKafkaMessage(event: CloudEvent, key: string): OutgoingKafkaMessage {
+  const headers: Record<string, string> = {};
+  for (const [attribute, header] of Object.entries(cloudEventHeaders)) {
+    const value = event[attribute as keyof CloudEventAttributes];
+    if (value !== undefined) headers[header] = String(value);
+  }
+  return { key, value: JSON.stringify(event.data ?? null), headers };
+}
+
+/**
+ * Reads one header as text. A repeated header is rejected: which copy is meant is ambiguous.
+ * @throws EnvelopeDecodeError when the header appears more than once.
+ */
+export function readHeader(headers: IHeaders | undefined, name: string): string | undefined {
+  const raw = headers?.[name];
+  if (raw === undefined) return undefined;
+  if (Array.isArray(raw)) {
+    if (raw.length !== 1)
+      throw new EnvelopeDecodeError(`invalid header ${name}: present ${raw.length} times`, { header: name });
+    return raw[0]?.toString();
+  }
+  return raw.toString();
+}
+
+/**
+ * Decodes a Kafka message in CloudEvents binary mode and validates its attributes.
+ * An invalid `traceparent` is dropped rather than rejected: tracing is best effort, the event is not.
+ * @throws EnvelopeDecodeError naming the missing or invalid header, or the undecodable value.
+ */
+export function fromKafkaMessage(message: IncomingKafkaMessage): CloudEvent {
+  const candidate: Record<string, unknown> = {};
+  for (const [attribute, header] of Object.entries(cloudEventHeaders)) {
+    const value = readHeader(message.headers, header);
+    if (value !== undefined) candidate[attribute] = value;
+  }
+  if (typeof candidate.datacontenttype === 'string') {
+    // `application/json; charset=utf-8` is still JSON; only the media type matters here.
+    candidate.datacontenttype = candidate.datacontenttype.split(';')[0]?.trim().toLowerCase();
+  }
+  if (typeof candidate.streamversion === 'string') {
+    if (!/^\d+$/.test(candidate.streamversion)) {
+      throw new EnvelopeDecodeError(
+        `invalid header ce_streamversion: expected a non-negative integer, got ${JSON.stringify(candidate.streamversion)}`,
+        { header: 'ce_streamversion' },
+      );
+    }
+    candidate.streamversion = Number(candidate.streamversion);
+  }
+  if (typeof candidate.traceparent === 'string' && !traceparentPattern.test(candidate.traceparent)) {
+    delete candidate.traceparent;
+    delete candidate.tracestate;
+  }
+
+  const parsed = cloudEventAttributesSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const problems = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const attribute = String(issue.path[0]) as keyof CloudEventAttributes;
+      const header = cloudEventHeaders[attribute] ?? attribute;
+      if (problems.has(header)) continue;
+      problems.set(
+        header,
+        candidate[attribute] === undefined ? `missing header ${header}` : `invalid header ${header}: ${issue.message}`,
+      );
+    }
+    const [firstHeader] = problems.keys();
+    throw new EnvelopeDecodeError([...problems.values()].join('; '), { header: firstHeader, cause: parsed.error });
+  }
+
+  if (message.value === null) throw new EnvelopeDecodeError('missing message value (tombstone)');
+  let data: unknown;
+  try {
+    data = JSON.parse(message.value.toString());
+  } catch (error) {
+    throw new EnvelopeDecodeError(`message value is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return { ...parsed.data, data };
+}

@@ -1,0 +1,242 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import kafkajs from 'kafkajs';
+import { dlqTopic } from '@l2o/contracts';
+import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
+import { toKafkaMessage } from './cloud-event.codec.ts';
+import { runConsumer } from './consumer-runner.ts';
+import type { ConsumedEvent, ConsumerRunner, RunConsumerOptions } from './consumer-runner.ts';
+import { PermanentError } from './errors.ts';
+import {
+  committedOffsets,
+  fastRetry,
+  header,
+  makeEvent,
+  messageCount,
+  readRaw,
+  testKafka,
+  testTiming,
+  topicFactory,
+} from './kafka-test-support.ts';
+import { createPublisher } from './publisher.ts';
+import type { PublishItem } from './publisher.ts';
+
+const { Partitioners } = kafkajs;
+
+const topics = topicFactory('consumer');
+const publisher = createPublisher({ brokers: kafkaBrokers(), clientId: 'bus-consumer-test' });
+const runners: ConsumerRunner[] = [];
+
+async function start(options: Omit<RunConsumerOptions, 'brokers' | 'timing'>): Promise<ConsumerRunner> {
+  const runner = await runConsumer({ brokers: kafkaBrokers(), timing: testTiming, retry: fastRetry, ...options });
+  runners.push(runner);
+  return runner;
+}
+
+function events(key: string, count: number, type?: string): PublishItem[] {
+  return Array.from({ length: count }, (_, index) => ({
+    key,
+    event: makeEvent({ subject: key, streamversion: index + 1, type }),
+  }));
+}
+
+function connectionRefused(): Error {
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+}
+
+beforeAll(() => publisher.connect());
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((runner) => runner.stop()));
+});
+afterAll(async () => {
+  await publisher.disconnect();
+  await topics.cleanup();
+});
+
+describe('runConsumer', () => {
+  describe('when a handler cannot process a message', () => {
+    it('dead-letters it with the reason and goes on with the messages behind it', async () => {
+      const topic = await topics.create(1);
+      const groupId = `g-dlq-${uniqueSuffix()}`;
+      const key = 'lead-poison';
+      await publisher.publish(topic, events(key, 5));
+      // A message no producer of ours would write: no ce_id.
+      const raw = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await raw.connect();
+      const malformed = toKafkaMessage(makeEvent({ subject: key, streamversion: 6 }), key);
+      delete malformed.headers.ce_id;
+      await raw.send({ topic, messages: [malformed] });
+      await raw.disconnect();
+      await publisher.publish(topic, [{ key, event: makeEvent({ subject: key, streamversion: 7 }) }]);
+
+      const handled: number[] = [];
+      const calls = new Map<number, number>();
+      await start({
+        groupId,
+        topics: [topic],
+        retry: { ...fastRetry, maxAttempts: 3 },
+        handle: async ({ event }) => {
+          calls.set(event.streamversion, (calls.get(event.streamversion) ?? 0) + 1);
+          if (event.streamversion === 2) throw new Error('cannot handle poison');
+          if (event.streamversion === 4) throw new PermanentError('lead 4 violates a rule');
+          handled.push(event.streamversion);
+        },
+      });
+
+      await waitFor('the messages behind the poison', () => handled.includes(7), { timeoutMs: 20_000 });
+      expect(handled).toEqual([1, 3, 5, 7]);
+      expect(calls.get(2)).toBe(3);
+      expect(calls.get(4)).toBe(1);
+
+      const deadLetters = await readRaw(dlqTopic(topic, groupId), 3);
+      expect(deadLetters.map((message) => header(message, 'dlq_original_offset'))).toEqual(['1', '3', '5']);
+      const [poison, violation, undecodable] = deadLetters;
+      if (!poison || !violation || !undecodable) throw new Error('expected three dead letters');
+      expect(header(poison, 'dlq_reason')).toBe('cannot handle poison');
+      expect(header(poison, 'dlq_error')).toBe('Error');
+      expect(header(poison, 'dlq_attempts')).toBe('3');
+      expect(header(poison, 'dlq_original_topic')).toBe(topic);
+      expect(header(poison, 'dlq_original_partition')).toBe('0');
+      expect(Date.parse(header(poison, 'dlq_failed_at') ?? '')).not.toBeNaN();
+      expect(header(poison, 'ce_id')).toBe(`${key}-v2`);
+      expect(poison.key?.toString()).toBe(key);
+      expect(JSON.parse(poison.value?.toString() ?? '')).toEqual({ n: 2 });
+      expect(header(violation, 'dlq_error')).toBe('PermanentError');
+      expect(header(violation, 'dlq_attempts')).toBe('1');
+      expect(header(undecodable, 'dlq_error')).toBe('EnvelopeDecodeError');
+      expect(header(undecodable, 'dlq_reason')).toBe('missing header ce_id');
+
+      await waitFor('all seven offsets committed', async () => (await committedOffsets(groupId, topic))[0] === 7);
+    });
+  });
+
+  describe('when a consumer stops and another takes over', () => {
+    it('resumes after the committed offset without losing or repeating messages', async () => {
+      const topic = await topics.create(1);
+      const groupId = `g-resume-${uniqueSuffix()}`;
+      await publisher.publish(topic, events('lead-r', 10));
+
+      const first: number[] = [];
+      const firstRunner: ConsumerRunner = await start({
+        groupId,
+        topics: [topic],
+        handle: async ({ event }) => {
+          first.push(event.streamversion);
+          // Stop from inside the handler: the in-flight message must still complete and be committed.
+          if (first.length === 4) void firstRunner.stop();
+        },
+      });
+      await waitFor('the first consumer to process four', () => first.length >= 4);
+      await firstRunner.stop();
+      expect(first).toEqual([1, 2, 3, 4]);
+      expect(await committedOffsets(groupId, topic)).toEqual([4]);
+
+      const second: number[] = [];
+      await start({ groupId, topics: [topic], handle: async ({ event }) => void second.push(event.streamversion) });
+      await waitFor('the second consumer to catch up', () => second.length >= 6);
+      expect(second).toEqual([5, 6, 7, 8, 9, 10]);
+    });
+
+    it('never commits a message whose handler had not succeeded when it stopped', async () => {
+      const topic = await topics.create(1);
+      const groupId = `g-inflight-${uniqueSuffix()}`;
+      await publisher.publish(topic, events('lead-s', 4));
+
+      const attempts: number[] = [];
+      const stalled = await start({
+        groupId,
+        topics: [topic],
+        handle: async ({ event }) => {
+          attempts.push(event.streamversion);
+          if (event.streamversion === 3) throw connectionRefused();
+        },
+      });
+      await waitFor('the consumer to retry message 3', () => attempts.filter((version) => version === 3).length >= 3);
+      await stalled.stop();
+      expect(await committedOffsets(groupId, topic)).toEqual([2]);
+
+      const resumed: number[] = [];
+      await start({ groupId, topics: [topic], handle: async ({ event }) => void resumed.push(event.streamversion) });
+      await waitFor('the stalled message to be redelivered', () => resumed.length >= 2);
+      expect(resumed).toEqual([3, 4]);
+      expect(await messageCount(dlqTopic(topic, groupId))).toBe(0);
+    });
+  });
+
+  describe('when the error is transient', () => {
+    it('retries beyond maxAttempts and never dead-letters', async () => {
+      const topic = await topics.create(1);
+      const groupId = `g-transient-${uniqueSuffix()}`;
+      await publisher.publish(topic, events('lead-t', 3));
+
+      const seen: Array<{ version: number; attempt: number }> = [];
+      await start({
+        groupId,
+        topics: [topic],
+        retry: { ...fastRetry, maxAttempts: 1 },
+        handle: async ({ event, attempt }) => {
+          seen.push({ version: event.streamversion, attempt });
+          if (event.streamversion === 2 && attempt <= 2) throw connectionRefused();
+        },
+      });
+
+      await waitFor('all three handled', async () => (await committedOffsets(groupId, topic))[0] === 3);
+      expect(seen).toEqual([
+        { version: 1, attempt: 1 },
+        { version: 2, attempt: 1 },
+        { version: 2, attempt: 2 },
+        { version: 2, attempt: 3 },
+        { version: 3, attempt: 1 },
+      ]);
+      expect(await messageCount(dlqTopic(topic, groupId))).toBe(0);
+    });
+  });
+
+  describe('with a types filter', () => {
+    it('hands on only the listed types and commits past the others', async () => {
+      const topic = await topics.create(2);
+      const groupId = `g-types-${uniqueSuffix()}`;
+      const wanted = 'l2o.lead.qualified.v1';
+      const items: PublishItem[] = ['lead-1', 'lead-2', 'lead-3'].flatMap((key) => [
+        { key, event: makeEvent({ subject: key, streamversion: 1, type: 'l2o.lead.captured.v1' }) },
+        { key, event: makeEvent({ subject: key, streamversion: 2, type: wanted }) },
+        { key, event: makeEvent({ subject: key, streamversion: 3, type: 'l2o.lead.assigned.v1' }) },
+      ]);
+      await publisher.publish(topic, items);
+
+      const received: ConsumedEvent[] = [];
+      await start({
+        groupId,
+        topics: [topic],
+        types: [wanted],
+        handle: async (message) => void received.push(message),
+      });
+
+      await waitFor('every partition committed to its end', async () => {
+        const offsets = await committedOffsets(groupId, topic);
+        return offsets.reduce((sum, offset) => sum + Math.max(offset, 0), 0) === 9;
+      });
+      expect(received.map((message) => message.event.type)).toEqual([wanted, wanted, wanted]);
+      expect(received.map((message) => message.key).sort()).toEqual(['lead-1', 'lead-2', 'lead-3']);
+    });
+  });
+
+  describe('when joining a group that starts from the latest offset', () => {
+    it('is ready only once it will see what is published next', async () => {
+      const topic = await topics.create(1);
+      await publisher.publish(topic, events('lead-old', 2));
+      const received: number[] = [];
+      const runner = await start({
+        groupId: `g-latest-${uniqueSuffix()}`,
+        topics: [topic],
+        fromBeginning: false,
+        handle: async ({ event }) => void received.push(event.streamversion),
+      });
+      await runner.ready;
+      await publisher.publish(topic, [
+        { key: 'lead-new', event: makeEvent({ subject: 'lead-new', streamversion: 9 }) },
+      ]);
+      await waitFor('the new event', () => received.length >= 1);
+      expect(received).toEqual([9]);
+    });
+  });
+});

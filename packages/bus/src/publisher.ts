@@ -1,0 +1,90 @@
+import kafkajs from 'kafkajs';
+import type { CloudEvent } from '@l2o/contracts';
+import type { Message } from 'kafkajs';
+import { toKafkaMessage } from './cloud-event.codec.ts';
+import { createKafkaClient } from './kafka-client.ts';
+import { silentLogger } from './logger.ts';
+import type { BusLogger } from './logger.ts';
+import { withActiveTraceContext } from './trace-context.ts';
+
+const { Partitioners } = kafkajs;
+
+/** One event to publish, keyed by its aggregate id so all of an aggregate's events land on one partition. */
+export type PublishItem = { key: string; event: CloudEvent };
+
+/** Publishes CloudEvents to Kafka. */
+export type Publisher = {
+  connect(): Promise<void>;
+  /**
+   * Publishes the events in list order (per key) and resolves only once the broker acknowledged all of
+   * them (acks = all). Calls for one topic are sent one after the other, in call order, so a retried
+   * send never lets a later call overtake it. Rejects if the broker refuses a message.
+   */
+  publish(topic: string, events: readonly PublishItem[]): Promise<void>;
+  disconnect(): Promise<void>;
+};
+
+// One produce request per chunk: the broker rejects a partition's batch above message.max.bytes (1 MiB by default).
+const maxChunkBytes = 512 * 1024;
+const maxChunkMessages = 1_000;
+
+/**
+ * Creates an idempotent publisher: the broker discards duplicates of a retried send, so a retry neither
+ * doubles nor reorders messages. kafkajs only keeps that promise with one request in flight per connection.
+ */
+export function createPublisher(options: { brokers: string[]; clientId: string; logger?: BusLogger }): Publisher {
+  const logger = options.logger ?? silentLogger;
+  const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId, logger });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // Java-compatible murmur2 partitioning, so other clients put a key on the same partition.
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const tails = new Map<string, Promise<unknown>>();
+
+  async function send(topic: string, events: readonly PublishItem[]): Promise<void> {
+    const messages = events.map(({ key, event }) => toKafkaMessage(withActiveTraceContext(event), key));
+    for (const chunk of chunks(messages)) {
+      await producer.send({ topic, acks: -1, messages: chunk });
+    }
+    logger.debug({ topic, count: messages.length }, 'published');
+  }
+
+  return {
+    connect: () => producer.connect(),
+    disconnect: () => producer.disconnect(),
+    publish(topic, events) {
+      if (events.length === 0) return Promise.resolve();
+      const previous = tails.get(topic) ?? Promise.resolve();
+      const result = previous.catch(() => undefined).then(() => send(topic, events));
+      tails.set(topic, result);
+      void result
+        .finally(() => {
+          if (tails.get(topic) === result) tails.delete(topic);
+        })
+        .catch(() => undefined);
+      return result;
+    },
+  };
+}
+
+function* chunks(messages: Array<Message & { value: string; key: string }>): Generator<Message[]> {
+  let chunk: Message[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size =
+      Buffer.byteLength(message.value) +
+      Buffer.byteLength(message.key) +
+      Buffer.byteLength(JSON.stringify(message.headers));
+    if (chunk.length > 0 && (bytes + size > maxChunkBytes || chunk.length >= maxChunkMessages)) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(message);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
+}

@@ -1,0 +1,18 @@
+/** An aggregate's rules as three pure functions; no I/O, time and looked-up data arrive in the command. */
+export type Decider<Command, Event, State> = {
+  /** The events a command produces in a state; `[]` when it was already done, throws `RuleViolation` when refused. */
+  decide: (command: Command, state: State) => Event[];
+  /** The state after an event; events it does not know leave the state unchanged. */
+  evolve: (state: State, event: Event) => State;
+  initialState: () => State;
+};
+
+/** Folds the stream's past events into a state, then decides the command on it. */
+export function handleCommand<Command, Event, State>(
+  decider: Decider<Command, Event, State>,
+  pastEvents: readonly Event[],
+  command: Command,
+): Event[] {
+  const state = pastEvents.reduce((current, event) => decider.evolve(current, event), decider.initialState());
+  return decider.decide(command, state);
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Log levels a service accepts in `LOG_LEVEL`. */
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+const portMessage = 'expected a number between 1 and 65535';
+
+/** A TCP port, e.g. `PORT: port(4001)`. */
+export function port(defaultPort: number) {
+  return z.coerce
+    .number({ error: portMessage })
+    .int({ error: portMessage })
+    .min(1, { error: portMessage })
+    .max(65535, { error: portMessage })
+    .default(defaultPort);
+}
+
+/** A PostgreSQL connection URL, e.g. `DATABASE_URL: databaseUrl()`. */
+export function databaseUrl(defaultUrl = 'postgres://postgres@127.0.0.1:5432/l2o') {
+  return z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' }).default(defaultUrl);
+}
+
+/** The PostgreSQL schema a service keeps its tables in, e.g. `DATABASE_SCHEMA: databaseSchema()`. */
+export function databaseSchema(defaultSchema = 'l2o') {
+  return z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case SQL identifier of at most 63 characters' })
+    .default(defaultSchema);
+}
+
+const brokersMessage = 'expected a comma-separated list of host:port';
+const brokerList = z
+  .array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, { error: brokersMessage }))
+  .min(1, { error: brokersMessage });
+
+/** Kafka bootstrap brokers as a comma-separated `host:port` list, parsed to an array. */
+export function kafkaBrokers(defaultBrokers = '127.0.0.1:9092') {
+  return z
+    .string()
+    .prefault(defaultBrokers)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((broker) => broker.trim())
+        .filter((broker) => broker !== ''),
+    )
+    .pipe(brokerList);
+}
+
+/** A pino log level, e.g. `LOG_LEVEL: logLevel()`. */
+export function logLevel(defaultLevel: LogLevel = 'info') {
+  return z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).default(defaultLevel);
+}

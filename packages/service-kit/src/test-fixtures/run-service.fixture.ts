@@ -1,0 +1,24 @@
+import { createLogger } from '../create-logger.ts';
+import { runService } from '../run-service.ts';
+
+// A service process for run-service.unit.spec.ts; argv[2] picks how it behaves.
+const mode = process.argv[2] ?? 'normal';
+const logger = createLogger({ name: 'fixture' });
+
+await runService({
+  name: 'fixture',
+  logger,
+  shutdownTimeoutMs: 500,
+  start: async () => {
+    if (mode === 'fail-start') throw new Error('database unreachable');
+    const keepAlive = setInterval(() => {}, 60_000);
+    if (mode === 'crash') setImmediate(() => Promise.reject(new Error('handler blew up')));
+    return {
+      stop: async () => {
+        logger.info('stop called');
+        if (mode === 'hang') await new Promise(() => {});
+        clearInterval(keepAlive);
+      },
+    };
+  },
+});
