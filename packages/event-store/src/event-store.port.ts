@@ -49,13 +49,22 @@ export type RecordedEvent = {
 export type AppendResult = {
   /** The stream's version after the append (pass it as the next `expectedVersion`). */
   nextExpectedVersion: number;
-  /** Events actually written; fewer than given when some ids were already appended. */
+  /**
+   * Events actually written: all of them, or 0 when every id was already in the stream (a retry of
+   * an append that committed). An append that repeats only some stored ids fails with {@link DuplicateEventIdError}.
+   */
   appended: number;
 };
 
 export type StreamAppend = { streamId: string; events: NewEvent[]; expectedVersion: ExpectedVersion };
 
 export type FeedPage = { events: RecordedEvent[]; cursor: FeedCursor };
+
+/** What an adapter can guarantee beyond the common contract. */
+export type EventStoreCapabilities = {
+  /** `appendToStreams` writes all streams or none; false means it appends stream by stream. */
+  atomicMultiStreamAppend: boolean;
+};
 
 export type FeedSubscription = {
   /** Resolves once the subscription has stopped (after `stop()` or a handler error, which it rethrows). */
@@ -68,13 +77,23 @@ export type FeedSubscription = {
  * pass the same contract suite (`event-store.contract.ts`).
  */
 export type EventStore = {
-  appendToStream(streamId: string, events: NewEvent[], options: { expectedVersion: ExpectedVersion }): Promise<AppendResult>;
+  readonly capabilities: EventStoreCapabilities;
+  appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    options: { expectedVersion: ExpectedVersion },
+  ): Promise<AppendResult>;
   /** Appends to several streams atomically: all succeed or none is written. */
   appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]>;
   /** The stream's events in version order; empty when the stream does not exist. */
   readStream(streamId: string, options?: { fromVersion?: number; maxCount?: number }): Promise<RecordedEvent[]>;
   /** One page of the global feed after `from`, in commit order, with no gaps. */
   readFeed(from: FeedCursor, options?: { maxCount?: number }): Promise<FeedPage>;
+  /**
+   * The cursor of the newest event a feed reader can see now (`START` when there is none).
+   * A consumer whose last handled cursor equals it is caught up; reading from it yields only later events.
+   */
+  headCursor(): Promise<FeedCursor>;
   /** Tails the feed after `from`, calling `onEvents` with each page, in order, until stopped. */
   subscribeToFeed(options: {
     from: FeedCursor;
@@ -95,5 +114,21 @@ export class ConcurrencyError extends Error {
     this.streamId = streamId;
     this.expected = expected;
     this.actual = actual;
+  }
+}
+
+/**
+ * Some of the appended event ids are already stored, but not as exactly this append: only some of
+ * them are in the stream (a retry must resend the same events), or one is in another stream
+ * (event ids are unique across the store). Retrying the same request cannot succeed.
+ */
+export class DuplicateEventIdError extends Error {
+  readonly streamId: string;
+  readonly duplicateIds: string[];
+  constructor(streamId: string, duplicateIds: string[], detail: string) {
+    super(`stream ${streamId}: event ids already appended (${duplicateIds.join(', ')}): ${detail}`);
+    this.name = 'DuplicateEventIdError';
+    this.streamId = streamId;
+    this.duplicateIds = duplicateIds;
   }
 }

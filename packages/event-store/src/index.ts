@@ -1,1 +1,29 @@
-export {};
+export { ConcurrencyError, DuplicateEventIdError, START } from './event-store.port.ts';
+export type {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  EventStoreCapabilities,
+  ExpectedVersion,
+  FeedCursor,
+  FeedPage,
+  FeedSubscription,
+  NewEvent,
+  RecordedEvent,
+  StreamAppend,
+} from './event-store.port.ts';
+export { PostgresEventStore, createPostgresEventStore } from './postgres-event-store.ts';
+export type { FeedLag, PostgresEventStoreOptions } from './postgres-event-store.ts';
+export { KurrentDbEventStore, createKurrentDbEventStore } from './kurrentdb-event-store.ts';
+export type { KurrentDbEventStoreOptions } from './kurrentdb-event-store.ts';
+export { migrateEventStore } from './migrate-event-store.ts';
+export { loadCheckpoint, saveCheckpoint } from './feed-checkpoint.ts';
+export type { Queryable } from './feed-checkpoint.ts';
+export { InvalidFeedCursorError } from './feed-cursor.ts';
+export {
+  handleCommand,
+  type CommandDecider,
+  type DecidedEvent,
+  type HandleCommandOptions,
+  type HandleCommandResult,
+} from './handle-command.ts';

@@ -1,0 +1,362 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { createPool, withTransaction } from '@l2o/pg';
+import {
+  assertValidAppends,
+  assertValidFromVersion,
+  assertValidMaxCount,
+  satisfiesExpectedVersion,
+} from './append-validation.ts';
+import { ConcurrencyError, DuplicateEventIdError, START } from './event-store.port.ts';
+import type {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  EventStoreCapabilities,
+  ExpectedVersion,
+  FeedCursor,
+  FeedPage,
+  FeedSubscription,
+  NewEvent,
+  RecordedEvent,
+  StreamAppend,
+} from './event-store.port.ts';
+import { decodeTransactionCursor, encodeTransactionCursor } from './feed-cursor.ts';
+import { pollFeed } from './feed-poller.ts';
+
+export type PostgresEventStoreOptions = {
+  /** Used to open the store's own pool when `pool` is not given. */
+  connectionString?: string;
+  /** Schema holding the tables (see `migrateEventStore`); `public` when omitted. */
+  schema?: string;
+  /** A pool whose sessions resolve names in `schema`; the store then leaves closing it to the caller. */
+  pool?: pg.Pool;
+  /** Pause of an idle feed subscription between reads; 50 ms when omitted. */
+  pollIntervalMs?: number;
+};
+
+/** How far a feed consumer is behind, for the feed lag metric. */
+export type FeedLag = {
+  /** Events after the cursor that a reader can read now. */
+  readable: number;
+  /** Committed events after the cursor held back by an older transaction that is still open. */
+  heldBack: number;
+};
+
+type EventRow = {
+  event_id: string;
+  stream_id: string;
+  stream_version: number | string;
+  type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recorded_at: Date;
+  transaction_id: string;
+  global_position: number | string;
+};
+
+const eventColumns = `event_id::text AS event_id, stream_id, stream_version, type, schema_version, data, metadata,
+  recorded_at, transaction_id::text AS transaction_id, global_position`;
+
+const defaultFeedPage = 500;
+
+/**
+ * The event store on PostgreSQL (tables from `migrateEventStore`). Appends are one transaction
+ * each; the feed follows commit order through transaction ids, so a reader never skips an event
+ * that committed after a later-positioned one.
+ *
+ * Each append holds one transaction-scoped advisory lock per stream, and those share PostgreSQL's
+ * lock table (`max_locks_per_transaction` × connections): keep one `appendToStreams` to a few
+ * hundred streams.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly capabilities: EventStoreCapabilities = { atomicMultiStreamAppend: true };
+  readonly #pool: pg.Pool;
+  readonly #ownsPool: boolean;
+  readonly #schema: string;
+  readonly #pollIntervalMs: number;
+
+  constructor(options: { pool: pg.Pool; ownsPool: boolean; schema: string; pollIntervalMs: number }) {
+    this.#pool = options.pool;
+    this.#ownsPool = options.ownsPool;
+    this.#schema = options.schema;
+    this.#pollIntervalMs = options.pollIntervalMs;
+  }
+
+  /** The pool the store uses, for checkpoints and lag queries in the same schema. */
+  get pool(): pg.Pool {
+    return this.#pool;
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    options: { expectedVersion: ExpectedVersion },
+  ): Promise<AppendResult> {
+    const [result] = await this.appendToStreams([{ streamId, events, expectedVersion: options.expectedVersion }]);
+    if (!result) throw new Error('unreachable: one append yields one result');
+    return result;
+  }
+
+  async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
+    assertValidAppends(appends);
+    if (appends.length === 0) return [];
+    const ordered = appends
+      .map((append, index) => ({ append, index }))
+      .sort((a, b) => compare(a.append.streamId, b.append.streamId));
+    const lockKeys = [...new Set(ordered.map(({ append }) => streamLockKey(this.#schema, append.streamId)))].sort(
+      compare,
+    );
+    return withTransaction(this.#pool, async (client) => {
+      // Every append waits for its streams here, before its first write gives it a transaction id.
+      // So of two appends to one stream, the later one always has the larger transaction id, and the
+      // feed (ordered by transaction id) keeps each stream in version order. Row locks alone would not:
+      // an append to several streams takes its id at its first stream and may then wait for the next.
+      // Sorted keys: no deadlock.
+      await client.query(
+        'SELECT pg_advisory_xact_lock(key) FROM unnest($1::bigint[]) WITH ORDINALITY AS lock(key, n) ORDER BY n',
+        [lockKeys.map(String)],
+      );
+      const results: AppendResult[] = new Array<AppendResult>(appends.length);
+      for (const { append, index } of ordered) results[index] = await appendOne(client, append);
+      return results;
+    });
+  }
+
+  async readStream(
+    streamId: string,
+    options: { fromVersion?: number; maxCount?: number } = {},
+  ): Promise<RecordedEvent[]> {
+    assertValidMaxCount(options.maxCount);
+    const fromVersion = options.fromVersion ?? 1;
+    assertValidFromVersion(fromVersion);
+    const result = await this.#pool.query<EventRow>(
+      `SELECT ${eventColumns} FROM events
+       WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`,
+      [streamId, fromVersion, options.maxCount ?? null],
+    );
+    return result.rows.map(toRecordedEvent);
+  }
+
+  async readFeed(from: FeedCursor, options: { maxCount?: number } = {}): Promise<FeedPage> {
+    assertValidMaxCount(options.maxCount);
+    const cursor = decodeTransactionCursor(from);
+    // Transactions below the snapshot's xmin have all ended, so no event can still appear before the
+    // page's last cursor. A plain `global_position > $last` would skip events that commit late.
+    const result = await this.#pool.query<EventRow>(
+      `SELECT ${eventColumns} FROM events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, global_position
+       LIMIT $3`,
+      [String(cursor.transactionId), String(cursor.position), options.maxCount ?? defaultFeedPage],
+    );
+    const events = result.rows.map(toRecordedEvent);
+    return { events, cursor: events.at(-1)?.cursor ?? from };
+  }
+
+  async headCursor(): Promise<FeedCursor> {
+    const result = await this.#pool.query<{ transaction_id: string; global_position: number | string }>(
+      `SELECT transaction_id::text AS transaction_id, global_position FROM events
+       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    const row = result.rows[0];
+    return row ? rowCursor(row) : START;
+  }
+
+  /** Counts the events after `from` that are readable now and those held back by open transactions. */
+  async feedLag(from: FeedCursor): Promise<FeedLag> {
+    const cursor = decodeTransactionCursor(from);
+    const result = await this.#pool.query<{ readable: number | string; held_back: number | string }>(
+      `SELECT count(*) FILTER (WHERE transaction_id < horizon.oldest_open) AS readable,
+              count(*) FILTER (WHERE transaction_id >= horizon.oldest_open) AS held_back
+       FROM events, pg_snapshot_xmin(pg_current_snapshot()) AS horizon(oldest_open)
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
+      [String(cursor.transactionId), String(cursor.position)],
+    );
+    const row = result.rows[0];
+    return { readable: Number(row?.readable ?? 0), heldBack: Number(row?.held_back ?? 0) };
+  }
+
+  subscribeToFeed(options: {
+    from: FeedCursor;
+    onEvents: (events: RecordedEvent[]) => Promise<void>;
+    maxBatch?: number;
+  }): FeedSubscription {
+    return pollFeed({
+      readFeed: (from, page) => this.readFeed(from, page),
+      from: options.from,
+      onEvents: options.onEvents,
+      maxBatch: options.maxBatch ?? defaultFeedPage,
+      idleMs: this.#pollIntervalMs,
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsPool) await this.#pool.end();
+  }
+}
+
+/** Opens a PostgreSQL event store on `pool`, or on a pool of its own from `connectionString` and `schema`. */
+export function createPostgresEventStore(options: PostgresEventStoreOptions): PostgresEventStore {
+  const schema = options.schema ?? 'public';
+  const pollIntervalMs = options.pollIntervalMs ?? 50;
+  if (options.pool) return new PostgresEventStore({ pool: options.pool, ownsPool: false, schema, pollIntervalMs });
+  if (!options.connectionString) throw new TypeError('createPostgresEventStore needs a connectionString or a pool');
+  const pool = createPool({ connectionString: options.connectionString, schema, applicationName: 'l2o-event-store' });
+  return new PostgresEventStore({ pool, ownsPool: true, schema, pollIntervalMs });
+}
+
+/**
+ * The advisory lock key that serializes appends to one stream. The schema is part of it because
+ * advisory locks are per database, and two schemas (tests, tenants) may hold streams of one name.
+ */
+function streamLockKey(schema: string, streamId: string): bigint {
+  return createHash('sha256').update(`${schema}\u0000${streamId}`).digest().readBigInt64BE(0);
+}
+
+async function appendOne(client: pg.PoolClient, append: StreamAppend): Promise<AppendResult> {
+  const { streamId, events, expectedVersion } = append;
+  const eventIds = events.map((event) => event.id);
+  if (events.length === 0) {
+    const version = await currentVersion(client, streamId);
+    if (!satisfiesExpectedVersion(expectedVersion, version))
+      throw new ConcurrencyError(streamId, expectedVersion, version);
+    return { nextExpectedVersion: version === 'no_stream' ? 0 : version, appended: 0 };
+  }
+
+  const newVersion = await writeStreamRow(client, streamId, events.length, expectedVersion);
+  if (newVersion === undefined) {
+    // The expected version does not hold, which is also what a retry of a committed append looks like.
+    const existing = await existingInStream(client, streamId, eventIds);
+    if (existing.ids.length === events.length) return { nextExpectedVersion: existing.version, appended: 0 };
+    if (existing.ids.length > 0) throw partialRetry(streamId, existing.ids, events.length);
+    throw new ConcurrencyError(streamId, expectedVersion, existing.version === 0 ? 'no_stream' : existing.version);
+  }
+
+  const firstVersion = newVersion - events.length + 1;
+  const inserted = await client.query(
+    `INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+     SELECT $1, $2::bigint + e.n - 1, e.event_id, e.type, e.schema_version, e.data::jsonb, e.metadata::jsonb
+     FROM unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[])
+       WITH ORDINALITY AS e(event_id, type, schema_version, data, metadata, n)
+     ORDER BY e.n
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      streamId,
+      firstVersion,
+      eventIds,
+      events.map((event) => event.type),
+      events.map((event) => event.schemaVersion ?? 1),
+      events.map((event) => JSON.stringify(event.data)),
+      events.map((event) => JSON.stringify(event.metadata)),
+    ],
+  );
+  if (inserted.rowCount === events.length) return { nextExpectedVersion: newVersion, appended: events.length };
+
+  // Some ids were already stored (with `any` or `stream_exists` the version check cannot tell a retry).
+  // The advisory lock keeps this stream still, so what the stream holds now is final.
+  const duplicates = await client.query<{ event_id: string; stream_id: string }>(
+    `SELECT event_id::text AS event_id, stream_id FROM events
+     WHERE event_id = ANY($1::uuid[]) AND NOT (stream_id = $2 AND stream_version >= $3)`,
+    [eventIds, streamId, firstVersion],
+  );
+  const elsewhere = duplicates.rows.find((row) => row.stream_id !== streamId);
+  if (elsewhere) {
+    throw new DuplicateEventIdError(streamId, [elsewhere.event_id], `it is an event of stream ${elsewhere.stream_id}`);
+  }
+  if (inserted.rowCount !== 0)
+    throw partialRetry(
+      streamId,
+      duplicates.rows.map((row) => row.event_id),
+      events.length,
+    );
+  const restored = await client.query<{ version: number | string }>(
+    'UPDATE streams SET version = version - $2 WHERE stream_id = $1 RETURNING version',
+    [streamId, events.length],
+  );
+  return { nextExpectedVersion: Number(restored.rows[0]?.version), appended: 0 };
+}
+
+/** Writes the stream row for an append of `count` events; the new version, or undefined on a conflict. */
+async function writeStreamRow(
+  client: pg.PoolClient,
+  streamId: string,
+  count: number,
+  expected: ExpectedVersion,
+): Promise<number | undefined> {
+  let sql: string;
+  let params: unknown[];
+  if (expected === 'no_stream' || expected === 0) {
+    sql =
+      'INSERT INTO streams (stream_id, version) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING version';
+    params = [streamId, count];
+  } else if (expected === 'any') {
+    sql = `INSERT INTO streams (stream_id, version) VALUES ($1, $2)
+           ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version RETURNING version`;
+    params = [streamId, count];
+  } else if (expected === 'stream_exists') {
+    sql = 'UPDATE streams SET version = version + $2 WHERE stream_id = $1 RETURNING version';
+    params = [streamId, count];
+  } else {
+    sql = 'UPDATE streams SET version = version + $2 WHERE stream_id = $1 AND version = $3 RETURNING version';
+    params = [streamId, count, expected];
+  }
+  const result = await client.query<{ version: number | string }>(sql, params);
+  const row = result.rows[0];
+  return row ? Number(row.version) : undefined;
+}
+
+async function currentVersion(client: pg.PoolClient, streamId: string): Promise<number | 'no_stream'> {
+  const result = await client.query<{ version: number | string }>('SELECT version FROM streams WHERE stream_id = $1', [
+    streamId,
+  ]);
+  const row = result.rows[0];
+  return row ? Number(row.version) : 'no_stream';
+}
+
+async function existingInStream(
+  client: pg.PoolClient,
+  streamId: string,
+  eventIds: string[],
+): Promise<{ version: number; ids: string[] }> {
+  const result = await client.query<{ version: number | string | null; ids: string[] }>(
+    `SELECT (SELECT version FROM streams WHERE stream_id = $1) AS version,
+            ARRAY(SELECT event_id::text FROM events WHERE stream_id = $1 AND event_id = ANY($2::uuid[])) AS ids`,
+    [streamId, eventIds],
+  );
+  const row = result.rows[0];
+  return { version: Number(row?.version ?? 0), ids: row?.ids ?? [] };
+}
+
+function partialRetry(streamId: string, ids: string[], total: number): DuplicateEventIdError {
+  return new DuplicateEventIdError(
+    streamId,
+    ids,
+    `${ids.length} of the ${total} events are already in the stream; a retry must resend exactly the events of the first attempt`,
+  );
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    streamVersion: Number(row.stream_version),
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+    cursor: rowCursor(row),
+  };
+}
+
+function rowCursor(row: { transaction_id: string; global_position: number | string }): FeedCursor {
+  return encodeTransactionCursor({ transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) });
+}
+
+function compare<T extends string | bigint>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

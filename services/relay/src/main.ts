@@ -1,0 +1,118 @@
+import { createPublisher } from '@l2o/bus';
+import { createPostgresEventStore, loadCheckpoint, migrateEventStore, saveCheckpoint } from '@l2o/event-store';
+import { createPool } from '@l2o/pg';
+import { createLogger, loadConfig, runService, stopInOrder } from '@l2o/service-kit';
+import { buildApp } from './app.ts';
+import { relayConfigSchema } from './config.ts';
+import { acquireLeaderLock } from './leader-lock.ts';
+import { runRelay } from './relay.ts';
+import { createRelayMetrics } from './relay-metrics.ts';
+import { toOutgoingMessage } from './to-cloud-event.ts';
+
+const CHECKPOINT = 'relay';
+const config = loadConfig(relayConfigSchema);
+const logger = createLogger({ name: 'relay', level: config.LOG_LEVEL });
+
+await runService({
+  name: 'relay',
+  logger,
+  start: async () => {
+    await migrateEventStore({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    const pool = createPool({
+      connectionString: config.DATABASE_URL,
+      schema: config.DATABASE_SCHEMA,
+      max: 4,
+      applicationName: 'l2o-relay',
+    });
+    const store = createPostgresEventStore({ pool, schema: config.DATABASE_SCHEMA });
+    const publisher = createPublisher({ brokers: config.KAFKA_BROKERS, clientId: 'l2o-relay', logger });
+    const metrics = createRelayMetrics();
+    const stopping = new AbortController();
+    let cursor = await loadCheckpoint(pool, CHECKPOINT);
+
+    const app = await buildApp({
+      logger,
+      metrics,
+      readiness: [{ name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) }],
+    });
+    await app.listen({ port: config.PORT, host: config.HOST });
+
+    const lagTimer = setInterval(() => {
+      store.feedLag(cursor).then(
+        (lag) => {
+          metrics.feedLag.set({ state: 'readable' }, lag.readable);
+          metrics.feedLag.set({ state: 'held_back' }, lag.heldBack);
+        },
+        (error: unknown) => logger.warn({ err: error }, 'could not measure the feed lag'),
+      );
+    }, 5_000);
+
+    const relaying = (async () => {
+      const lock = await acquireLeaderLock({
+        connectionString: config.DATABASE_URL,
+        schema: config.DATABASE_SCHEMA,
+        signal: stopping.signal,
+        onWaiting: () => logger.info('another relay is publishing; waiting as a standby'),
+      });
+      if (!lock) return;
+      metrics.leader.set(1);
+      logger.info('relay lock acquired; publishing the event store feed');
+      try {
+        await publisher.connect();
+        await Promise.race([
+          lock.lost,
+          runRelay({
+            readFeed: (from, options) => store.readFeed(from, options),
+            loadCursor: () => loadCheckpoint(pool, CHECKPOINT),
+            saveCursor: async (next) => {
+              await saveCheckpoint(pool, CHECKPOINT, next);
+              cursor = next;
+            },
+            publish: (topic, messages) => publisher.publish(topic, messages),
+            toMessage: (event) => toOutgoingMessage(event, { topicNamespace: config.TOPIC_NAMESPACE }),
+            batchSize: config.RELAY_BATCH_SIZE,
+            idlePollMs: config.RELAY_IDLE_POLL_MS,
+            signal: stopping.signal,
+            onProgress: (progress) => {
+              metrics.published.inc(progress.lastBatch);
+              logger.debug(progress, 'published');
+            },
+          }),
+        ]);
+      } finally {
+        metrics.leader.set(0);
+        await lock.release();
+      }
+    })();
+    // Crash-only: a relay that cannot publish exits, and the supervisor or a standby takes over.
+    relaying.catch((error: unknown) => {
+      logger.fatal({ err: error }, 'relay stopped publishing');
+      process.exit(1);
+    });
+
+    return {
+      stop: () =>
+        stopInOrder({
+          logger,
+          steps: [
+            {
+              name: 'relay loop',
+              stop: async () => {
+                stopping.abort();
+                await relaying.catch(() => undefined);
+              },
+            },
+            { name: 'http', stop: () => app.close() },
+            { name: 'kafka', stop: () => publisher.disconnect() },
+            {
+              name: 'postgresql',
+              stop: async () => {
+                clearInterval(lagTimer);
+                await pool.end();
+              },
+            },
+          ],
+        }),
+    };
+  },
+});
