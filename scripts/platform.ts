@@ -46,11 +46,16 @@ function startService(spec: ServiceSpec, index: number, restarts = 0): void {
 async function waitUntilReady(spec: ServiceSpec, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ready = await fetch(`http://127.0.0.1:${spec.port}/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`http://127.0.0.1:${spec.port}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return;
     await delay(250);
   }
-  throw new Error(`${spec.name} was not ready on port ${spec.port} within ${timeoutMs / 1000} s; see its log lines above`);
+  throw new Error(
+    `${spec.name} was not ready on port ${spec.port} within ${timeoutMs / 1000} s; see its log lines above`,
+  );
 }
 
 async function shutdown(): Promise<void> {
@@ -83,5 +88,9 @@ console.log(
   ].join('\n'),
 );
 if (process.env.L2O_DEMO_STREAM !== '0') {
-  void runDemoStream({ ingestionUrl: 'http://127.0.0.1:4001', log: (message) => console.log(message), isStopping: () => stopping });
+  void runDemoStream({
+    ingestionUrl: 'http://127.0.0.1:4001',
+    log: (message) => console.log(message),
+    isStopping: () => stopping,
+  });
 }

@@ -33,7 +33,13 @@ export function demoLead(sequence: number): Record<string, unknown> {
     firstName,
     lastName,
     jobTitle: pick(titles),
-    company: { name: company.name, domain: company.domain, industry: company.industry, size: pick([20, 250, 1200, 9000]), country: company.country },
+    company: {
+      name: company.name,
+      domain: company.domain,
+      industry: company.industry,
+      size: pick([20, 250, 1200, 9000]),
+      country: company.country,
+    },
     touchpoint: { ...touch, campaign: pick(campaigns) },
   };
 }
@@ -45,7 +51,9 @@ export async function runDemoStream(options: {
   isStopping: () => boolean;
 }): Promise<void> {
   const tenant = process.env.L2O_DEMO_TENANT ?? 'demo';
-  options.log(`demo stream: one lead every ${(options.intervalMs ?? 2_000) / 1000} s into ${options.ingestionUrl} (L2O_DEMO_STREAM=0 turns it off)`);
+  options.log(
+    `demo stream: one lead every ${(options.intervalMs ?? 2_000) / 1000} s into ${options.ingestionUrl} (L2O_DEMO_STREAM=0 turns it off)`,
+  );
   for (let sequence = 1; !options.isStopping(); sequence++) {
     const response = await fetch(`${options.ingestionUrl}/v1/leads`, {
       method: 'POST',

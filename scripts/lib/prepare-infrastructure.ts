@@ -23,7 +23,10 @@ export async function prepareInfrastructure(options: {
   options.log(`creating topics with ${partitions} partitions on ${brokers.join(',')}`);
   await ensureTopics({
     brokers,
-    topics: [Topics.lead, Topics.opportunity, Topics.attribution, Topics.leadIntake].map((topic) => ({ topic, partitions })),
+    topics: [Topics.lead, Topics.opportunity, Topics.attribution, Topics.leadIntake].map((topic) => ({
+      topic,
+      partitions,
+    })),
   });
 }
 

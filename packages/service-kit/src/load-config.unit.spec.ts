@@ -28,7 +28,7 @@ describe('loadConfig', () => {
   it('applies the defaults, treating empty variables as unset', () => {
     expect(loadConfig(schema, { ...secret, PORT: '' })).toEqual({
       PORT: 4001,
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/l2o',
       DATABASE_SCHEMA: 'l2o',
       KAFKA_BROKERS: ['127.0.0.1:9092'],
       LOG_LEVEL: 'info',

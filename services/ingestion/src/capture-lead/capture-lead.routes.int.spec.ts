@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leadCapturedV1Schema, streamIdFor } from '@l2o/contracts';
+import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
+import type { PostgresEventStore } from '@l2o/event-store';
+import { createLogger } from '@l2o/service-kit';
+import type { ServiceServer } from '@l2o/service-kit';
+import { freshSchema } from '@l2o/testing';
+import { buildApp } from '../app.ts';
+
+const now = new Date('2025-03-14T09:26:53.000Z');
+const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+describe('POST /v1/leads', () => {
+  let db: Awaited<ReturnType<typeof freshSchema>>;
+  let store: PostgresEventStore;
+  let app: ServiceServer;
+
+  beforeAll(async () => {
+    db = await freshSchema('ingestion');
+    await migrateEventStore({ databaseUrl: db.databaseUrl, schema: db.schema });
+    store = createPostgresEventStore({ connectionString: db.databaseUrl, schema: db.schema });
+    app = await buildApp({ store, logger: createLogger({ name: 'ingestion', level: 'silent' }), clock: () => now });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+    await db.drop();
+  });
+
+  /** Every event stored for a tenant; each test uses its own tenant, so zero means this request wrote nothing. */
+  async function eventsOfTenant(tenantId: string): Promise<number> {
+    const result = await store.pool.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM events WHERE metadata->>'tenantId' = $1`,
+      [tenantId],
+    );
+    return result.rows[0]?.count ?? -1;
+  }
+
+  function post(options: { tenantId?: string; body: unknown; headers?: Record<string, string> }) {
+    return app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      headers: { ...(options.tenantId ? { 'x-tenant-id': options.tenantId } : {}), ...options.headers },
+      payload: options.body as Record<string, unknown>,
+    });
+  }
+
+  describe('with a valid lead', () => {
+    it('answers 201 with the lead id and stores LeadCaptured with its metadata', async () => {
+      const tenantId = `acme-${randomUUID()}`;
+      const response = await post({
+        tenantId,
+        headers: { 'x-request-id': 'req-capture-1', traceparent },
+        body: {
+          email: '  Ada.Lovelace@Example.COM ',
+          firstName: ' Ada ',
+          lastName: 'Lovelace',
+          jobTitle: 'Head of Analytics',
+          company: { name: 'Analytical Engines Ltd', domain: 'example.com', size: 120, country: 'GB' },
+          consent: { marketing: true, optedOut: false },
+          touchpoint: { channel: 'web_form', source: 'website', utm: { campaign: 'spring-webinar' } },
+          externalId: { source: 'hubspot', id: '51234' },
+          customFields: { seats: 25 },
+        },
+      });
+
+      expect(response.statusCode, response.body).toBe(201);
+      const { leadId, status } = response.json<{ leadId: string; status: string }>();
+      expect(status).toBe('captured');
+      const stored = await store.readStream(streamIdFor('lead', leadId));
+      expect(stored).toHaveLength(1);
+      const [event] = stored;
+      expect(event).toMatchObject({ type: 'LeadCaptured', schemaVersion: 1, streamVersion: 1 });
+      expect(event?.data).toEqual({
+        leadId,
+        tenantId,
+        capturedAt: now.toISOString(),
+        contact: {
+          email: 'ada.lovelace@example.com',
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          jobTitle: 'Head of Analytics',
+        },
+        company: { name: 'Analytical Engines Ltd', domain: 'example.com', size: 120, country: 'GB' },
+        consent: { marketing: true, optedOut: false },
+        touchpoint: {
+          channel: 'web_form',
+          source: 'website',
+          utm: { campaign: 'spring-webinar' },
+          occurredAt: now.toISOString(),
+        },
+        externalIds: [{ source: 'hubspot', id: '51234' }],
+        customFields: { seats: 25 },
+      });
+      expect(leadCapturedV1Schema.safeParse(event?.data).success).toBe(true);
+      expect(event?.metadata).toEqual({ tenantId, producer: 'ingestion', correlationId: 'req-capture-1', traceparent });
+    });
+
+    it('captures a lead reachable by phone only, from the api channel by default', async () => {
+      const tenantId = `acme-${randomUUID()}`;
+      const response = await post({ tenantId, body: { phone: '+14155550123' } });
+
+      expect(response.statusCode, response.body).toBe(201);
+      const [event] = await store.readStream(streamIdFor('lead', response.json<{ leadId: string }>().leadId));
+      expect(event?.data).toMatchObject({
+        contact: { phone: '+14155550123' },
+        company: {},
+        touchpoint: { channel: 'api', occurredAt: now.toISOString() },
+      });
+      expect(event?.metadata).toEqual({ tenantId, producer: 'ingestion', correlationId: expect.any(String) });
+    });
+  });
+
+  describe('with a request it refuses', () => {
+    it('answers 400 naming email when the email is malformed, and stores nothing', async () => {
+      const tenantId = `acme-${randomUUID()}`;
+      const response = await post({ tenantId, body: { email: 'ada-at-example.com', firstName: 'Ada' } });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        status: 400,
+        code: 'validation_failed',
+        field: 'email',
+        reason: 'Invalid email address',
+      });
+      expect(await eventsOfTenant(tenantId)).toBe(0);
+    });
+
+    it('answers 400 naming email when neither email nor phone is given, and stores nothing', async () => {
+      const tenantId = `acme-${randomUUID()}`;
+      const response = await post({ tenantId, body: { firstName: 'Ada', company: { name: 'Engines' } } });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        status: 400,
+        code: 'validation_failed',
+        field: 'email',
+        reason: 'an email or a phone is required',
+      });
+      expect(await eventsOfTenant(tenantId)).toBe(0);
+    });
+
+    it('answers 400 naming x-tenant-id when the header is missing, and stores nothing', async () => {
+      const before = await store.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM events');
+      const response = await post({ body: { email: 'ada@example.com' } });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        status: 400,
+        code: 'validation_failed',
+        field: 'x-tenant-id',
+        reason: 'the x-tenant-id header is required',
+      });
+      const after = await store.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM events');
+      expect(after.rows[0]?.count).toBe(before.rows[0]?.count);
+    });
+
+    it('answers 409 naming the field when the Lead refuses the capture, and stores nothing', async () => {
+      const tenantId = `acme-${randomUUID()}`;
+      const response = await post({
+        tenantId,
+        body: { email: 'ada@example.com', consent: { marketing: true, optedOut: true } },
+      });
+
+      expect(response.statusCode).toBe(409);
+      expect(response.json()).toMatchObject({ status: 409, code: 'rule_violation', field: 'consent.marketing' });
+      expect(await eventsOfTenant(tenantId)).toBe(0);
+    });
+  });
+
+  describe('OpenAPI document', () => {
+    it('documents the body, the tenant header, the 201 and the error responses with examples', async () => {
+      const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+      const operation = document.paths['/v1/leads'].post;
+      expect(operation.parameters).toContainEqual(
+        expect.objectContaining({ in: 'header', name: 'x-tenant-id', required: true }),
+      );
+      const body = operation.requestBody.content['application/json'];
+      expect(body.schema.properties.email).toMatchObject({ type: 'string', format: 'email' });
+      expect(JSON.stringify(body)).toContain('Analytical Engines Ltd');
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['201', '400', '409']));
+      expect(JSON.stringify(operation.responses['201'])).toContain('0b6f3c2e-5d4a-4f1b-9c8e-2a7d6e5f4c3b');
+    });
+  });
+});

@@ -1,0 +1,24 @@
+import type pg from 'pg';
+import { buildServer } from '@l2o/service-kit';
+import type { Logger, ReadinessCheck, ServiceServer } from '@l2o/service-kit';
+import { leadsRoutes } from './leads/leads.routes.ts';
+
+export type ProjectionsDeps = {
+  /** Reads the read model tables (in the service's schema). */
+  pool: pg.Pool;
+  logger: Logger;
+  /** Dependencies `/ready` checks (PostgreSQL and the consumers in production). */
+  readiness?: ReadinessCheck[];
+};
+
+/** The query API over the read models, not listening: `main.ts` listens, tests `inject()`. */
+export async function buildApp(deps: ProjectionsDeps): Promise<ServiceServer> {
+  return buildServer({
+    name: 'projections',
+    version: '0.1.0',
+    description: 'Read models built from the platform events, and the query API over them.',
+    logger: deps.logger,
+    readiness: deps.readiness ?? [],
+    routes: leadsRoutes({ pool: deps.pool }),
+  });
+}

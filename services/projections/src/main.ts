@@ -1,0 +1,68 @@
+import { createPool } from '@l2o/pg';
+import { createLogger, loadConfig, runService, stopInOrder } from '@l2o/service-kit';
+import { buildApp } from './app.ts';
+import { projectionsConfigSchema } from './config.ts';
+import { startLeadsConsumer } from './leads/on-lead-event.ts';
+import { migrateProjections } from './migrations.ts';
+
+const config = loadConfig(projectionsConfigSchema);
+const logger = createLogger({ name: 'projections', level: config.LOG_LEVEL });
+
+await runService({
+  name: 'projections',
+  logger,
+  start: async () => {
+    await migrateProjections({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    const pool = createPool({
+      connectionString: config.DATABASE_URL,
+      schema: config.DATABASE_SCHEMA,
+      applicationName: 'l2o-projections',
+    });
+    let consumerReady = false;
+    const consumer = await startLeadsConsumer({
+      brokers: config.KAFKA_BROKERS,
+      topicNamespace: config.TOPIC_NAMESPACE,
+      groupId: config.CONSUMER_GROUP,
+      pool,
+      logger,
+      // Crash-only: a consumer kafkajs gave up on is not restarted in-process; the supervisor restarts us.
+      onFatalError: (error) => {
+        logger.fatal({ err: error }, 'leads consumer stopped for good');
+        process.exit(1);
+      },
+    });
+    consumer.ready.then(
+      () => {
+        consumerReady = true;
+      },
+      () => undefined,
+    );
+
+    const app = await buildApp({
+      pool,
+      logger,
+      readiness: [
+        { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
+        {
+          name: 'leads consumer',
+          check: async () => {
+            if (!consumerReady) throw new Error('not yet joined its group and fetching');
+          },
+        },
+      ],
+    });
+    await app.listen({ port: config.PORT, host: config.HOST });
+
+    return {
+      stop: () =>
+        stopInOrder({
+          logger,
+          steps: [
+            { name: 'http', stop: () => app.close() },
+            { name: 'leads consumer', stop: () => consumer.stop() },
+            { name: 'postgresql', stop: () => pool.end() },
+          ],
+        }),
+    };
+  },
+});

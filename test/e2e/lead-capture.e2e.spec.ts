@@ -1,0 +1,148 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTopics, runConsumer } from '@l2o/bus';
+import type { ConsumedEvent, ConsumerRunner } from '@l2o/bus';
+import { Topics, withNamespace } from '@l2o/contracts';
+import { migrateEventStore } from '@l2o/event-store';
+import { migrateProjections } from '@l2o/projections/migrations';
+import { freshSchema, kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
+import { freePorts } from './support/free-port.ts';
+import { spawnService, withServiceOutput } from './support/spawn-service.ts';
+import type { ServiceProcess } from './support/spawn-service.ts';
+
+describe('lead capture across the running services', () => {
+  const suffix = uniqueSuffix();
+  const namespace = `e2e-${suffix}`;
+  const leadTopic = withNamespace(Topics.lead, namespace);
+  const services: ServiceProcess[] = [];
+  const published: ConsumedEvent[] = [];
+  let db: Awaited<ReturnType<typeof freshSchema>> | undefined;
+  let pool: pg.Pool | undefined;
+  let reader: ConsumerRunner | undefined;
+  let ingestion: ServiceProcess;
+  let projections: ServiceProcess;
+
+  beforeAll(async () => {
+    db = await freshSchema('e2e');
+    const { databaseUrl, schema } = db;
+    await migrateEventStore({ databaseUrl, schema });
+    await migrateProjections({ databaseUrl, schema });
+    await ensureTopics({ brokers: kafkaBrokers(), topics: [{ topic: leadTopic, partitions: 3 }] });
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+
+    const [ingestionPort = 0, projectionsPort = 0, relayPort = 0] = await freePorts(3);
+    const env = {
+      DATABASE_URL: databaseUrl,
+      DATABASE_SCHEMA: schema,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      TOPIC_NAMESPACE: namespace,
+      CONSUMER_GROUP: `e2e-projections-${suffix}`,
+      LOG_LEVEL: 'warn',
+    };
+    ingestion = spawnService({ name: 'ingestion', port: ingestionPort, env });
+    projections = spawnService({ name: 'projections', port: projectionsPort, env });
+    const relay = spawnService({ name: 'relay', port: relayPort, env });
+    services.push(ingestion, projections, relay);
+    await Promise.all(services.map((service) => service.ready()));
+
+    reader = await runConsumer({
+      brokers: kafkaBrokers(),
+      groupId: `e2e-reader-${suffix}`,
+      topics: [leadTopic],
+      deadLetter: { ensureTopics: false },
+      handle: async (message) => {
+        published.push(message);
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(services.map((service) => service.stop()));
+    await reader?.stop();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  async function storedEvents(filter: { tenantId?: string } = {}): Promise<number> {
+    const result = await pool?.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM "${db?.schema}".events WHERE $1::text IS NULL OR metadata->>'tenantId' = $1`,
+      [filter.tenantId ?? null],
+    );
+    return result?.rows[0]?.count ?? -1;
+  }
+
+  it('captures a lead over HTTP, publishes LeadCaptured and shows the lead in the query API', async () => {
+    const tenantId = `acme-${suffix}`;
+    await withServiceOutput(services, async () => {
+      const response = await fetch(`${ingestion.url}/v1/leads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tenant-id': tenantId, 'x-request-id': `e2e-${suffix}` },
+        body: JSON.stringify({
+          email: ' Grace.Hopper@Example.com',
+          firstName: 'Grace',
+          lastName: 'Hopper',
+          company: { name: 'Navy Computing', domain: 'navy.example' },
+          touchpoint: { channel: 'web_form', source: 'website', campaign: 'cobol-days' },
+        }),
+      });
+      const body = (await response.json()) as { leadId: string; status: string };
+      expect(response.status, JSON.stringify(body)).toBe(201);
+      expect(body.status).toBe('captured');
+      const { leadId } = body;
+
+      const lead = await waitFor('the lead in the query API', async () => {
+        const answer = await fetch(`${projections.url}/v1/leads/${leadId}`, { headers: { 'x-tenant-id': tenantId } });
+        return answer.status === 200 ? ((await answer.json()) as Record<string, unknown>) : undefined;
+      });
+      expect(lead).toMatchObject({
+        leadId,
+        status: 'captured',
+        email: 'grace.hopper@example.com',
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        companyName: 'Navy Computing',
+        companyDomain: 'navy.example',
+        channel: 'web_form',
+        source: 'website',
+        campaign: 'cobol-days',
+        version: 1,
+      });
+
+      const message = await waitFor('LeadCaptured on the lead topic', () =>
+        published.find((candidate) => candidate.event.subject === leadId),
+      );
+      expect(message.key).toBe(leadId);
+      expect(message.event).toMatchObject({
+        type: 'l2o.lead.captured.v1',
+        subject: leadId,
+        source: '/l2o/ingestion',
+        tenantid: tenantId,
+        streamversion: 1,
+        correlationid: `e2e-${suffix}`,
+        data: { leadId, tenantId, contact: { email: 'grace.hopper@example.com' } },
+      });
+    });
+  });
+
+  it('refuses a bad body with 400 naming the field and stores no event', async () => {
+    const tenantId = `refused-${suffix}`;
+    await withServiceOutput(services, async () => {
+      const before = await storedEvents();
+      const response = await fetch(`${ingestion.url}/v1/leads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tenant-id': tenantId },
+        body: JSON.stringify({ email: 'not-an-email', firstName: 'Grace' }),
+      });
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        status: 400,
+        code: 'validation_failed',
+        field: 'email',
+        reason: 'Invalid email address',
+      });
+      expect(await storedEvents({ tenantId })).toBe(0);
+      expect(await storedEvents()).toBe(before);
+    });
+  });
+});
