@@ -9,4 +9,5 @@ COPY scripts ./scripts
 RUN pnpm install --frozen-lockfile --prod=false
 USER node
 ENV NODE_ENV=production
+ENV NODE_OPTIONS=--disable-warning=TimeoutNegativeWarning
 CMD ["node", "services/ingestion/src/main.ts"]

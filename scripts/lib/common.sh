@@ -25,4 +25,6 @@ node_platform_package() {
 use_project_node() {
   local bin="$L2O_TOOLING/node_modules/$(node_platform_package)/bin"
   export PATH="$bin:$L2O_TOOLING/node_modules/.bin:$L2O_ROOT/node_modules/.bin:$PATH"
+  # kafkajs (unmaintained) computes a negative timer on Node 24; Node clamps it to 1 ms, so the warning is noise.
+  export NODE_OPTIONS="--disable-warning=TimeoutNegativeWarning ${NODE_OPTIONS:-}"
 }
