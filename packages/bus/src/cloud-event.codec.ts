@@ -1,24 +1,7 @@
-import { cloudEventAttributesSchema, traceparentPattern } from '@l2o/contracts';
+import { cloudEventAttributesSchema, cloudEventHeaders, traceparentPattern } from '@l2o/contracts';
 import type { CloudEvent, CloudEventAttributes } from '@l2o/contracts';
 import type { IHeaders } from 'kafkajs';
 import { EnvelopeDecodeError } from './errors.ts';
-
-/** The Kafka header that carries each CloudEvents attribute in binary mode. */
-export const cloudEventHeaders = {
-  specversion: 'ce_specversion',
-  id: 'ce_id',
-  type: 'ce_type',
-  source: 'ce_source',
-  subject: 'ce_subject',
-  time: 'ce_time',
-  datacontenttype: 'content-type',
-  tenantid: 'ce_tenantid',
-  streamversion: 'ce_streamversion',
-  correlationid: 'ce_correlationid',
-  causationid: 'ce_causationid',
-  traceparent: 'traceparent',
-  tracestate: 'tracestate',
-} as const satisfies Record<keyof CloudEventAttributes, string>;
 
 /** A message as kafkajs produces it from {@link toKafkaMessage}. */
 export type OutgoingKafkaMessage = { key: string; value: string; headers: Record<string, string> };

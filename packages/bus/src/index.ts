@@ -4,7 +4,7 @@
  * and a consumer runner with ordered per-partition processing, retries, dead-letter topics, trace
  * context and offsets committed only after success.
  */
-export { toKafkaMessage, fromKafkaMessage, readHeader, cloudEventHeaders } from './cloud-event.codec.ts';
+export { toKafkaMessage, fromKafkaMessage, readHeader } from './cloud-event.codec.ts';
 export type { OutgoingKafkaMessage, IncomingKafkaMessage } from './cloud-event.codec.ts';
 export { ensureTopics } from './ensure-topics.ts';
 export type { TopicSpec } from './ensure-topics.ts';

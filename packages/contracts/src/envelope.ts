@@ -62,3 +62,23 @@ export const cloudEventAttributesSchema = z.object({
   traceparent: z.string().regex(traceparentPattern).optional(),
   tracestate: z.string().optional(),
 }) satisfies z.ZodType<CloudEventAttributes>;
+
+/**
+ * The Kafka header that carries each CloudEvents attribute in binary mode (the data is the record
+ * value). Part of the public contract: subscribers filter on these headers without parsing values.
+ */
+export const cloudEventHeaders = {
+  specversion: 'ce_specversion',
+  id: 'ce_id',
+  type: 'ce_type',
+  source: 'ce_source',
+  subject: 'ce_subject',
+  time: 'ce_time',
+  datacontenttype: 'content-type',
+  tenantid: 'ce_tenantid',
+  streamversion: 'ce_streamversion',
+  correlationid: 'ce_correlationid',
+  causationid: 'ce_causationid',
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+} as const satisfies Record<keyof CloudEventAttributes, string>;

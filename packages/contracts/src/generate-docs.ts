@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { catalogue } from './catalogue.ts';
 import type { CatalogueEntry } from './catalogue.ts';
+import { cloudEventHeaders } from './envelope.ts';
 import type { CloudEventAttributes } from './envelope.ts';
 import { toYaml } from './to-yaml.ts';
 import type { Json } from './to-yaml.ts';
@@ -15,23 +16,6 @@ import type { Json } from './to-yaml.ts';
 /** Where the documents go, relative to the repository root. */
 export const eventDocsDir = 'docs/events';
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Kafka header of each CloudEvents attribute in binary mode; must match the bus codec's `cloudEventHeaders`. */
-const headerOf = {
-  specversion: 'ce_specversion',
-  id: 'ce_id',
-  type: 'ce_type',
-  source: 'ce_source',
-  subject: 'ce_subject',
-  time: 'ce_time',
-  datacontenttype: 'content-type',
-  tenantid: 'ce_tenantid',
-  streamversion: 'ce_streamversion',
-  correlationid: 'ce_correlationid',
-  causationid: 'ce_causationid',
-  traceparent: 'traceparent',
-  tracestate: 'tracestate',
-} as const satisfies Record<keyof CloudEventAttributes, string>;
 
 const requiredAttributes = [
   'specversion',
@@ -81,26 +65,26 @@ function headersSchema(entry: CatalogueEntry): JsonObject {
   });
   return {
     type: 'object',
-    required: requiredAttributes.map((attribute) => headerOf[attribute]),
+    required: requiredAttributes.map((attribute) => cloudEventHeaders[attribute]),
     properties: {
-      [headerOf.specversion]: property('CloudEvents version.', { const: '1.0' }),
-      [headerOf.id]: property('The stored event id; a redelivered event keeps it, so de-duplicate on it.'),
-      [headerOf.type]: property('Event type and schema version.', { const: entry.cloudEventType }),
-      [headerOf.source]: property('The producing service, e.g. /l2o/ingestion.'),
-      [headerOf.subject]: property('The aggregate id, also the Kafka key.'),
-      [headerOf.time]: property('When the event was recorded (RFC 3339).', { format: 'date-time' }),
-      [headerOf.datacontenttype]: property('Media type of the value.', { const: 'application/json' }),
-      [headerOf.tenantid]: property('The tenant the event belongs to.'),
-      [headerOf.streamversion]: property(
+      [cloudEventHeaders.specversion]: property('CloudEvents version.', { const: '1.0' }),
+      [cloudEventHeaders.id]: property('The stored event id; a redelivered event keeps it, so de-duplicate on it.'),
+      [cloudEventHeaders.type]: property('Event type and schema version.', { const: entry.cloudEventType }),
+      [cloudEventHeaders.source]: property('The producing service, e.g. /l2o/ingestion.'),
+      [cloudEventHeaders.subject]: property('The aggregate id, also the Kafka key.'),
+      [cloudEventHeaders.time]: property('When the event was recorded (RFC 3339).', { format: 'date-time' }),
+      [cloudEventHeaders.datacontenttype]: property('Media type of the value.', { const: 'application/json' }),
+      [cloudEventHeaders.tenantid]: property('The tenant the event belongs to.'),
+      [cloudEventHeaders.streamversion]: property(
         'Version of the event in its aggregate stream, for ordering and gap detection.',
         {
           pattern: '^[0-9]+$',
         },
       ),
-      [headerOf.correlationid]: property('Shared by every event caused by one original request.'),
-      [headerOf.causationid]: property('Id of the command or event that directly caused this one.'),
-      [headerOf.traceparent]: property('W3C trace context of the operation that produced the event.'),
-      [headerOf.tracestate]: property('W3C vendor trace state accompanying traceparent.'),
+      [cloudEventHeaders.correlationid]: property('Shared by every event caused by one original request.'),
+      [cloudEventHeaders.causationid]: property('Id of the command or event that directly caused this one.'),
+      [cloudEventHeaders.traceparent]: property('W3C trace context of the operation that produced the event.'),
+      [cloudEventHeaders.tracestate]: property('W3C vendor trace state accompanying traceparent.'),
     },
   };
 }
@@ -108,16 +92,16 @@ function headersSchema(entry: CatalogueEntry): JsonObject {
 function exampleHeaders(entry: CatalogueEntry): JsonObject {
   const data = asJson(entry.example);
   return {
-    [headerOf.specversion]: '1.0',
-    [headerOf.id]: '6a1c9f0e-3b2d-4e8f-a7c6-5d4e3f2a1b0c',
-    [headerOf.type]: entry.cloudEventType,
-    [headerOf.source]: '/l2o/ingestion',
-    [headerOf.subject]: String(data[`${entry.aggregate}Id`] ?? ''),
-    [headerOf.time]: '2025-03-14T09:26:53.120Z',
-    [headerOf.datacontenttype]: 'application/json',
-    [headerOf.tenantid]: String(data.tenantId ?? ''),
-    [headerOf.streamversion]: '1',
-    [headerOf.traceparent]: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    [cloudEventHeaders.specversion]: '1.0',
+    [cloudEventHeaders.id]: '6a1c9f0e-3b2d-4e8f-a7c6-5d4e3f2a1b0c',
+    [cloudEventHeaders.type]: entry.cloudEventType,
+    [cloudEventHeaders.source]: '/l2o/ingestion',
+    [cloudEventHeaders.subject]: String(data[`${entry.aggregate}Id`] ?? ''),
+    [cloudEventHeaders.time]: '2025-03-14T09:26:53.120Z',
+    [cloudEventHeaders.datacontenttype]: 'application/json',
+    [cloudEventHeaders.tenantid]: String(data.tenantId ?? ''),
+    [cloudEventHeaders.streamversion]: '1',
+    [cloudEventHeaders.traceparent]: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
   };
 }
 
@@ -130,7 +114,7 @@ function message(entry: CatalogueEntry): JsonObject {
     contentType: 'application/json',
     headers: headersSchema(entry),
     payload,
-    correlationId: { location: `$message.header#/${headerOf.correlationid}` },
+    correlationId: { location: `$message.header#/${cloudEventHeaders.correlationid}` },
     bindings: {
       kafka: {
         key: {
