@@ -13,6 +13,7 @@ import { toErrorResponse } from './error-response.ts';
 import { healthRoutes } from './health.routes.ts';
 import type { ReadinessCheck } from './health.routes.ts';
 import type { ErrorResponse } from './http-error.ts';
+import { traceRequests } from './request-tracing.ts';
 
 /** A Fastify instance whose route schemas are zod schemas (validated, serialized and documented from them). */
 export type ServiceServer = FastifyInstance<
@@ -57,7 +58,8 @@ function isPublicRoute(request: FastifyRequest): boolean {
 /**
  * Builds a service's HTTP app without listening (tests `inject()` into it; `main.ts` listens):
  * zod validation and serialization, OpenAPI at `/docs` (`/docs/json`), `/health`, `/ready`,
- * request ids (`x-request-id`), optional API key auth, and one error body for every error:
+ * request ids (`x-request-id`), optional API key auth, a SERVER span per request that continues
+ * the caller's `traceparent` (see `startTelemetry`), and one error body for every error:
  * `{status, code, field?, reason}` (see {@link ErrorResponse}).
  */
 export async function buildServer(options: BuildServerOptions): Promise<ServiceServer> {
@@ -89,6 +91,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ServiceS
     return reply.code(404).send(body);
   });
 
+  traceRequests(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

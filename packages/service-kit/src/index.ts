@@ -1,6 +1,7 @@
 /**
  * What every L2O service shares: configuration from the environment, the Fastify app
- * (OpenAPI, health, readiness, auth, error format), logging and graceful shutdown.
+ * (OpenAPI, health, readiness, auth, error format, request tracing), logging, OpenTelemetry
+ * set-up and graceful shutdown.
  * @packageDocumentation
  */
 export { loadConfig, ConfigError } from './load-config.ts';
@@ -16,6 +17,9 @@ export type { ApiScope, AuthOptions, Principal } from './api-key-auth.ts';
 export { HttpError, errorCodes, errorResponseSchema } from './http-error.ts';
 export type { ErrorCode, ErrorResponse } from './http-error.ts';
 export { toErrorResponse } from './error-response.ts';
+export { requestContext } from './request-tracing.ts';
+export { startTelemetry, currentTraceparent } from './telemetry.ts';
+export type { Telemetry, TelemetryOptions } from './telemetry.ts';
 export { runService, stopInOrder } from './run-service.ts';
 export type { RunningService, RunServiceOptions } from './run-service.ts';
 export type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
