@@ -1,7 +1,9 @@
 // Runs the whole platform in one terminal: prepares the database and topics, starts each service
 // as its own process (restarting one that exits), then feeds a demo lead stream. Ctrl-C stops all.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
+import { ensureDemoApiKey } from './lib/demo-api-key.ts';
 import { prepareInfrastructure } from './lib/prepare-infrastructure.ts';
 import { runDemoStream } from './lib/demo-stream.ts';
 
@@ -14,6 +16,8 @@ const services: ServiceSpec[] = [
 ];
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/l2o';
+const schema = process.env.DATABASE_SCHEMA ?? 'l2o';
+const demoKeyFile = fileURLToPath(new URL('../.data/demo-api-key', import.meta.url));
 const colours = [36, 35, 33, 32, 34, 31];
 const children = new Map<string, ChildProcess>();
 let stopping = false;
@@ -71,7 +75,14 @@ async function shutdown(): Promise<void> {
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
 
-await prepareInfrastructure({ databaseUrl, log: (message) => console.log(message) });
+await prepareInfrastructure({ databaseUrl, schema, log: (message) => console.log(message) });
+const demoKey = await ensureDemoApiKey({
+  databaseUrl,
+  schema,
+  tenantId: process.env.L2O_DEMO_TENANT ?? 'demo',
+  file: demoKeyFile,
+});
+console.log(`${demoKey.created ? 'created' : 'reusing'} the demo API key in .data/demo-api-key`);
 services.forEach((spec, index) => startService(spec, index));
 for (const spec of services) await waitUntilReady(spec);
 console.log(
@@ -83,6 +94,15 @@ console.log(
     '  relay        http://127.0.0.1:4007/health',
     '  Kafka        127.0.0.1:9092',
     `  PostgreSQL   ${databaseUrl}`,
+    `  API key      ${demoKey.apiKey}`,
+    `               tenant ${demoKey.tenantId}, scopes ${demoKey.scopes.join(', ')} (saved in .data/demo-api-key)`,
+    '',
+    'Try it:',
+    `  export L2O_API_KEY=${demoKey.apiKey}`,
+    `  curl -s -X POST localhost:4001/v1/leads -H "authorization: Bearer $L2O_API_KEY" -H 'content-type: application/json' \\`,
+    `    -d '{"email":"ada@example.com","firstName":"Ada"}'`,
+    '  curl -s localhost:4006/v1/leads/<leadId> -H "authorization: Bearer $L2O_API_KEY"',
+    '',
     'Ctrl-C stops everything.',
     '',
   ].join('\n'),
@@ -90,6 +110,7 @@ console.log(
 if (process.env.L2O_DEMO_STREAM !== '0') {
   void runDemoStream({
     ingestionUrl: 'http://127.0.0.1:4001',
+    apiKey: demoKey.apiKey,
     log: (message) => console.log(message),
     isStopping: () => stopping,
   });

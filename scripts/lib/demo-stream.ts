@@ -46,18 +46,19 @@ export function demoLead(sequence: number): Record<string, unknown> {
 
 export async function runDemoStream(options: {
   ingestionUrl: string;
+  /** A key with the ingest scope; the leads belong to its tenant. */
+  apiKey: string;
   intervalMs?: number;
   log: (message: string) => void;
   isStopping: () => boolean;
 }): Promise<void> {
-  const tenant = process.env.L2O_DEMO_TENANT ?? 'demo';
   options.log(
     `demo stream: one lead every ${(options.intervalMs ?? 2_000) / 1000} s into ${options.ingestionUrl} (L2O_DEMO_STREAM=0 turns it off)`,
   );
   for (let sequence = 1; !options.isStopping(); sequence++) {
     const response = await fetch(`${options.ingestionUrl}/v1/leads`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-tenant-id': tenant },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
       body: JSON.stringify(demoLead(sequence)),
     }).catch((error: unknown) => error as Error);
     if (response instanceof Error) options.log(`demo stream: ingestion unreachable (${response.message}); retrying`);

@@ -4,6 +4,7 @@ import { ensureTopics } from '@l2o/bus';
 import { Topics } from '@l2o/contracts';
 import { migrateEventStore } from '@l2o/event-store';
 import { migrateProjections } from '@l2o/projections/migrations';
+import { migrateTenancy } from '@l2o/tenancy';
 
 export async function prepareInfrastructure(options: {
   databaseUrl: string;
@@ -20,6 +21,7 @@ export async function prepareInfrastructure(options: {
   options.log(`migrating schema ${schema}`);
   await migrateEventStore({ databaseUrl: options.databaseUrl, schema });
   await migrateProjections({ databaseUrl: options.databaseUrl, schema });
+  await migrateTenancy({ databaseUrl: options.databaseUrl, schema });
   options.log(`creating topics with ${partitions} partitions on ${brokers.join(',')}`);
   await ensureTopics({
     brokers,

@@ -1,10 +1,14 @@
-import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTopics, runConsumer } from '@l2o/bus';
 import type { ConsumedEvent, ConsumerRunner } from '@l2o/bus';
 import { Topics, withNamespace } from '@l2o/contracts';
 import { migrateEventStore } from '@l2o/event-store';
+import { createPool } from '@l2o/pg';
 import { migrateProjections } from '@l2o/projections/migrations';
+import { createApiKey, migrateTenancy } from '@l2o/tenancy';
+import type { ApiScope } from '@l2o/tenancy';
 import { freshSchema, kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
 import { freePorts } from './support/free-port.ts';
 import { spawnService, withServiceOutput } from './support/spawn-service.ts';
@@ -21,14 +25,18 @@ describe('lead capture across the running services', () => {
   let reader: ConsumerRunner | undefined;
   let ingestion: ServiceProcess;
   let projections: ServiceProcess;
+  const tenantId = `acme-${suffix}`;
+  let apiKey: string;
 
   beforeAll(async () => {
     db = await freshSchema('e2e');
     const { databaseUrl, schema } = db;
     await migrateEventStore({ databaseUrl, schema });
     await migrateProjections({ databaseUrl, schema });
+    await migrateTenancy({ databaseUrl, schema });
     await ensureTopics({ brokers: kafkaBrokers(), topics: [{ topic: leadTopic, partitions: 3 }] });
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    pool = createPool({ connectionString: databaseUrl, schema, max: 2 });
+    apiKey = await keyOf(tenantId, ['ingest', 'read_reports']);
 
     const [ingestionPort = 0, projectionsPort = 0, relayPort = 0] = await freePorts(3);
     const env = {
@@ -63,6 +71,12 @@ describe('lead capture across the running services', () => {
     await db?.drop();
   });
 
+  /** A key of `tenant`, created in the services' schema. */
+  async function keyOf(tenant: string, scopes: ApiScope[]): Promise<string> {
+    if (pool === undefined) throw new Error('the suite set-up did not open its pool');
+    return (await createApiKey({ pool, tenantId: tenant, name: 'e2e', scopes })).apiKey;
+  }
+
   async function storedEvents(filter: { tenantId?: string } = {}): Promise<number> {
     const result = await pool?.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM "${db?.schema}".events WHERE $1::text IS NULL OR metadata->>'tenantId' = $1`,
@@ -72,11 +86,16 @@ describe('lead capture across the running services', () => {
   }
 
   it('captures a lead over HTTP, publishes LeadCaptured and shows the lead in the query API', async () => {
-    const tenantId = `acme-${suffix}`;
+    const traceId = randomUUID().replaceAll('-', '');
     await withServiceOutput(services, async () => {
       const response = await fetch(`${ingestion.url}/v1/leads`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-tenant-id': tenantId, 'x-request-id': `e2e-${suffix}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${apiKey}`,
+          'x-request-id': `e2e-${suffix}`,
+          traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+        },
         body: JSON.stringify({
           email: ' Grace.Hopper@Example.com',
           firstName: 'Grace',
@@ -91,7 +110,9 @@ describe('lead capture across the running services', () => {
       const { leadId } = body;
 
       const lead = await waitFor('the lead in the query API', async () => {
-        const answer = await fetch(`${projections.url}/v1/leads/${leadId}`, { headers: { 'x-tenant-id': tenantId } });
+        const answer = await fetch(`${projections.url}/v1/leads/${leadId}`, {
+          headers: { authorization: `Bearer ${apiKey}` },
+        });
         return answer.status === 200 ? ((await answer.json()) as Record<string, unknown>) : undefined;
       });
       expect(lead).toMatchObject({
@@ -121,16 +142,25 @@ describe('lead capture across the running services', () => {
         correlationid: `e2e-${suffix}`,
         data: { leadId, tenantId, contact: { email: 'grace.hopper@example.com' } },
       });
+      // The caller's trace continues through the event store and Kafka.
+      expect(message.event.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-[0-9a-f]{2}$`));
+
+      const otherTenantKey = await keyOf(`other-${suffix}`, ['read_reports']);
+      const asOtherTenant = await fetch(`${projections.url}/v1/leads/${leadId}`, {
+        headers: { authorization: `Bearer ${otherTenantKey}` },
+      });
+      expect(asOtherTenant.status).toBe(404);
     });
   });
 
   it('refuses a bad body with 400 naming the field and stores no event', async () => {
-    const tenantId = `refused-${suffix}`;
+    const refusedTenant = `refused-${suffix}`;
+    const refusedKey = await keyOf(refusedTenant, ['ingest']);
     await withServiceOutput(services, async () => {
       const before = await storedEvents();
       const response = await fetch(`${ingestion.url}/v1/leads`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-tenant-id': tenantId },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${refusedKey}` },
         body: JSON.stringify({ email: 'not-an-email', firstName: 'Grace' }),
       });
 
@@ -141,8 +171,23 @@ describe('lead capture across the running services', () => {
         field: 'email',
         reason: 'Invalid email address',
       });
-      expect(await storedEvents({ tenantId })).toBe(0);
+      expect(await storedEvents({ tenantId: refusedTenant })).toBe(0);
       expect(await storedEvents()).toBe(before);
+    });
+  });
+
+  it('refuses a request without an API key with 401 on both services', async () => {
+    await withServiceOutput(services, async () => {
+      const capture = await fetch(`${ingestion.url}/v1/leads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'grace@example.com' }),
+      });
+      const read = await fetch(`${projections.url}/v1/leads/${randomUUID()}`);
+
+      expect(capture.status).toBe(401);
+      expect(await capture.json()).toMatchObject({ status: 401, code: 'unauthorized' });
+      expect(read.status).toBe(401);
     });
   });
 });

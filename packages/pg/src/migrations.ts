@@ -24,6 +24,8 @@ export async function runSqlMigrations(options: {
     migrationsTable: options.table,
     checkOrder: true,
     singleTransaction: true,
+    // Services migrate at start and start together; node-pg-migrate's default ('fail') would crash all but one.
+    advisoryLockMode: 'wait',
     log: options.log ?? (() => undefined),
   });
   return applied.map((migration) => migration.name);

@@ -59,3 +59,16 @@ export function apiKeyAuthHook(auth: AuthOptions, isPublic: (request: FastifyReq
     request.principal = principal;
   };
 }
+
+/**
+ * The tenant of an authenticated request. The auth hook sets the principal before any non-public
+ * route runs, so its absence means the app was built without `auth`: a wiring bug, not a client error.
+ */
+export function tenantOf(request: FastifyRequest): string {
+  if (request.principal === undefined) {
+    throw new Error(
+      `${request.method} ${request.routeOptions.url ?? request.url} ran without an authenticated principal`,
+    );
+  }
+  return request.principal.tenantId;
+}

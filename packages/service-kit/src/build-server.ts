@@ -109,9 +109,21 @@ export async function buildServer(options: BuildServerOptions): Promise<ServiceS
         ? {}
         : {
             components: {
-              securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key' } },
+              securitySchemes: {
+                apiKey: {
+                  type: 'http',
+                  scheme: 'bearer',
+                  description: 'A tenant API key: `Authorization: Bearer <key>`',
+                },
+                apiKeyHeader: {
+                  type: 'apiKey',
+                  in: 'header',
+                  name: 'x-api-key',
+                  description: 'The same key in a header',
+                },
+              },
             },
-            security: [{ apiKey: [] }],
+            security: [{ apiKey: [] }, { apiKeyHeader: [] }],
           }),
     },
     transform: jsonSchemaTransform,

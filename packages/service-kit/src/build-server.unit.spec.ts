@@ -341,7 +341,7 @@ describe('API key auth', () => {
   it('documents the API key scheme, except on the public routes', async () => {
     const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(document.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(document.security).toEqual([{ apiKey: [] }]);
+    expect(document.security).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }]);
     expect(document.paths['/health'].get.security).toEqual([]);
   });
 });

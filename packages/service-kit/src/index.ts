@@ -13,6 +13,7 @@ export type { Logger } from './create-logger.ts';
 export { buildServer } from './build-server.ts';
 export type { BuildServerOptions, ServiceServer } from './build-server.ts';
 export type { ReadinessCheck } from './health.routes.ts';
+export { tenantOf } from './api-key-auth.ts';
 export type { ApiScope, AuthOptions, Principal } from './api-key-auth.ts';
 export { HttpError, errorCodes, errorResponseSchema } from './http-error.ts';
 export type { ErrorCode, ErrorResponse } from './http-error.ts';

@@ -1,12 +1,14 @@
 import type pg from 'pg';
 import { buildServer } from '@l2o/service-kit';
-import type { Logger, ReadinessCheck, ServiceServer } from '@l2o/service-kit';
+import type { AuthOptions, Logger, ReadinessCheck, ServiceServer } from '@l2o/service-kit';
 import { leadsRoutes } from './leads/leads.routes.ts';
 
 export type ProjectionsDeps = {
   /** Reads the read model tables (in the service's schema). */
   pool: pg.Pool;
   logger: Logger;
+  /** Resolves a tenant API key (see `createApiKeyVerifier` in `@l2o/tenancy`); every route but health and docs needs one. */
+  verifyApiKey: AuthOptions['verifyApiKey'];
   /** Dependencies `/ready` checks (PostgreSQL and the consumers in production). */
   readiness?: ReadinessCheck[];
 };
@@ -19,6 +21,7 @@ export async function buildApp(deps: ProjectionsDeps): Promise<ServiceServer> {
     description: 'Read models built from the platform events, and the query API over them.',
     logger: deps.logger,
     readiness: deps.readiness ?? [],
+    auth: { verifyApiKey: deps.verifyApiKey },
     routes: leadsRoutes({ pool: deps.pool }),
   });
 }

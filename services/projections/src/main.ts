@@ -1,5 +1,6 @@
 import { createPool } from '@l2o/pg';
-import { createLogger, loadConfig, runService, stopInOrder } from '@l2o/service-kit';
+import { createLogger, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
+import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import { projectionsConfigSchema } from './config.ts';
 import { startLeadsConsumer } from './leads/on-lead-event.ts';
@@ -7,12 +8,14 @@ import { migrateProjections } from './migrations.ts';
 
 const config = loadConfig(projectionsConfigSchema);
 const logger = createLogger({ name: 'projections', level: config.LOG_LEVEL });
+const telemetry = startTelemetry({ serviceName: 'l2o-projections', serviceVersion: '0.1.0', env: process.env, logger });
 
 await runService({
   name: 'projections',
   logger,
   start: async () => {
     await migrateProjections({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    await migrateTenancy({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
     const pool = createPool({
       connectionString: config.DATABASE_URL,
       schema: config.DATABASE_SCHEMA,
@@ -41,6 +44,7 @@ await runService({
     const app = await buildApp({
       pool,
       logger,
+      verifyApiKey: createApiKeyVerifier({ pool }),
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
         {
@@ -61,6 +65,7 @@ await runService({
             { name: 'http', stop: () => app.close() },
             { name: 'leads consumer', stop: () => consumer.stop() },
             { name: 'postgresql', stop: () => pool.end() },
+            { name: 'telemetry', stop: () => telemetry.shutdown() },
           ],
         }),
     };

@@ -1,7 +1,7 @@
 import { createPublisher } from '@l2o/bus';
 import { createPostgresEventStore, loadCheckpoint, migrateEventStore, saveCheckpoint } from '@l2o/event-store';
 import { createPool } from '@l2o/pg';
-import { createLogger, loadConfig, runService, stopInOrder } from '@l2o/service-kit';
+import { createLogger, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
 import { buildApp } from './app.ts';
 import { relayConfigSchema } from './config.ts';
 import { acquireLeaderLock } from './leader-lock.ts';
@@ -12,6 +12,7 @@ import { toOutgoingMessage } from './to-cloud-event.ts';
 const CHECKPOINT = 'relay';
 const config = loadConfig(relayConfigSchema);
 const logger = createLogger({ name: 'relay', level: config.LOG_LEVEL });
+const telemetry = startTelemetry({ serviceName: 'l2o-relay', serviceVersion: '0.1.0', env: process.env, logger });
 
 await runService({
   name: 'relay',
@@ -111,6 +112,7 @@ await runService({
                 await pool.end();
               },
             },
+            { name: 'telemetry', stop: () => telemetry.shutdown() },
           ],
         }),
     };

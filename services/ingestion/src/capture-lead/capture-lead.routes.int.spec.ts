@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leadCapturedV1Schema, streamIdFor } from '@l2o/contracts';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import type { PostgresEventStore } from '@l2o/event-store';
-import { createLogger } from '@l2o/service-kit';
-import type { ServiceServer } from '@l2o/service-kit';
+import { createPool } from '@l2o/pg';
+import { createLogger, startTelemetry } from '@l2o/service-kit';
+import type { ApiScope, ServiceServer } from '@l2o/service-kit';
+import { createApiKey, createApiKeyVerifier, migrateTenancy, revokeApiKey } from '@l2o/tenancy';
 import { freshSchema } from '@l2o/testing';
 import { buildApp } from '../app.ts';
 
@@ -13,45 +16,71 @@ const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 describe('POST /v1/leads', () => {
   let db: Awaited<ReturnType<typeof freshSchema>>;
+  let pool: pg.Pool;
   let store: PostgresEventStore;
   let app: ServiceServer;
+
+  // As in main.ts: trace context propagation is registered before the app is built.
+  const telemetry = startTelemetry({ serviceName: 'ingestion-test', env: {} });
 
   beforeAll(async () => {
     db = await freshSchema('ingestion');
     await migrateEventStore({ databaseUrl: db.databaseUrl, schema: db.schema });
-    store = createPostgresEventStore({ connectionString: db.databaseUrl, schema: db.schema });
-    app = await buildApp({ store, logger: createLogger({ name: 'ingestion', level: 'silent' }), clock: () => now });
+    await migrateTenancy({ databaseUrl: db.databaseUrl, schema: db.schema });
+    pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 4 });
+    store = createPostgresEventStore({ pool, schema: db.schema });
+    app = await buildApp({
+      store,
+      logger: createLogger({ name: 'ingestion', level: 'silent' }),
+      clock: () => now,
+      verifyApiKey: createApiKeyVerifier({ pool }),
+    });
     await app.ready();
   });
   afterAll(async () => {
     await app.close();
-    await store.close();
+    await pool.end();
     await db.drop();
+    await telemetry.shutdown();
   });
+
+  /** A fresh tenant with a key of `scopes`; each test uses its own, so its events are its alone. */
+  async function newTenant(
+    scopes: ApiScope[] = ['ingest'],
+  ): Promise<{ tenantId: string; apiKey: string; keyId: string }> {
+    const tenantId = `acme-${randomUUID()}`;
+    const { apiKey, keyId } = await createApiKey({ pool, tenantId, name: 'ingestion-test', scopes });
+    return { tenantId, apiKey, keyId };
+  }
+
+  async function allEvents(): Promise<number> {
+    const result = await pool.query<{ count: number }>('SELECT count(*)::int AS count FROM events');
+    return result.rows[0]?.count ?? -1;
+  }
 
   /** Every event stored for a tenant; each test uses its own tenant, so zero means this request wrote nothing. */
   async function eventsOfTenant(tenantId: string): Promise<number> {
-    const result = await store.pool.query<{ count: number }>(
+    const result = await pool.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM events WHERE metadata->>'tenantId' = $1`,
       [tenantId],
     );
     return result.rows[0]?.count ?? -1;
   }
 
-  function post(options: { tenantId?: string; body: unknown; headers?: Record<string, string> }) {
+  function post(options: { apiKey?: string; body: unknown; headers?: Record<string, string> }) {
     return app.inject({
       method: 'POST',
       url: '/v1/leads',
-      headers: { ...(options.tenantId ? { 'x-tenant-id': options.tenantId } : {}), ...options.headers },
+      headers: { ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}), ...options.headers },
       payload: options.body as Record<string, unknown>,
     });
   }
 
   describe('with a valid lead', () => {
-    it('answers 201 with the lead id and stores LeadCaptured with its metadata', async () => {
-      const tenantId = `acme-${randomUUID()}`;
+    it('answers 201 with the lead id and stores LeadCaptured for the key’s tenant with its metadata', async () => {
+      const { tenantId, apiKey } = await newTenant();
       const response = await post({
-        tenantId,
+        apiKey,
         headers: { 'x-request-id': 'req-capture-1', traceparent },
         body: {
           email: '  Ada.Lovelace@Example.COM ',
@@ -98,9 +127,9 @@ describe('POST /v1/leads', () => {
       expect(event?.metadata).toEqual({ tenantId, producer: 'ingestion', correlationId: 'req-capture-1', traceparent });
     });
 
-    it('captures a lead reachable by phone only, from the api channel by default', async () => {
-      const tenantId = `acme-${randomUUID()}`;
-      const response = await post({ tenantId, body: { phone: '+14155550123' } });
+    it('captures a lead reachable by phone only, from the api channel by default, with the key in x-api-key', async () => {
+      const { tenantId, apiKey } = await newTenant();
+      const response = await post({ headers: { 'x-api-key': apiKey }, body: { phone: '+14155550123' } });
 
       expect(response.statusCode, response.body).toBe(201);
       const [event] = await store.readStream(streamIdFor('lead', response.json<{ leadId: string }>().leadId));
@@ -115,8 +144,8 @@ describe('POST /v1/leads', () => {
 
   describe('with a request it refuses', () => {
     it('answers 400 naming email when the email is malformed, and stores nothing', async () => {
-      const tenantId = `acme-${randomUUID()}`;
-      const response = await post({ tenantId, body: { email: 'ada-at-example.com', firstName: 'Ada' } });
+      const { tenantId, apiKey } = await newTenant();
+      const response = await post({ apiKey, body: { email: 'ada-at-example.com', firstName: 'Ada' } });
 
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({
@@ -129,8 +158,8 @@ describe('POST /v1/leads', () => {
     });
 
     it('answers 400 naming email when neither email nor phone is given, and stores nothing', async () => {
-      const tenantId = `acme-${randomUUID()}`;
-      const response = await post({ tenantId, body: { firstName: 'Ada', company: { name: 'Engines' } } });
+      const { tenantId, apiKey } = await newTenant();
+      const response = await post({ apiKey, body: { firstName: 'Ada', company: { name: 'Engines' } } });
 
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({
@@ -142,25 +171,10 @@ describe('POST /v1/leads', () => {
       expect(await eventsOfTenant(tenantId)).toBe(0);
     });
 
-    it('answers 400 naming x-tenant-id when the header is missing, and stores nothing', async () => {
-      const before = await store.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM events');
-      const response = await post({ body: { email: 'ada@example.com' } });
-
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({
-        status: 400,
-        code: 'validation_failed',
-        field: 'x-tenant-id',
-        reason: 'the x-tenant-id header is required',
-      });
-      const after = await store.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM events');
-      expect(after.rows[0]?.count).toBe(before.rows[0]?.count);
-    });
-
     it('answers 409 naming the field when the Lead refuses the capture, and stores nothing', async () => {
-      const tenantId = `acme-${randomUUID()}`;
+      const { tenantId, apiKey } = await newTenant();
       const response = await post({
-        tenantId,
+        apiKey,
         body: { email: 'ada@example.com', consent: { marketing: true, optedOut: true } },
       });
 
@@ -170,17 +184,81 @@ describe('POST /v1/leads', () => {
     });
   });
 
+  describe('API keys', () => {
+    it('takes the tenant from the key, never from a header or the body', async () => {
+      const { tenantId, apiKey } = await newTenant();
+      const otherTenant = `other-${randomUUID()}`;
+      const response = await post({
+        apiKey,
+        headers: { 'x-tenant-id': otherTenant },
+        body: { email: 'ada@example.com', tenantId: otherTenant },
+      });
+
+      expect(response.statusCode, response.body).toBe(201);
+      const [event] = await store.readStream(streamIdFor('lead', response.json<{ leadId: string }>().leadId));
+      expect(event?.data).toMatchObject({ tenantId });
+      expect(event?.metadata).toMatchObject({ tenantId });
+      expect(await eventsOfTenant(otherTenant)).toBe(0);
+    });
+
+    it('answers 401 with the error body when no key is sent, and stores nothing', async () => {
+      const before = await allEvents();
+      const response = await post({ body: { email: 'ada@example.com' } });
+
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({
+        status: 401,
+        code: 'unauthorized',
+        reason: 'an API key is required (Authorization: Bearer <key>)',
+      });
+      expect(await allEvents()).toBe(before);
+    });
+
+    it('answers 401 to a key with a wrong secret before looking at the body', async () => {
+      const { apiKey } = await newTenant();
+      const forged = `${apiKey.slice(0, -3)}${apiKey.endsWith('AAA') ? 'BBB' : 'AAA'}`;
+      const response = await post({ apiKey: forged, body: { email: 'not-an-email' } });
+
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({ status: 401, code: 'unauthorized', reason: 'unknown API key' });
+    });
+
+    it('answers 403 to a key without the ingest scope, and stores nothing', async () => {
+      const { tenantId, apiKey } = await newTenant(['read_reports']);
+      const response = await post({ apiKey, body: { email: 'ada@example.com' } });
+
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toEqual({
+        status: 403,
+        code: 'forbidden',
+        reason: 'the API key lacks the ingest scope',
+      });
+      expect(await eventsOfTenant(tenantId)).toBe(0);
+    });
+
+    it('answers 401 to a revoked key, and stores nothing', async () => {
+      const { tenantId, apiKey, keyId } = await newTenant();
+      await revokeApiKey({ pool, keyId });
+      const response = await post({ apiKey, body: { email: 'ada@example.com' } });
+
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ status: 401, code: 'unauthorized' });
+      expect(await eventsOfTenant(tenantId)).toBe(0);
+    });
+  });
+
   describe('OpenAPI document', () => {
-    it('documents the body, the tenant header, the 201 and the error responses with examples', async () => {
+    it('documents the body, the key scheme and scope, the 201 and the error responses with examples', async () => {
       const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
       const operation = document.paths['/v1/leads'].post;
-      expect(operation.parameters).toContainEqual(
-        expect.objectContaining({ in: 'header', name: 'x-tenant-id', required: true }),
-      );
+      expect(operation.parameters ?? []).not.toContainEqual(expect.objectContaining({ name: 'x-tenant-id' }));
+      expect(document.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(document.security).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }]);
+      expect(operation.description).toContain('ingest scope');
       const body = operation.requestBody.content['application/json'];
       expect(body.schema.properties.email).toMatchObject({ type: 'string', format: 'email' });
       expect(JSON.stringify(body)).toContain('Analytical Engines Ltd');
-      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['201', '400', '409']));
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409']));
       expect(JSON.stringify(operation.responses['201'])).toContain('0b6f3c2e-5d4a-4f1b-9c8e-2a7d6e5f4c3b');
     });
   });

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { leadCapturedV1Schema, leadChannels, streamIdFor, traceparentPattern } from '@l2o/contracts';
+import { leadCapturedV1Schema, leadChannels, streamIdFor } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { CaptureLead } from '@l2o/domain';
 import { handleCommand } from '@l2o/event-store';
 import type { EventMetadata, EventStore } from '@l2o/event-store';
-import { errorResponseSchema } from '@l2o/service-kit';
-import type { FastifyPluginAsyncZod } from '@l2o/service-kit';
+import { currentTraceparent, errorResponseSchema, tenantOf } from '@l2o/service-kit';
+import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
 
 // Fields that keep the event's shape are taken from the contract, so a request accepted here is a valid event.
 const { company, consent, touchpoint, externalIds, customFields } = leadCapturedV1Schema.shape;
@@ -53,14 +53,6 @@ export const captureLeadBody = z
 
 type CaptureLeadBody = z.output<typeof captureLeadBody>;
 
-// Real per-tenant API keys replace this header in a later issue; until then the caller names its tenant.
-const tenantHeaders = z.looseObject({
-  'x-tenant-id': z
-    .string({ error: (issue) => (issue.input === undefined ? 'the x-tenant-id header is required' : undefined) })
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'expected 1 to 64 letters, digits, ".", "_" or "-"' })
-    .describe('The tenant the lead belongs to.'),
-});
-
 const capturedResponse = z
   .object({ leadId: z.uuid(), status: z.literal('captured') })
   .meta({ examples: [{ leadId: '0b6f3c2e-5d4a-4f1b-9c8e-2a7d6e5f4c3b', status: 'captured' }] });
@@ -92,7 +84,10 @@ export function toCaptureLeadData(options: {
   };
 }
 
-/** `POST /v1/leads`: captures a new lead from the API channel. */
+const scope: ApiScope = 'ingest';
+
+/** The tenant the lead belongs to: always the API key's, never one the request names. */
+/** `POST /v1/leads`: captures a new lead from the API channel for the API key's tenant. */
 export function captureLeadRoutes(options: {
   store: Pick<EventStore, 'readStream' | 'appendToStream'>;
   clock: () => Date;
@@ -101,16 +96,23 @@ export function captureLeadRoutes(options: {
     app.post(
       '/v1/leads',
       {
+        config: { scope },
         schema: {
           summary: 'Capture a lead',
+          description: `For the tenant of the API key, which needs the ${scope} scope.`,
           tags: ['leads'],
-          headers: tenantHeaders,
           body: captureLeadBody,
-          response: { 201: capturedResponse, 400: errorResponseSchema, 409: errorResponseSchema },
+          response: {
+            201: capturedResponse,
+            400: errorResponseSchema,
+            401: errorResponseSchema,
+            403: errorResponseSchema,
+            409: errorResponseSchema,
+          },
         },
       },
       async (request, reply) => {
-        const tenantId = request.headers['x-tenant-id'];
+        const tenantId = tenantOf(request);
         const leadId = randomUUID();
         const now = options.clock();
         const command: CaptureLead = {
@@ -118,12 +120,12 @@ export function captureLeadRoutes(options: {
           data: toCaptureLeadData({ body: request.body, tenantId, leadId, now }),
           metadata: { now },
         };
-        const traceparent = request.headers.traceparent;
+        const traceparent = currentTraceparent();
         const metadata: EventMetadata = {
           tenantId,
           producer: 'ingestion',
           correlationId: request.id,
-          ...(typeof traceparent === 'string' && traceparentPattern.test(traceparent) ? { traceparent } : {}),
+          ...(traceparent ? { traceparent } : {}),
         };
         await handleCommand({
           store: options.store,

@@ -3,7 +3,8 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
-import type { ServiceServer } from '@l2o/service-kit';
+import type { ApiScope, ServiceServer } from '@l2o/service-kit';
+import { createApiKey, createApiKeyVerifier, migrateTenancy, revokeApiKey } from '@l2o/tenancy';
 import { freshSchema } from '@l2o/testing';
 import { buildApp } from '../app.ts';
 import { migrateProjections } from '../migrations.ts';
@@ -18,8 +19,13 @@ describe('GET /v1/leads/:leadId', () => {
   beforeAll(async () => {
     db = await freshSchema('proj_routes');
     await migrateProjections({ databaseUrl: db.databaseUrl, schema: db.schema });
+    await migrateTenancy({ databaseUrl: db.databaseUrl, schema: db.schema });
     pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 4 });
-    app = await buildApp({ pool, logger: createLogger({ name: 'projections', level: 'silent' }) });
+    app = await buildApp({
+      pool,
+      logger: createLogger({ name: 'projections', level: 'silent' }),
+      verifyApiKey: createApiKeyVerifier({ pool }),
+    });
     await app.ready();
   });
   afterAll(async () => {
@@ -28,19 +34,29 @@ describe('GET /v1/leads/:leadId', () => {
     await db.drop();
   });
 
-  function getLead(leadId: string, tenantId?: string) {
+  async function keyOf(tenantId: string, scopes: ApiScope[] = ['read_reports']): Promise<string> {
+    return (await createApiKey({ pool, tenantId, name: 'projections-test', scopes })).apiKey;
+  }
+
+  /** A lead of a fresh tenant in the read model, and a read key of that tenant. */
+  async function storedLead(options: Parameters<typeof leadCapturedEvent>[0] = {}) {
+    const event = leadCapturedEvent(options);
+    await applyLeadEvent({ pool, event });
+    return { event, apiKey: await keyOf(event.tenantid) };
+  }
+
+  function getLead(leadId: string, apiKey?: string) {
     return app.inject({
       method: 'GET',
       url: `/v1/leads/${leadId}`,
-      headers: tenantId === undefined ? {} : { 'x-tenant-id': tenantId },
+      headers: apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` },
     });
   }
 
-  it('answers 200 with the lead of the caller’s tenant', async () => {
-    const event = leadCapturedEvent();
-    await applyLeadEvent({ pool, event });
+  it('answers 200 with the lead of the key’s tenant', async () => {
+    const { event, apiKey } = await storedLead();
 
-    const response = await getLead(event.subject, event.tenantid);
+    const response = await getLead(event.subject, apiKey);
 
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual({
@@ -63,59 +79,109 @@ describe('GET /v1/leads/:leadId', () => {
   });
 
   it('answers null for what the lead did not give', async () => {
-    const event = leadCapturedEvent({
+    const { event, apiKey } = await storedLead({
       data: {
         contact: { phone: '+14155550123' },
         company: {},
         touchpoint: { channel: 'api', occurredAt: '2025-03-14T09:00:00Z' },
       },
     });
-    await applyLeadEvent({ pool, event });
 
-    const response = await getLead(event.subject, event.tenantid);
+    const response = await getLead(event.subject, apiKey);
 
     expect(response.json()).toMatchObject({ email: null, phone: '+14155550123', companyName: null, source: null });
   });
 
   it('answers 404 not_found for a lead it does not hold', async () => {
     const leadId = randomUUID();
-    const response = await getLead(leadId, 'acme');
+    const response = await getLead(leadId, await keyOf(`acme-${randomUUID()}`));
 
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({ status: 404, code: 'not_found', reason: `lead ${leadId} not found` });
   });
 
-  it('does not show tenant A’s lead to tenant B', async () => {
-    const event = leadCapturedEvent({ tenantId: `a-${randomUUID()}` });
-    await applyLeadEvent({ pool, event });
-
-    const asOwner = await getLead(event.subject, event.tenantid);
-    const asOther = await getLead(event.subject, `b-${randomUUID()}`);
-
-    expect(asOwner.statusCode).toBe(200);
-    expect(asOther.statusCode).toBe(404);
-    expect(asOther.json()).toEqual({ status: 404, code: 'not_found', reason: `lead ${event.subject} not found` });
-  });
-
-  it('answers 400 naming x-tenant-id when the header is missing', async () => {
-    const event = leadCapturedEvent();
-    await applyLeadEvent({ pool, event });
-
-    const response = await getLead(event.subject);
+  it('answers 400 naming leadId when it is not a uuid', async () => {
+    const response = await getLead('not-a-uuid', await keyOf(`acme-${randomUUID()}`));
 
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({
-      status: 400,
-      field: 'x-tenant-id',
-      reason: 'the x-tenant-id header is required',
+    expect(response.json()).toMatchObject({ status: 400, code: 'validation_failed', field: 'leadId' });
+  });
+
+  describe('tenant isolation', () => {
+    it('answers tenant B’s key for tenant A’s lead exactly as for a lead that does not exist', async () => {
+      const { event, apiKey: ownerKey } = await storedLead({ tenantId: `a-${randomUUID()}` });
+      const otherKey = await keyOf(`b-${randomUUID()}`);
+      const absentLeadId = randomUUID();
+
+      const asOwner = await getLead(event.subject, ownerKey);
+      const asOther = await getLead(event.subject, otherKey);
+      const absent = await getLead(absentLeadId, otherKey);
+
+      expect(asOwner.statusCode).toBe(200);
+      expect(asOther.statusCode).toBe(404);
+      expect(asOther.json()).toEqual({ status: 404, code: 'not_found', reason: `lead ${event.subject} not found` });
+      expect(asOther.body.replace(event.subject, '<id>')).toBe(absent.body.replace(absentLeadId, '<id>'));
     });
   });
 
-  it('documents the 200 view with an example and the error responses', async () => {
+  describe('API keys', () => {
+    it('answers 401 with the error body when no key is sent', async () => {
+      const { event } = await storedLead();
+
+      const response = await getLead(event.subject);
+
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({
+        status: 401,
+        code: 'unauthorized',
+        reason: 'an API key is required (Authorization: Bearer <key>)',
+      });
+    });
+
+    it('answers 403 to a key of the lead’s own tenant without the read_reports scope', async () => {
+      const { event } = await storedLead();
+      const ingestOnly = await keyOf(event.tenantid, ['ingest']);
+
+      const response = await getLead(event.subject, ingestOnly);
+
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toEqual({
+        status: 403,
+        code: 'forbidden',
+        reason: 'the API key lacks the read_reports scope',
+      });
+    });
+
+    it('answers 401 to a revoked key of the lead’s tenant', async () => {
+      const { event } = await storedLead();
+      const { apiKey, keyId } = await createApiKey({
+        pool,
+        tenantId: event.tenantid,
+        name: 'old',
+        scopes: ['read_reports'],
+      });
+      await revokeApiKey({ pool, keyId });
+
+      const response = await getLead(event.subject, apiKey);
+
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({ status: 401, code: 'unauthorized', reason: 'unknown API key' });
+    });
+
+    it('keeps health and documentation public', async () => {
+      for (const url of ['/health', '/ready', '/docs/json']) {
+        expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
+      }
+    });
+  });
+
+  it('documents the 200 view with an example, the key scheme and scope, and the error responses', async () => {
     const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     const operation = document.paths['/v1/leads/{leadId}'].get;
-    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
     expect(JSON.stringify(operation.responses['200'])).toContain('Analytical Engines Ltd');
-    expect(operation.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'x-tenant-id' }));
+    expect(operation.parameters).not.toContainEqual(expect.objectContaining({ name: 'x-tenant-id' }));
+    expect(operation.description).toContain('read_reports scope');
+    expect(document.security).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }]);
   });
 });

@@ -1,16 +1,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { errorResponseSchema, HttpError } from '@l2o/service-kit';
-import type { FastifyPluginAsyncZod } from '@l2o/service-kit';
-
-// Real per-tenant API keys replace this header in a later issue; until then the caller names its tenant.
-const tenantHeaders = z.looseObject({
-  'x-tenant-id': z
-    .string({ error: (issue) => (issue.input === undefined ? 'the x-tenant-id header is required' : undefined) })
-    .min(1)
-    .max(64)
-    .describe('The tenant whose lead to read; another tenant’s lead is not found.'),
-});
+import { errorResponseSchema, HttpError, tenantOf } from '@l2o/service-kit';
+import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
 
 const nullableText = z.string().nullable();
 
@@ -95,22 +86,32 @@ function toLeadView(row: LeadRow): LeadView {
   };
 }
 
-/** `GET /v1/leads/:leadId`: one lead of the caller's tenant from the leads read model. */
+const scope: ApiScope = 'read_reports';
+
+/** The tenant whose leads the caller may read: always the API key's. */
+/** `GET /v1/leads/:leadId`: one lead of the API key's tenant from the leads read model. */
 export function leadsRoutes(options: { pool: pg.Pool }): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/v1/leads/:leadId',
       {
+        config: { scope },
         schema: {
           summary: 'Read a lead',
+          description: `A lead of the API key's tenant; the key needs the ${scope} scope. Another tenant's lead is not found.`,
           tags: ['leads'],
-          headers: tenantHeaders,
           params: z.object({ leadId: z.uuid() }),
-          response: { 200: leadView, 400: errorResponseSchema, 404: errorResponseSchema },
+          response: {
+            200: leadView,
+            400: errorResponseSchema,
+            401: errorResponseSchema,
+            403: errorResponseSchema,
+            404: errorResponseSchema,
+          },
         },
       },
       async (request) => {
-        const tenantId = request.headers['x-tenant-id'];
+        const tenantId = tenantOf(request);
         const { leadId } = request.params;
         // The tenant is part of the key: another tenant's lead is indistinguishable from a missing one.
         const result = await options.pool.query<LeadRow>(

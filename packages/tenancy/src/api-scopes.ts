@@ -1,0 +1,18 @@
+import type { ApiScope } from '@l2o/service-kit';
+
+/**
+ * What each scope lets a key do. A `Record` over service-kit's `ApiScope`, so a scope added
+ * there does not compile here until it is described (and becomes grantable).
+ */
+export const apiScopeDescriptions: Readonly<Record<ApiScope, string>> = {
+  ingest: 'capture leads (POST /v1/leads)',
+  read_reports: 'read leads and reports from the query API',
+  administer_rules: 'change scoring and routing rules',
+};
+
+/** Every scope a key can be granted. */
+export const apiScopes = Object.keys(apiScopeDescriptions) as readonly ApiScope[];
+
+export function isApiScope(value: string): value is ApiScope {
+  return Object.hasOwn(apiScopeDescriptions, value);
+}
