@@ -1,5 +1,9 @@
 import type { z } from 'zod';
+import { leadActivityRecordedV1Example, leadActivityRecordedV1Schema } from './lead/lead-activity-recorded.v1.ts';
 import { leadCapturedV1Example, leadCapturedV1Schema } from './lead/lead-captured.v1.ts';
+import { leadProfileUpdatedV1Example, leadProfileUpdatedV1Schema } from './lead/lead-profile-updated.v1.ts';
+import { leadTouchRecordedV1Example, leadTouchRecordedV1Schema } from './lead/lead-touch-recorded.v1.ts';
+import { leadsMergedV1Example, leadsMergedV1Schema } from './lead/leads-merged.v1.ts';
 import { Topics } from './topics.ts';
 
 /** Stream categories whose events the relay publishes; a stream id is `<aggregate>-<id>`. */
@@ -60,8 +64,47 @@ export const catalogue = [
     schema: leadCapturedV1Schema,
     description:
       'A new lead entered the platform through a channel (web form, API, CSV import, intake topic…). ' +
-      'Published once per lead; later captures of the same person are separate leads or no-ops.',
+      'Published once per lead, first on its stream; later captures of the same person are LeadTouchRecorded.',
     example: leadCapturedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadTouchRecorded',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadTouchRecordedV1Schema,
+    description:
+      'A known lead came in again through a channel; matchedBy says what identified it. ' +
+      'A later touch for attribution; profile fields it brought are in the LeadProfileUpdated that follows.',
+    example: leadTouchRecordedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadProfileUpdated',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadProfileUpdatedV1Schema,
+    description:
+      'Profile fields of a lead became known, from a later capture or a merged lead. Carries only what changed: ' +
+      'known contact and company fields are never overwritten, external ids and custom fields are added, ' +
+      'and an opt-out always applies.',
+    example: leadProfileUpdatedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadActivityRecorded',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadActivityRecordedV1Schema,
+    description: 'A behaviour of a known lead (page view, download, email click, webinar, demo request…).',
+    example: leadActivityRecordedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadsMerged',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadsMergedV1Schema,
+    description:
+      'Two leads of one person became one. Published on both streams (role survivor and role merged); ' +
+      'the merged lead ends, and its captures and activities go to the survivor from then on.',
+    example: leadsMergedV1Example,
   }),
 ] as const;
 

@@ -28,6 +28,21 @@ describe('event catalogue', () => {
     expect(entry).toMatchObject({ name: 'LeadCaptured', schemaVersion: 1, aggregate: 'lead', topic: 'l2o.lead.v1' });
   });
 
+  it.each([
+    ['LeadTouchRecorded', 'l2o.lead.touch_recorded.v1'],
+    ['LeadProfileUpdated', 'l2o.lead.profile_updated.v1'],
+    ['LeadActivityRecorded', 'l2o.lead.activity_recorded.v1'],
+    ['LeadsMerged', 'l2o.lead.leads_merged.v1'],
+  ])('describes %s v1 as %s on the lead topic', (name, type) => {
+    expect(catalogueEntryByCloudEventType(type)).toMatchObject({ name, schemaVersion: 1, topic: 'l2o.lead.v1' });
+  });
+
+  it('gives every lead event the leadId and tenantId of its stream', () => {
+    for (const entry of catalogue.filter((candidate) => candidate.aggregate === 'lead')) {
+      expect(entry.example, entry.name).toMatchObject({ leadId: expect.any(String), tenantId: expect.any(String) });
+    }
+  });
+
   it('gives every entry a unique CloudEvents type that follows the naming rule', () => {
     const types = catalogue.map((entry) => entry.cloudEventType);
     expect(new Set(types).size).toBe(types.length);

@@ -72,4 +72,19 @@ describe('generated event documents', () => {
       properties: { contact: { anyOf: [{ required: ['email'] }, { required: ['phone'] }] } },
     });
   });
+
+  it('carries the rule that a LeadProfileUpdated changes at least one field into its JSON Schema', () => {
+    const entry = catalogue.find((candidate) => candidate.name === 'LeadProfileUpdated');
+    if (entry === undefined) throw new Error('LeadProfileUpdated is not in the catalogue');
+    expect(eventJsonSchema(entry)).toMatchObject({
+      required: ['leadId', 'tenantId', 'updatedAt', 'source'],
+      anyOf: ['contact', 'company', 'consent', 'externalIds', 'customFields'].map((field) => ({ required: [field] })),
+      properties: {
+        contact: { minProperties: 1 },
+        company: { minProperties: 1 },
+        customFields: { minProperties: 1 },
+        externalIds: { minItems: 1 },
+      },
+    });
+  });
 });

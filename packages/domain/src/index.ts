@@ -6,7 +6,17 @@ export { unreachable } from './unreachable.ts';
 export { decide as decideLead } from './lead/lead.decide.ts';
 export { evolve as evolveLead } from './lead/lead.evolve.ts';
 export { initialState as initialLeadState } from './lead/lead.state.ts';
-export type { Lead } from './lead/lead.state.ts';
+export type { ActiveLead, Lead, LeadProfile, MergedLead } from './lead/lead.state.ts';
 export { leadDecider } from './lead/lead.decider.ts';
-export type { CaptureLead, CommandMetadata, LeadCommand } from './lead/lead.commands.ts';
-export type { LeadCaptured, LeadEvent } from './lead/lead.events.ts';
+export { decideMerge } from './lead/lead-merge.decide.ts';
+export type { MergeDecision } from './lead/lead-merge.decide.ts';
+export { LeadMergedError } from './lead/lead-merged.error.ts';
+export type { CaptureLead, CommandMetadata, LeadCommand, MergeLeads, RecordActivity } from './lead/lead.commands.ts';
+export type {
+  LeadActivityRecorded,
+  LeadCaptured,
+  LeadEvent,
+  LeadProfileUpdated,
+  LeadsMerged,
+  LeadTouchRecorded,
+} from './lead/lead.events.ts';

@@ -1,11 +1,9 @@
 import { z } from 'zod';
+import { isoDateTime, text } from './lead-schema-parts.ts';
 
 // Unknown keys are stripped on parse (zod's default `z.object`), never rejected: a subscriber
 // built against this version keeps working when a producer adds an optional field. The JSON
 // Schema is generated in input mode, so it does not forbid additional properties either.
-
-const text = (max: number) => z.string().min(1).max(max);
-const isoDateTime = z.iso.datetime({ offset: true });
 
 /** Channels a lead can arrive through. A new value is a breaking change: it needs a new event version. */
 export const leadChannels = [
@@ -20,26 +18,35 @@ export const leadChannels = [
 ] as const;
 export type LeadChannel = (typeof leadChannels)[number];
 
-const contact = z
-  .object({
-    email: z.email().max(254).optional(),
-    phone: z
-      .string()
-      .regex(/^\+?[0-9 ().-]{3,32}$/)
-      .describe('As entered; E.164 (+14155550123) preferred.')
-      .optional(),
-    firstName: text(200).optional(),
-    lastName: text(200).optional(),
-    jobTitle: text(200).optional(),
-  })
+/**
+ * The contact fields of a lead, each optional and without the "email or phone" rule, for events
+ * that carry only some of them (`LeadProfileUpdated`).
+ */
+export const leadContactFieldsSchema = z.object({
+  email: z.email().max(254).optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ().-]{3,32}$/)
+    .describe('As entered; E.164 (+14155550123) preferred.')
+    .optional(),
+  firstName: text(200).optional(),
+  lastName: text(200).optional(),
+  jobTitle: text(200).optional(),
+});
+export type LeadContactFields = z.output<typeof leadContactFieldsSchema>;
+
+/** How to reach a person: the contact fields with at least one of email or phone. */
+export const leadContactSchema = leadContactFieldsSchema
   .refine((c) => c.email !== undefined || c.phone !== undefined, { message: 'an email or a phone is required' })
   // Carries the refine above into the JSON Schema, which zod cannot derive from a function.
   .meta({
     description: 'How to reach the person; at least one of email or phone.',
     anyOf: [{ required: ['email'] }, { required: ['phone'] }],
   });
+export type LeadContact = z.output<typeof leadContactSchema>;
 
-const company = z
+/** The organisation a person works for; every field optional. */
+export const leadCompanySchema = z
   .object({
     name: text(300).optional(),
     domain: z.hostname().max(253).describe('Bare host name, e.g. acme.com.').optional(),
@@ -53,38 +60,63 @@ const company = z
       .optional(),
   })
   .describe('The organisation the person works for, as far as known.');
+export type LeadCompany = z.output<typeof leadCompanySchema>;
 
-const consent = z
+/** A person's consent to marketing and whether they opted out of contact. */
+export const leadConsentSchema = z
   .object({
     marketing: z.boolean().describe('The person agreed to marketing communication.'),
     optedOut: z.boolean().describe('The person asked not to be contacted.'),
   })
   .describe('Consent recorded at capture; absent when the channel records none.');
+export type LeadConsent = z.output<typeof leadConsentSchema>;
 
-const utm = z.object({
+/** UTM parameters of the link the person followed. */
+export const leadUtmSchema = z.object({
   source: text(200).optional(),
   medium: text(200).optional(),
   campaign: text(200).optional(),
   term: text(200).optional(),
   content: text(200).optional(),
 });
+export type LeadUtm = z.output<typeof leadUtmSchema>;
 
-const touchpoint = z
+/** One interaction of a person with a channel, as attribution reads it. */
+export const leadTouchpointSchema = z
   .object({
     channel: z.enum(leadChannels),
     source: text(200).optional(),
     campaign: text(200).optional(),
     medium: text(200).optional(),
-    utm: utm.optional(),
+    utm: leadUtmSchema.optional(),
     referrer: text(2048).optional(),
     occurredAt: isoDateTime.describe('When the person interacted, which may precede capturedAt.'),
   })
   .describe('The interaction that produced the lead; the first touch for attribution.');
+export type LeadTouchpoint = z.output<typeof leadTouchpointSchema>;
 
-const externalId = z.object({
+/** The id of a person in another system. */
+export const leadExternalIdSchema = z.object({
   source: text(64).describe('System that owns the id, e.g. hubspot.'),
   id: text(256),
 });
+export type LeadExternalId = z.output<typeof leadExternalIdSchema>;
+
+/** A custom field's value: scalars only, so every subscriber can store it as a column. */
+export const leadScalarSchema = z.union([z.string().max(2048), z.number(), z.boolean(), z.null()]);
+export type LeadScalar = z.output<typeof leadScalarSchema>;
+
+/** Flat tenant-defined fields of a lead. */
+export const leadCustomFieldsSchema = z
+  .record(text(64), leadScalarSchema)
+  .describe('Flat tenant-defined fields; values are scalars.');
+export type LeadCustomFields = z.output<typeof leadCustomFieldsSchema>;
+
+/**
+ * The caller's key for one capture or activity (an Idempotency-Key, `source:externalId`, a
+ * CloudEvent id, a CSV row hash); the lead applies each one once.
+ */
+export const leadCaptureIdSchema = text(200).describe('Idempotency key of the capture; applied once per lead.');
 
 /** Data of `LeadCaptured` version 1: a new lead entered the platform. */
 export const leadCapturedV1Schema = z
@@ -92,15 +124,13 @@ export const leadCapturedV1Schema = z
     leadId: z.uuid(),
     tenantId: text(64),
     capturedAt: isoDateTime,
-    contact,
-    company,
-    consent: consent.optional(),
-    touchpoint,
-    externalIds: z.array(externalId).max(50).optional(),
-    customFields: z
-      .record(text(64), z.union([z.string().max(2048), z.number(), z.boolean(), z.null()]))
-      .describe('Flat tenant-defined fields; values are scalars.')
-      .optional(),
+    contact: leadContactSchema,
+    company: leadCompanySchema,
+    consent: leadConsentSchema.optional(),
+    touchpoint: leadTouchpointSchema,
+    externalIds: z.array(leadExternalIdSchema).max(50).optional(),
+    customFields: leadCustomFieldsSchema.optional(),
+    captureId: leadCaptureIdSchema.optional(),
   })
   .describe('A new lead entered the platform.');
 
@@ -137,4 +167,5 @@ export const leadCapturedV1Example: LeadCapturedV1 = {
   },
   externalIds: [{ source: 'hubspot', id: '51234' }],
   customFields: { budgetApproved: true, seats: 25, notes: null },
+  captureId: 'hubspot:51234',
 };

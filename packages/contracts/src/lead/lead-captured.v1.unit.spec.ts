@@ -42,6 +42,11 @@ describe('LeadCaptured v1', () => {
     expect(parsed.contact).not.toHaveProperty('twitter');
   });
 
+  it('accepts an optional capture id, an additive change within v1', () => {
+    expect(issuesOf({ ...minimal, captureId: 'Idempotency-Key 42' })).toEqual([]);
+    expect(issuesOf({ ...minimal, captureId: 'x'.repeat(201) }).map((issue) => issue.field)).toEqual(['captureId']);
+  });
+
   it('requires an email or a phone', () => {
     expect(issuesOf({ ...minimal, contact: { firstName: 'Ada' } })).toEqual([
       { field: 'contact', message: 'an email or a phone is required' },
