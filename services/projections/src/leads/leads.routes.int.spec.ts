@@ -8,7 +8,13 @@ import { createApiKey, createApiKeyVerifier, migrateTenancy, revokeApiKey } from
 import { freshSchema } from '@l2o/testing';
 import { buildApp } from '../app.ts';
 import { migrateProjections } from '../migrations.ts';
-import { leadCapturedEvent } from './lead-event.fixture.ts';
+import {
+  leadActivityRecordedEvent,
+  leadCapturedEvent,
+  leadProfileUpdatedEvent,
+  leadsMergedEvent,
+  leadTouchRecordedEvent,
+} from './lead-event.fixture.ts';
 import { applyLeadEvent } from './leads.projection.ts';
 
 describe('GET /v1/leads/:leadId', () => {
@@ -62,6 +68,7 @@ describe('GET /v1/leads/:leadId', () => {
     expect(response.json()).toEqual({
       leadId: event.subject,
       status: 'captured',
+      mergedInto: null,
       email: 'ada@example.com',
       phone: '+442079460000',
       firstName: 'Ada',
@@ -72,9 +79,92 @@ describe('GET /v1/leads/:leadId', () => {
       channel: 'web_form',
       source: 'website',
       campaign: 'spring-webinar',
+      country: 'GB',
+      industry: 'Software',
+      companySize: 120,
+      consentMarketing: true,
+      optedOut: false,
+      touchCount: 1,
+      lastTouchAt: '2025-03-14T09:26:41.000Z',
+      lastChannel: 'web_form',
+      lastCampaign: 'spring-webinar',
+      activityCount: 0,
+      lastActivityAt: null,
       capturedAt: '2025-03-14T09:26:53.000Z',
       updatedAt: event.time,
       version: 1,
+    });
+  });
+
+  it('answers the touches, activities and profile fields that came after the capture', async () => {
+    const { event: captured, apiKey } = await storedLead({ data: { company: {}, consent: undefined } });
+    const activity = leadActivityRecordedEvent({ lead: captured, streamversion: 4 });
+    for (const event of [
+      leadTouchRecordedEvent({ lead: captured, streamversion: 2 }),
+      leadProfileUpdatedEvent({
+        lead: captured,
+        streamversion: 3,
+        changes: {
+          company: { name: 'Engines SA', country: 'FR', industry: 'Machinery', size: 450 },
+          consent: { marketing: false, optedOut: true },
+        },
+      }),
+      activity,
+    ]) {
+      await applyLeadEvent({ pool, event });
+    }
+
+    const response = await getLead(captured.subject, apiKey);
+
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({
+      status: 'captured',
+      companyName: 'Engines SA',
+      country: 'FR',
+      industry: 'Machinery',
+      companySize: 450,
+      consentMarketing: false,
+      optedOut: true,
+      channel: 'web_form',
+      touchCount: 2,
+      lastTouchAt: '2025-04-02T14:04:58.000Z',
+      lastChannel: 'ad',
+      lastCampaign: 'q2-analytics',
+      activityCount: 1,
+      lastActivityAt: '2025-04-03T08:14:47.000Z',
+      updatedAt: activity.time,
+      version: 4,
+    });
+  });
+
+  it('answers 200 for a merged lead, with status merged and the lead it was merged into', async () => {
+    const { event: merged, apiKey } = await storedLead();
+    const survivor = leadCapturedEvent({ tenantId: merged.tenantid });
+    await applyLeadEvent({ pool, event: survivor });
+    await applyLeadEvent({
+      pool,
+      event: leadsMergedEvent({ lead: survivor, other: merged, role: 'survivor', streamversion: 2 }),
+    });
+    await applyLeadEvent({
+      pool,
+      event: leadsMergedEvent({ lead: merged, other: survivor, role: 'merged', streamversion: 2 }),
+    });
+
+    const response = await getLead(merged.subject, apiKey);
+
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({
+      leadId: merged.subject,
+      status: 'merged',
+      mergedInto: survivor.subject,
+      version: 2,
+    });
+    const followed = await getLead(survivor.subject, apiKey);
+    expect(followed.json()).toMatchObject({
+      leadId: survivor.subject,
+      status: 'captured',
+      mergedInto: null,
+      version: 2,
     });
   });
 
@@ -179,7 +269,10 @@ describe('GET /v1/leads/:leadId', () => {
     const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     const operation = document.paths['/v1/leads/{leadId}'].get;
     expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
-    expect(JSON.stringify(operation.responses['200'])).toContain('Analytical Engines Ltd');
+    const view = JSON.stringify(operation.responses['200']);
+    expect(view).toContain('Analytical Engines Ltd');
+    expect(view).toContain('mergedInto');
+    expect(view).toContain('lastChannel');
     expect(operation.parameters).not.toContainEqual(expect.objectContaining({ name: 'x-tenant-id' }));
     expect(operation.description).toContain('read_reports scope');
     expect(document.security).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }]);

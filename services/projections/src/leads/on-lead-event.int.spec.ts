@@ -7,7 +7,7 @@ import { dlqTopic, Topics, withNamespace } from '@l2o/contracts';
 import { createPool } from '@l2o/pg';
 import { freshSchema, kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
 import { migrateProjections } from '../migrations.ts';
-import { leadCapturedEvent } from './lead-event.fixture.ts';
+import { leadCapturedEvent, leadTouchRecordedEvent } from './lead-event.fixture.ts';
 import { startLeadsConsumer } from './on-lead-event.ts';
 
 describe('leads consumer', () => {
@@ -35,15 +35,18 @@ describe('leads consumer', () => {
     await db.drop();
   });
 
-  it('applies lead events from the namespaced topic once each and skips types it does not handle', async () => {
+  it('applies lead events from the namespaced topic once each and skips types not in the catalogue', async () => {
     const tenantId = `acme-${randomUUID()}`;
     const captured = leadCapturedEvent({ tenantId });
+    const touch = leadTouchRecordedEvent({ lead: captured, streamversion: 2 });
     const later = leadCapturedEvent({ tenantId });
     const unhandled = { ...leadCapturedEvent({ tenantId }), type: 'l2o.lead.teleported.v1', data: {} };
     await publisher.publish(topic, [
       { key: captured.subject, event: captured },
       { key: unhandled.subject, event: unhandled },
       { key: captured.subject, event: captured },
+      { key: touch.subject, event: touch },
+      { key: touch.subject, event: touch },
       { key: later.subject, event: later },
     ]);
 
@@ -55,15 +58,15 @@ describe('leads consumer', () => {
       const result = await pool.query('SELECT 1 FROM leads WHERE lead_id = $1', [later.subject]);
       return result.rowCount === 1;
     });
-    const rows = await pool.query<{ lead_id: string; email: string; version: number }>(
-      'SELECT lead_id::text AS lead_id, email, version FROM leads WHERE tenant_id = $1 ORDER BY captured_at, lead_id',
+    const rows = await pool.query<{ lead_id: string; touch_count: number; last_channel: string; version: number }>(
+      'SELECT lead_id::text AS lead_id, touch_count, last_channel, version FROM leads WHERE tenant_id = $1',
       [tenantId],
     );
     expect(rows.rows).toHaveLength(2);
     expect(rows.rows).toEqual(
       expect.arrayContaining([
-        { lead_id: captured.subject, email: 'ada@example.com', version: 1 },
-        { lead_id: later.subject, email: 'ada@example.com', version: 1 },
+        { lead_id: captured.subject, touch_count: 2, last_channel: 'ad', version: 2 },
+        { lead_id: later.subject, touch_count: 1, last_channel: 'web_form', version: 1 },
       ]),
     );
 
