@@ -1,4 +1,9 @@
-import { cloudEventAttributesSchema, cloudEventHeaders, traceparentPattern } from '@l2o/contracts';
+import {
+  cloudEventAttributesSchema,
+  cloudEventHeaders,
+  intakeCloudEventAttributesSchema,
+  traceparentPattern,
+} from '@l2o/contracts';
 import type { CloudEvent, CloudEventAttributes } from '@l2o/contracts';
 import type { IHeaders } from 'kafkajs';
 import { EnvelopeDecodeError } from './errors.ts';
@@ -35,11 +40,21 @@ export function readHeader(headers: IHeaders | undefined, name: string): string 
 }
 
 /**
+ * Which attributes a consumer requires of a message:
+ * - `aggregate` (default): an event published from the event store, with `ce_subject` (the aggregate id)
+ *   and `ce_streamversion`;
+ * - `intake`: a message from an external producer on an intake topic, which belongs to no stream. Only
+ *   `ce_specversion`, `ce_id`, `ce_type`, `ce_source`, `ce_time`, `ce_tenantid` and `content-type` are
+ *   required; the decoded event gets `streamversion` 0 and `subject` = `ce_subject`, else `ce_id`.
+ */
+export type EnvelopeKind = 'aggregate' | 'intake';
+
+/**
  * Decodes a Kafka message in CloudEvents binary mode and validates its attributes.
  * An invalid `traceparent` is dropped rather than rejected: tracing is best effort, the event is not.
  * @throws EnvelopeDecodeError naming the missing or invalid header, or the undecodable value.
  */
-export function fromKafkaMessage(message: IncomingKafkaMessage): CloudEvent {
+export function fromKafkaMessage(message: IncomingKafkaMessage, options: { envelope?: EnvelopeKind } = {}): CloudEvent {
   const candidate: Record<string, unknown> = {};
   for (const [attribute, header] of Object.entries(cloudEventHeaders)) {
     const value = readHeader(message.headers, header);
@@ -49,6 +64,8 @@ export function fromKafkaMessage(message: IncomingKafkaMessage): CloudEvent {
     // `application/json; charset=utf-8` is still JSON; only the media type matters here.
     candidate.datacontenttype = candidate.datacontenttype.split(';')[0]?.trim().toLowerCase();
   }
+  // An intake message belongs to no stream, so a stream version it happens to carry means nothing.
+  if (options.envelope === 'intake') delete candidate.streamversion;
   if (typeof candidate.streamversion === 'string') {
     if (!/^\d+$/.test(candidate.streamversion)) {
       throw new EnvelopeDecodeError(
@@ -63,21 +80,7 @@ export function fromKafkaMessage(message: IncomingKafkaMessage): CloudEvent {
     delete candidate.tracestate;
   }
 
-  const parsed = cloudEventAttributesSchema.safeParse(candidate);
-  if (!parsed.success) {
-    const problems = new Map<string, string>();
-    for (const issue of parsed.error.issues) {
-      const attribute = String(issue.path[0]) as keyof CloudEventAttributes;
-      const header = cloudEventHeaders[attribute] ?? attribute;
-      if (problems.has(header)) continue;
-      problems.set(
-        header,
-        candidate[attribute] === undefined ? `missing header ${header}` : `invalid header ${header}: ${issue.message}`,
-      );
-    }
-    const [firstHeader] = problems.keys();
-    throw new EnvelopeDecodeError([...problems.values()].join('; '), { header: firstHeader, cause: parsed.error });
-  }
+  const attributes = validateAttributes(candidate, options.envelope ?? 'aggregate');
 
   if (message.value === null) throw new EnvelopeDecodeError('missing message value (tombstone)');
   let data: unknown;
@@ -86,5 +89,32 @@ export function fromKafkaMessage(message: IncomingKafkaMessage): CloudEvent {
   } catch (error) {
     throw new EnvelopeDecodeError(`message value is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
-  return { ...parsed.data, data };
+  return { ...attributes, data };
+}
+
+type AttributesParse<T> =
+  | { success: true; data: T }
+  | { success: false; error: Error & { issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }> } };
+
+function validateAttributes(candidate: Record<string, unknown>, envelope: EnvelopeKind): CloudEventAttributes {
+  if (envelope === 'aggregate') return parsedOrThrow(cloudEventAttributesSchema.safeParse(candidate), candidate);
+  const intake = parsedOrThrow(intakeCloudEventAttributesSchema.safeParse(candidate), candidate);
+  return { ...intake, subject: intake.subject ?? intake.id, streamversion: 0 };
+}
+
+/** The parsed attributes, or an error naming every missing or invalid header. */
+function parsedOrThrow<T>(parsed: AttributesParse<T>, candidate: Record<string, unknown>): T {
+  if (parsed.success) return parsed.data;
+  const problems = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    const attribute = String(issue.path[0]) as keyof CloudEventAttributes;
+    const header = cloudEventHeaders[attribute] ?? attribute;
+    if (problems.has(header)) continue;
+    problems.set(
+      header,
+      candidate[attribute] === undefined ? `missing header ${header}` : `invalid header ${header}: ${issue.message}`,
+    );
+  }
+  const [firstHeader] = problems.keys();
+  throw new EnvelopeDecodeError([...problems.values()].join('; '), { header: firstHeader, cause: parsed.error });
 }

@@ -146,4 +146,78 @@ describe('CloudEvents Kafka codec', () => {
       expect(decodeError(headers, null).message).toMatch(/missing message value/);
     });
   });
+
+  describe('when decoding an intake message', () => {
+    // As an external producer writes it: no stream version, no subject.
+    const intakeHeaders = {
+      ce_specversion: '1.0',
+      ce_id: 'partner-7f3a',
+      ce_type: 'l2o.lead-intake.submitted.v1',
+      ce_source: '/partner/portal',
+      ce_time: '2025-03-01T10:00:00Z',
+      ce_tenantid: 'tenant-a',
+      'content-type': 'application/json',
+    };
+    const submission = { email: 'ada@example.com' };
+
+    function intakeError(headers: Record<string, string>): EnvelopeDecodeError {
+      try {
+        fromKafkaMessage({ value: JSON.stringify(submission), headers }, { envelope: 'intake' });
+      } catch (error) {
+        if (error instanceof EnvelopeDecodeError) return error;
+        throw error;
+      }
+      throw new Error('expected a decode error');
+    }
+
+    it('accepts it without ce_subject and ce_streamversion, the subject falling back to the id', () => {
+      const consumed = asConsumed({ key: 'partner-7f3a', value: JSON.stringify(submission), headers: intakeHeaders });
+      const decoded = fromKafkaMessage(consumed, { envelope: 'intake' });
+      expect(decoded).toEqual({
+        specversion: '1.0',
+        id: 'partner-7f3a',
+        type: 'l2o.lead-intake.submitted.v1',
+        source: '/partner/portal',
+        subject: 'partner-7f3a',
+        time: '2025-03-01T10:00:00Z',
+        datacontenttype: 'application/json',
+        tenantid: 'tenant-a',
+        streamversion: 0,
+        data: submission,
+      });
+    });
+
+    it("keeps the producer's ce_subject and ignores a ce_streamversion, valid or not", () => {
+      const headers = { ...intakeHeaders, ce_subject: 'crm-record-9', ce_streamversion: 'seven' };
+      const decoded = fromKafkaMessage({ value: JSON.stringify(submission), headers }, { envelope: 'intake' });
+      expect(decoded.subject).toBe('crm-record-9');
+      expect(decoded.streamversion).toBe(0);
+    });
+
+    it('still rejects the same message as an aggregate event, naming the headers it lacks', () => {
+      expect(decodeError(intakeHeaders).message).toBe('missing header ce_subject; missing header ce_streamversion');
+    });
+
+    it.each(['ce_id', 'ce_tenantid', 'ce_type', 'ce_source', 'ce_time', 'ce_specversion', 'content-type'])(
+      'names the missing header %s',
+      (header) => {
+        const headers: Record<string, string> = { ...intakeHeaders };
+        delete headers[header];
+        const error = intakeError(headers);
+        expect(error.header).toBe(header);
+        expect(error.message).toBe(`missing header ${header}`);
+      },
+    );
+
+    it.each([
+      ['ce_id', ''],
+      ['ce_tenantid', ''],
+      ['ce_subject', ''],
+      ['ce_time', 'yesterday'],
+    ])('names the invalid header %s (%j)', (header, value) => {
+      const error = intakeError({ ...intakeHeaders, [header]: value });
+      expect(error.header).toBe(header);
+      expect(error.message).toContain(`invalid header ${header}`);
+    });
+  });
 });

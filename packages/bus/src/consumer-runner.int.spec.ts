@@ -220,6 +220,51 @@ describe('runConsumer', () => {
     });
   });
 
+  describe('with the intake envelope', () => {
+    it('hands on messages without subject or stream version and dead-letters one without a tenant', async () => {
+      const topic = await topics.create(1);
+      const groupId = `g-intake-${uniqueSuffix()}`;
+      const headers = {
+        ce_specversion: '1.0',
+        ce_type: 'l2o.lead-intake.submitted.v1',
+        ce_source: '/partner/portal',
+        ce_time: '2025-03-01T10:00:00Z',
+        ce_tenantid: 'tenant-a',
+        'content-type': 'application/json',
+      };
+      const { ce_tenantid: _tenant, ...withoutTenant } = headers;
+      const raw = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await raw.connect();
+      await raw.send({
+        topic,
+        messages: [
+          { key: 'r1', value: '{"n":1}', headers: { ...headers, ce_id: 'intake-1', ce_subject: 'crm-1' } },
+          { key: 'r2', value: '{"n":2}', headers: { ...withoutTenant, ce_id: 'intake-2' } },
+          { key: 'r3', value: '{"n":3}', headers: { ...headers, ce_id: 'intake-3' } },
+        ],
+      });
+      await raw.disconnect();
+
+      const received: ConsumedEvent[] = [];
+      await start({
+        groupId,
+        topics: [topic],
+        envelope: 'intake',
+        handle: async (message) => void received.push(message),
+      });
+
+      await waitFor('the message behind the one without a tenant', () => received.length === 2, { timeoutMs: 20_000 });
+      expect(received.map(({ event }) => [event.id, event.subject, event.streamversion, event.data])).toEqual([
+        ['intake-1', 'crm-1', 0, { n: 1 }],
+        ['intake-3', 'intake-3', 0, { n: 3 }],
+      ]);
+      const [deadLetter] = await readRaw(dlqTopic(topic, groupId), 1);
+      if (!deadLetter) throw new Error('expected a dead letter');
+      expect(header(deadLetter, 'ce_id')).toBe('intake-2');
+      expect(header(deadLetter, 'dlq_reason')).toBe('missing header ce_tenantid');
+    });
+  });
+
   describe('when joining a group that starts from the latest offset', () => {
     it('is ready only once it will see what is published next', async () => {
       const topic = await topics.create(1);

@@ -5,6 +5,7 @@ import type { CloudEvent } from '@l2o/contracts';
 import type { Attributes } from '@opentelemetry/api';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { fromKafkaMessage, readHeader } from './cloud-event.codec.ts';
+import type { EnvelopeKind } from './cloud-event.codec.ts';
 import { toDeadLetterMessage } from './dead-letter.ts';
 import { ensureTopics } from './ensure-topics.ts';
 import { createKafkaClient } from './kafka-client.ts';
@@ -59,6 +60,12 @@ export type RunConsumerOptions = {
    * A message without a readable `ce_type` is decoded anyway, fails, and is dead-lettered.
    */
   types?: readonly string[];
+  /**
+   * The attributes a message must carry (see {@link EnvelopeKind}). Default `aggregate`: events from the
+   * event store. `intake` for topics external producers write to; a message missing a required header is
+   * dead-lettered with the header named.
+   */
+  envelope?: EnvelopeKind;
   retry?: RetryOptions;
   logger?: BusLogger;
   /** Default: the group id. */
@@ -252,7 +259,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     }
     let event: CloudEvent;
     try {
-      event = fromKafkaMessage(message);
+      event = fromKafkaMessage(message, { envelope: options.envelope });
     } catch (error) {
       return deadLetter({ topic, partition, message }, { error, attempts: 1 }, payload);
     }

@@ -5,7 +5,7 @@
  * context and offsets committed only after success.
  */
 export { toKafkaMessage, fromKafkaMessage, readHeader } from './cloud-event.codec.ts';
-export type { OutgoingKafkaMessage, IncomingKafkaMessage } from './cloud-event.codec.ts';
+export type { OutgoingKafkaMessage, IncomingKafkaMessage, EnvelopeKind } from './cloud-event.codec.ts';
 export { ensureTopics } from './ensure-topics.ts';
 export type { TopicSpec } from './ensure-topics.ts';
 export { createPublisher } from './publisher.ts';

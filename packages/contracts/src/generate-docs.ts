@@ -6,6 +6,7 @@ import { catalogue } from './catalogue.ts';
 import type { CatalogueEntry } from './catalogue.ts';
 import { cloudEventHeaders } from './envelope.ts';
 import type { CloudEventAttributes } from './envelope.ts';
+import { leadSubmittedV1 } from './intake/lead-submitted.v1.ts';
 import { toYaml } from './to-yaml.ts';
 import type { Json } from './to-yaml.ts';
 
@@ -29,14 +30,29 @@ const requiredAttributes = [
   'streamversion',
 ] as const satisfies ReadonlyArray<keyof CloudEventAttributes>;
 
+// Intake messages belong to no aggregate stream (see intake/lead-submitted.v1.ts).
+const intakeRequiredAttributes = requiredAttributes.filter(
+  (attribute) => attribute !== 'subject' && attribute !== 'streamversion',
+);
+
 type JsonObject = { [key: string]: Json };
+
+/** What the documents need of a catalogue entry or an intake message definition. */
+type DocumentedMessage = {
+  name: string;
+  schemaVersion: number;
+  cloudEventType: string;
+  schema: z.ZodType;
+  description: string;
+  example: unknown;
+};
 
 /** Zod emits plain JSON values; the round trip types them as Json and drops `undefined`. */
 function asJson(value: unknown): JsonObject {
   return JSON.parse(JSON.stringify(value)) as JsonObject;
 }
 
-function messageId(entry: CatalogueEntry): string {
+function messageId(entry: DocumentedMessage): string {
   return `${entry.name}V${entry.schemaVersion}`;
 }
 
@@ -45,7 +61,7 @@ function messageId(entry: CatalogueEntry): string {
  * properties are allowed (a subscriber must ignore fields added after it was built).
  */
 export function eventJsonSchema(
-  entry: CatalogueEntry,
+  entry: DocumentedMessage,
   target: 'draft-2020-12' | 'draft-7' = 'draft-2020-12',
 ): JsonObject {
   const schema = asJson(z.toJSONSchema(entry.schema, { io: 'input', target }));
@@ -57,7 +73,7 @@ export function eventJsonSchema(
   };
 }
 
-function headersSchema(entry: CatalogueEntry): JsonObject {
+function headersSchema(entry: DocumentedMessage): JsonObject {
   const property = (description: string, extra: JsonObject = {}): JsonObject => ({
     type: 'string',
     description,
@@ -128,6 +144,67 @@ function message(entry: CatalogueEntry): JsonObject {
   };
 }
 
+function intakeHeadersSchema(entry: DocumentedMessage): JsonObject {
+  const { properties } = headersSchema(entry) as { properties: JsonObject };
+  const { [cloudEventHeaders.streamversion]: _streamVersion, ...intakeProperties } = properties;
+  const property = (description: string): JsonObject => ({ type: 'string', description });
+  return {
+    type: 'object',
+    required: intakeRequiredAttributes.map((attribute) => cloudEventHeaders[attribute]),
+    properties: {
+      ...intakeProperties,
+      [cloudEventHeaders.id]: {
+        ...property(
+          "The producer's id of the submission, unique within the tenant (a UUID is safe); a message re-sent with the same id is captured once.",
+        ),
+        maxLength: 128,
+      },
+      [cloudEventHeaders.source]: property('The producing system, e.g. /partner/portal.'),
+      [cloudEventHeaders.subject]: property("Optional: the producer's own id of the record the lead comes from."),
+      [cloudEventHeaders.time]: { ...property('When the lead was submitted (RFC 3339).'), format: 'date-time' },
+      [cloudEventHeaders.tenantid]: property('The tenant the lead is captured for.'),
+    },
+  };
+}
+
+function intakeMessage(entry: DocumentedMessage): JsonObject {
+  const { $schema: _dialect, ...payload } = eventJsonSchema(entry, 'draft-7');
+  return {
+    name: entry.name,
+    title: `${entry.name} v${entry.schemaVersion}`,
+    summary: entry.description,
+    contentType: 'application/json',
+    headers: intakeHeadersSchema(entry),
+    payload,
+    correlationId: { location: `$message.header#/${cloudEventHeaders.id}` },
+    bindings: {
+      kafka: {
+        key: {
+          type: 'string',
+          description: "Any key; with the producer's record id, one record's submissions stay in order.",
+        },
+        bindingVersion: '0.5.0',
+      },
+    },
+    examples: [
+      {
+        name: `${messageId(entry)}Example`,
+        headers: {
+          [cloudEventHeaders.specversion]: '1.0',
+          [cloudEventHeaders.id]: 'partner-portal-7f3a2c',
+          [cloudEventHeaders.type]: entry.cloudEventType,
+          [cloudEventHeaders.source]: '/partner/portal',
+          [cloudEventHeaders.subject]: 'P-51234',
+          [cloudEventHeaders.time]: '2025-03-14T09:26:53.120Z',
+          [cloudEventHeaders.datacontenttype]: 'application/json',
+          [cloudEventHeaders.tenantid]: 'acme',
+        },
+        payload: asJson(entry.example),
+      },
+    ],
+  };
+}
+
 /** The AsyncAPI 3.0 document: one channel per published topic, one message per event type and version. */
 export function asyncApiDocument(): JsonObject {
   const channels: JsonObject = {};
@@ -152,6 +229,22 @@ export function asyncApiDocument(): JsonObject {
     };
     for (const entry of entries) messages[messageId(entry)] = message(entry);
   }
+  const intakeId = messageId(leadSubmittedV1);
+  channels.leadIntake = {
+    address: leadSubmittedV1.topic,
+    title: 'lead intake',
+    description:
+      'Leads submitted by platform producers. An invalid message goes to ' +
+      `${leadSubmittedV1.topic}.dlq.<consumer group> with the reason in the dlq_reason header.`,
+    messages: { [intakeId]: { $ref: `#/components/messages/${intakeId}` } },
+  };
+  operations.receiveLeadSubmissions = {
+    action: 'receive',
+    summary: 'Ingestion captures each submitted lead once per ce_id.',
+    channel: { $ref: '#/channels/leadIntake' },
+    messages: [{ $ref: `#/channels/leadIntake/messages/${intakeId}` }],
+  };
+  messages[intakeId] = intakeMessage(leadSubmittedV1);
   return {
     asyncapi: '3.0.0',
     info: {
@@ -163,6 +256,7 @@ export function asyncApiDocument(): JsonObject {
         'Delivery is at least once: de-duplicate on ce_id. Skip ce_type values you do not handle.',
         'A version evolves only additively (new optional fields): ignore fields you do not know.',
         'A breaking change is a new version with its own ce_type (…v2), published alongside.',
+        'Platform producers submit leads on the lead intake channel, with the headers it lists.',
       ].join('\n'),
     },
     defaultContentType: 'application/json',
@@ -188,6 +282,10 @@ export function generateEventDocs(): Array<{ path: string; content: string }> {
       path: `${eventDocsDir}/schemas/${entry.cloudEventType}.json`,
       content: `${JSON.stringify(eventJsonSchema(entry), null, 2)}\n`,
     })),
+    {
+      path: `${eventDocsDir}/schemas/${leadSubmittedV1.cloudEventType}.json`,
+      content: `${JSON.stringify(eventJsonSchema(leadSubmittedV1), null, 2)}\n`,
+    },
   ];
 }
 

@@ -6,3 +6,4 @@ export * from './lead/lead-touch-recorded.v1.ts';
 export * from './lead/lead-profile-updated.v1.ts';
 export * from './lead/lead-activity-recorded.v1.ts';
 export * from './lead/leads-merged.v1.ts';
+export * from './intake/lead-submitted.v1.ts';
