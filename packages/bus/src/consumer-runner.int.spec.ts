@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import kafkajs from 'kafkajs';
+import { Registry } from 'prom-client';
 import { dlqTopic } from '@l2o/contracts';
 import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
 import { toKafkaMessage } from './cloud-event.codec.ts';
@@ -17,6 +18,7 @@ import {
   testTiming,
   topicFactory,
 } from './kafka-test-support.ts';
+import { metricSamples, metricValue } from './metrics-test-support.ts';
 import { createPublisher } from './publisher.ts';
 import type { PublishItem } from './publisher.ts';
 
@@ -262,6 +264,68 @@ describe('runConsumer', () => {
       if (!deadLetter) throw new Error('expected a dead letter');
       expect(header(deadLetter, 'ce_id')).toBe('intake-2');
       expect(header(deadLetter, 'dlq_reason')).toBe('missing header ce_tenantid');
+    });
+  });
+
+  describe('with a metrics registry', () => {
+    it('reports the lag while a partition is behind, and counts outcomes, failures and dead letters', async () => {
+      const topic = await topics.create(1);
+      const groupId = `g-metrics-${uniqueSuffix()}`;
+      const key = 'lead-m';
+      const captured = 'l2o.lead.captured.v1';
+      await publisher.publish(topic, [
+        ...events(key, 2, captured),
+        { key, event: makeEvent({ subject: key, streamversion: 3, type: 'l2o.lead.assigned.v1' }) },
+        { key, event: makeEvent({ subject: key, streamversion: 4, type: captured }) },
+        { key, event: makeEvent({ subject: key, streamversion: 5, type: captured }) },
+      ]);
+
+      const registry = new Registry();
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const runner = await start({
+        groupId,
+        topics: [topic],
+        types: [captured],
+        metrics: registry,
+        handle: async ({ event, attempt }) => {
+          if (event.streamversion === 2) throw new PermanentError('lead 2 violates a rule');
+          if (event.streamversion === 4 && attempt === 1) throw connectionRefused();
+          if (event.streamversion === 4) await held;
+        },
+      });
+      const lag = () => metricValue(registry, 'l2o_consumer_lag', { group: groupId, topic, partition: '0' });
+      const messages = (outcome: string) =>
+        metricValue(registry, 'l2o_consumer_messages_total', { group: groupId, topic, outcome });
+      const failures = (kind: string) =>
+        metricValue(registry, 'l2o_consumer_handler_failures_total', { group: groupId, topic, kind });
+
+      // Held at offset 3 (version 4) after offsets 0–2: versions 4 and 5 are still to do.
+      await waitFor('the lag while version 4 is held', async () => (await lag()) === 2);
+      expect(await messages('handled')).toBe(1);
+      expect(await messages('dead_lettered')).toBe(1);
+      expect(await messages('skipped')).toBe(1);
+
+      release();
+      await waitFor('every offset committed', async () => (await committedOffsets(groupId, topic))[0] === 5);
+      await waitFor('the lag back to zero', async () => (await lag()) === 0);
+      expect(await messages('handled')).toBe(3);
+      expect(await messages('dead_lettered')).toBe(1);
+      expect(await messages('skipped')).toBe(1);
+      expect(await failures('permanent')).toBe(1);
+      expect(await failures('transient')).toBe(1);
+      expect(await failures('unknown')).toBeUndefined();
+      expect(await messageCount(dlqTopic(topic, groupId))).toBe(1);
+      const calls = (await metricSamples(registry, 'l2o_consumer_handle_duration_seconds')).find(
+        (sample) => sample.metricName === 'l2o_consumer_handle_duration_seconds_count',
+      );
+      // Versions 1 and 5 once, 2 once (failed), 4 twice; 3 never reaches the handler.
+      expect(calls?.value).toBe(5);
+
+      await runner.stop();
+      expect(await lag()).toBeUndefined();
     });
   });
 

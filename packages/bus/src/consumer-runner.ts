@@ -4,6 +4,9 @@ import { dlqTopic } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import type { Attributes } from '@opentelemetry/api';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { createConsumerMetrics } from './bus-metrics.ts';
+import type { MessageOutcome } from './bus-metrics.ts';
 import { fromKafkaMessage, readHeader } from './cloud-event.codec.ts';
 import type { EnvelopeKind } from './cloud-event.codec.ts';
 import { toDeadLetterMessage } from './dead-letter.ts';
@@ -89,6 +92,12 @@ export type RunConsumerOptions = {
   timing?: ConsumerTiming;
   /** Called when the consumer stops for good after an error kafkajs does not restart from; the process should exit. */
   onFatalError?: (error: Error) => void;
+  /**
+   * The process's Prometheus registry: the runner then counts `l2o_consumer_messages_total{group, topic, outcome}`,
+   * `l2o_consumer_handler_failures_total{group, topic, kind}`, times handler calls in
+   * `l2o_consumer_handle_duration_seconds{group, topic}` and sets `l2o_consumer_lag{group, topic, partition}`.
+   */
+  metrics?: Registry;
 };
 
 /** A running consumer. */
@@ -107,7 +116,7 @@ export type ConsumerRunner = {
   stop(): Promise<void>;
 };
 
-type Outcome = 'done' | 'interrupted';
+type Outcome = MessageOutcome | 'interrupted';
 
 /**
  * Runs a consumer group member: each partition in order, offsets committed only after the handler
@@ -157,6 +166,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
   });
   const stopping = new AbortController();
   const types = options.types ? new Set(options.types) : undefined;
+  const metrics = createConsumerMetrics({ registry: options.metrics, groupId });
 
   let settleReady: { resolve: () => void; reject: (error: Error) => void } | undefined;
   const ready = new Promise<void>((resolve, reject) => {
@@ -171,6 +181,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     joined = true;
+    metrics.assigned(event.payload.memberAssignment);
     logger.info({ groupId, assignment: event.payload.memberAssignment }, 'joined consumer group');
   });
   consumer.on(consumer.events.FETCH, () => {
@@ -234,7 +245,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
           },
           'message dead-lettered',
         );
-        return 'done';
+        return 'dead_lettered';
       } catch (error) {
         // The message is neither handled nor parked: retrying is the only way to keep it.
         const delayMs = backoffDelay(write, retry);
@@ -255,7 +266,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
   ): Promise<Outcome> {
     if (types) {
       const type = peekType(message);
-      if (type !== undefined && !types.has(type)) return 'done';
+      if (type !== undefined && !types.has(type)) return 'skipped';
     }
     let event: CloudEvent;
     try {
@@ -269,12 +280,14 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     for (let attempt = 1; ; attempt += 1) {
       try {
         const attributes = spanAttributes({ groupId, topic, partition, offset: message.offset, key, event, attempt });
+        const handled = metrics.startHandling({ topic });
         await inConsumerSpan({ topic, parent, attributes }, () =>
           options.handle({ event, topic, partition, offset: message.offset, key, attempt }),
-        );
-        return 'done';
+        ).finally(handled);
+        return 'handled';
       } catch (error) {
         const kind = classifyError(error);
+        metrics.handlerFailed({ topic, kind });
         if (kind !== 'transient') countedFailures += 1;
         if (kind === 'permanent' || countedFailures >= retry.maxAttempts) {
           return deadLetter({ topic, partition, message }, { error, attempts: attempt }, payload);
@@ -290,12 +303,17 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
   }
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { topic, partition } = payload.batch;
+    const { topic, partition, highWatermark } = payload.batch;
+    // The batch's high watermark comes with the fetch, so the lag costs no request to the broker.
+    const first = payload.batch.messages[0];
+    if (first !== undefined) metrics.positioned({ topic, partition, nextOffset: Number(first.offset), highWatermark });
     for (const message of payload.batch.messages) {
       if (stopping.signal.aborted || !payload.isRunning() || payload.isStale()) return;
       const outcome = await processMessage(topic, partition, message, payload);
       // An interrupted message stays unresolved, so it is neither committed nor skipped.
       if (outcome === 'interrupted') return;
+      metrics.resolved({ topic, outcome });
+      metrics.positioned({ topic, partition, nextOffset: Number(message.offset) + 1, highWatermark });
       payload.resolveOffset(message.offset);
       await payload.commitOffsetsIfNecessary();
       await payload.heartbeat();
@@ -329,6 +347,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
         try {
           await consumer.disconnect();
         } finally {
+          metrics.released();
           await deadLetterProducer.disconnect();
           finishReady(new Error(`consumer ${groupId} stopped before it was ready`));
           logger.info({ groupId }, 'consumer stopped');

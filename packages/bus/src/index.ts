@@ -2,15 +2,16 @@
  * @packageDocumentation
  * The platform's Kafka bus: CloudEvents binary-mode codec, topic provisioning, an idempotent publisher,
  * and a consumer runner with ordered per-partition processing, retries, dead-letter topics, trace
- * context and offsets committed only after success.
+ * context and offsets committed only after success; both report Prometheus metrics when given a registry.
  */
 export { toKafkaMessage, fromKafkaMessage, readHeader } from './cloud-event.codec.ts';
 export type { OutgoingKafkaMessage, IncomingKafkaMessage, EnvelopeKind } from './cloud-event.codec.ts';
 export { ensureTopics } from './ensure-topics.ts';
 export type { TopicSpec } from './ensure-topics.ts';
 export { createPublisher } from './publisher.ts';
-export type { Publisher, PublishItem } from './publisher.ts';
+export type { Publisher, PublisherOptions, PublishItem } from './publisher.ts';
 export { runConsumer } from './consumer-runner.ts';
+export type { MessageOutcome } from './bus-metrics.ts';
 export type {
   ConsumedEvent,
   EventHandler,

@@ -1,9 +1,11 @@
+import { Registry } from 'prom-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
 import type { CloudEvent } from '@l2o/contracts';
 import { runConsumer } from './consumer-runner.ts';
 import type { ConsumedEvent, ConsumerRunner } from './consumer-runner.ts';
 import { header, makeEvent, readRaw, testTiming, topicFactory } from './kafka-test-support.ts';
+import { metricValue } from './metrics-test-support.ts';
 import { createPublisher } from './publisher.ts';
 import type { PublishItem } from './publisher.ts';
 
@@ -91,5 +93,28 @@ describe('publish and consume', () => {
     expect(message && header(message, 'content-type')).toBe('application/json');
     expect(message && header(message, 'traceparent')).toBe(event.traceparent);
     expect(message && header(message, 'tracestate')).toBe('v=1');
+  });
+
+  it('counts what the broker acknowledged in l2o_published_messages_total', async () => {
+    const topic = await topics.create(1);
+    const registry = new Registry();
+    const counted = createPublisher({
+      brokers: kafkaBrokers(),
+      clientId: 'bus-publisher-metrics-test',
+      metrics: registry,
+    });
+    await counted.connect();
+    try {
+      await counted.publish(
+        topic,
+        [1, 2, 3].map((version) => ({
+          key: 'lead-p',
+          event: makeEvent({ subject: 'lead-p', streamversion: version }),
+        })),
+      );
+    } finally {
+      await counted.disconnect();
+    }
+    expect(await metricValue(registry, 'l2o_published_messages_total', { topic })).toBe(3);
   });
 });

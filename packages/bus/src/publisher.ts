@@ -1,6 +1,8 @@
 import kafkajs from 'kafkajs';
 import type { CloudEvent } from '@l2o/contracts';
 import type { Message } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { createPublisherMetrics } from './bus-metrics.ts';
 import { toKafkaMessage } from './cloud-event.codec.ts';
 import { createKafkaClient } from './kafka-client.ts';
 import { silentLogger } from './logger.ts';
@@ -28,12 +30,21 @@ export type Publisher = {
 const maxChunkBytes = 512 * 1024;
 const maxChunkMessages = 1_000;
 
+export type PublisherOptions = {
+  brokers: string[];
+  clientId: string;
+  logger?: BusLogger;
+  /** The process's Prometheus registry: the publisher then counts acknowledged messages in `l2o_published_messages_total{topic}`. */
+  metrics?: Registry;
+};
+
 /**
  * Creates an idempotent publisher: the broker discards duplicates of a retried send, so a retry neither
  * doubles nor reorders messages. kafkajs only keeps that promise with one request in flight per connection.
  */
-export function createPublisher(options: { brokers: string[]; clientId: string; logger?: BusLogger }): Publisher {
+export function createPublisher(options: PublisherOptions): Publisher {
   const logger = options.logger ?? silentLogger;
+  const metrics = createPublisherMetrics({ registry: options.metrics });
   const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId, logger });
   const producer = kafka.producer({
     idempotent: true,
@@ -48,6 +59,7 @@ export function createPublisher(options: { brokers: string[]; clientId: string; 
     const messages = events.map(({ key, event }) => toKafkaMessage(withActiveTraceContext(event), key));
     for (const chunk of chunks(messages)) {
       await producer.send({ topic, acks: -1, messages: chunk });
+      metrics.published({ topic, count: chunk.length });
     }
     logger.debug({ topic, count: messages.length }, 'published');
   }

@@ -9,10 +9,13 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import { apiKeyAuthHook } from './api-key-auth.ts';
 import type { AuthOptions } from './api-key-auth.ts';
 import type { Logger } from './create-logger.ts';
+import type { MetricsRegistry } from './create-metrics.ts';
 import { toErrorResponse } from './error-response.ts';
 import { healthRoutes } from './health.routes.ts';
 import type { ReadinessCheck } from './health.routes.ts';
 import type { ErrorResponse } from './http-error.ts';
+import { metricsRoutes } from './metrics.routes.ts';
+import { measureRequests } from './request-metrics.ts';
 import { traceRequests } from './request-tracing.ts';
 
 /** A Fastify instance whose route schemas are zod schemas (validated, serialized and documented from them). */
@@ -38,6 +41,11 @@ export type BuildServerOptions = {
   auth?: AuthOptions;
   /** The service's routes; they can also be registered on the returned instance before `ready()`. */
   routes?: FastifyPluginAsyncZod;
+  /**
+   * The process's Prometheus registry (see `createMetrics`): served at `GET /metrics` and given the
+   * request histogram `l2o_http_request_duration_seconds`. Without it there is no `/metrics`.
+   */
+  metrics?: MetricsRegistry;
 };
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -48,8 +56,8 @@ function requestIdOf(request: IncomingMessage): string {
   return typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
 }
 
-// Probes arrive every few seconds from the orchestrator; logging each would drown the useful lines.
-const probePaths = new Set(['/health', '/ready']);
+// Probes and scrapes arrive every few seconds from the orchestrator and Prometheus; logging each would drown the useful lines.
+const probePaths = new Set(['/health', '/ready', '/metrics']);
 
 function isPublicRoute(request: FastifyRequest): boolean {
   return request.routeOptions.config.public === true || (request.routeOptions.url ?? '').startsWith('/docs');
@@ -59,8 +67,8 @@ function isPublicRoute(request: FastifyRequest): boolean {
  * Builds a service's HTTP app without listening (tests `inject()` into it; `main.ts` listens):
  * zod validation and serialization, OpenAPI at `/docs` (`/docs/json`), `/health`, `/ready`,
  * request ids (`x-request-id`), optional API key auth, a SERVER span per request that continues
- * the caller's `traceparent` (see `startTelemetry`), and one error body for every error:
- * `{status, code, field?, reason}` (see {@link ErrorResponse}).
+ * the caller's `traceparent` (see `startTelemetry`), Prometheus metrics at `/metrics` when given a
+ * registry, and one error body for every error: `{status, code, field?, reason}` (see {@link ErrorResponse}).
  */
 export async function buildServer(options: BuildServerOptions): Promise<ServiceServer> {
   const loggerInstance: FastifyBaseLogger = options.logger;
@@ -92,6 +100,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ServiceS
   });
 
   traceRequests(app);
+  if (options.metrics !== undefined) measureRequests(app, options.metrics);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -130,6 +139,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ServiceS
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(healthRoutes({ checks: options.readiness ?? [], timeoutMs: options.readinessTimeoutMs ?? 2000 }));
+  if (options.metrics !== undefined) await app.register(metricsRoutes({ registry: options.metrics }));
   if (options.routes !== undefined) await app.register(options.routes);
   return app;
 }

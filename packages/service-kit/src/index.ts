@@ -1,7 +1,7 @@
 /**
  * What every L2O service shares: configuration from the environment, the Fastify app
  * (OpenAPI, health, readiness, auth, error format, request tracing), logging, OpenTelemetry
- * set-up and graceful shutdown.
+ * set-up, Prometheus metrics and graceful shutdown.
  * @packageDocumentation
  */
 export { loadConfig, ConfigError } from './load-config.ts';
@@ -10,6 +10,8 @@ export { port, databaseUrl, databaseSchema, kafkaBrokers, logLevel, logLevels } 
 export type { LogLevel } from './env-schemas.ts';
 export { createLogger } from './create-logger.ts';
 export type { Logger } from './create-logger.ts';
+export { createMetrics } from './create-metrics.ts';
+export type { MetricsRegistry } from './create-metrics.ts';
 export { buildServer } from './build-server.ts';
 export type { BuildServerOptions, ServiceServer } from './build-server.ts';
 export type { ReadinessCheck } from './health.routes.ts';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { buildServer } from '@l2o/service-kit';
-import type { AuthOptions, Logger, ReadinessCheck, ServiceServer } from '@l2o/service-kit';
+import type { AuthOptions, Logger, MetricsRegistry, ReadinessCheck, ServiceServer } from '@l2o/service-kit';
 import { leadsRoutes } from './leads/leads.routes.ts';
 
 export type ProjectionsDeps = {
@@ -11,6 +11,8 @@ export type ProjectionsDeps = {
   verifyApiKey: AuthOptions['verifyApiKey'];
   /** Dependencies `/ready` checks (PostgreSQL and the consumers in production). */
   readiness?: ReadinessCheck[];
+  /** The process registry (see `createMetrics`), served at `/metrics`; give the consumers the same one. */
+  metrics?: MetricsRegistry;
 };
 
 /** The query API over the read models, not listening: `main.ts` listens, tests `inject()`. */
@@ -23,5 +25,6 @@ export async function buildApp(deps: ProjectionsDeps): Promise<ServiceServer> {
     readiness: deps.readiness ?? [],
     auth: { verifyApiKey: deps.verifyApiKey },
     routes: leadsRoutes({ pool: deps.pool }),
+    metrics: deps.metrics,
   });
 }

@@ -1,5 +1,5 @@
 import { createPool } from '@l2o/pg';
-import { createLogger, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
+import { createLogger, createMetrics, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import { projectionsConfigSchema } from './config.ts';
@@ -21,6 +21,7 @@ await runService({
       schema: config.DATABASE_SCHEMA,
       applicationName: 'l2o-projections',
     });
+    const metrics = createMetrics({ serviceName: 'l2o-projections' });
     let consumerReady = false;
     const consumer = await startLeadsConsumer({
       brokers: config.KAFKA_BROKERS,
@@ -28,6 +29,7 @@ await runService({
       groupId: config.CONSUMER_GROUP,
       pool,
       logger,
+      metrics,
       // Crash-only: a consumer kafkajs gave up on is not restarted in-process; the supervisor restarts us.
       onFatalError: (error) => {
         logger.fatal({ err: error }, 'leads consumer stopped for good');
@@ -45,6 +47,7 @@ await runService({
       pool,
       logger,
       verifyApiKey: createApiKeyVerifier({ pool }),
+      metrics,
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
         {

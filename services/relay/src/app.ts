@@ -1,11 +1,17 @@
-import { buildServer, type Logger, type ReadinessCheck, type ServiceServer } from '@l2o/service-kit';
-import type { RelayMetrics } from './relay-metrics.ts';
+import {
+  buildServer,
+  type Logger,
+  type MetricsRegistry,
+  type ReadinessCheck,
+  type ServiceServer,
+} from '@l2o/service-kit';
 
 /** The relay serves no business routes: health, readiness and Prometheus metrics at `/metrics`. */
 export async function buildApp(options: {
   logger: Logger;
   readiness: ReadinessCheck[];
-  metrics: RelayMetrics;
+  /** The process registry, holding the relay's metrics (see `createRelayMetrics`) and its publisher's. */
+  metrics: MetricsRegistry;
 }): Promise<ServiceServer> {
   return buildServer({
     name: 'relay',
@@ -13,11 +19,6 @@ export async function buildApp(options: {
     description: 'Publishes every event committed to the event store to Kafka, in commit order.',
     logger: options.logger,
     readiness: options.readiness,
-    routes: async (app) => {
-      app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
-        reply.header('content-type', options.metrics.registry.contentType);
-        return options.metrics.registry.metrics();
-      });
-    },
+    metrics: options.metrics,
   });
 }

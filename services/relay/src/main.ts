@@ -1,7 +1,7 @@
 import { createPublisher } from '@l2o/bus';
 import { createPostgresEventStore, loadCheckpoint, migrateEventStore, saveCheckpoint } from '@l2o/event-store';
 import { createPool } from '@l2o/pg';
-import { createLogger, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
+import { createLogger, createMetrics, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
 import { buildApp } from './app.ts';
 import { relayConfigSchema } from './config.ts';
 import { acquireLeaderLock } from './leader-lock.ts';
@@ -26,14 +26,20 @@ await runService({
       applicationName: 'l2o-relay',
     });
     const store = createPostgresEventStore({ pool, schema: config.DATABASE_SCHEMA });
-    const publisher = createPublisher({ brokers: config.KAFKA_BROKERS, clientId: 'l2o-relay', logger });
-    const metrics = createRelayMetrics();
+    const registry = createMetrics({ serviceName: 'l2o-relay' });
+    const metrics = createRelayMetrics({ registry });
+    const publisher = createPublisher({
+      brokers: config.KAFKA_BROKERS,
+      clientId: 'l2o-relay',
+      logger,
+      metrics: registry,
+    });
     const stopping = new AbortController();
     let cursor = await loadCheckpoint(pool, CHECKPOINT);
 
     const app = await buildApp({
       logger,
-      metrics,
+      metrics: registry,
       readiness: [{ name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) }],
     });
     await app.listen({ port: config.PORT, host: config.HOST });

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { runConsumer } from '@l2o/bus';
 import type { BusLogger, ConsumerRunner, ConsumerTiming, EventHandler } from '@l2o/bus';
 import { Topics, withNamespace } from '@l2o/contracts';
+import type { MetricsRegistry } from '@l2o/service-kit';
 import { applyLeadEvent, leadsProjectionTypes } from './leads.projection.ts';
 
 /** Applies each lead event to the leads read model; retries, dead letters and offsets are the bus's. */
@@ -21,6 +22,8 @@ export async function startLeadsConsumer(options: {
   logger?: BusLogger;
   timing?: ConsumerTiming;
   onFatalError?: (error: Error) => void;
+  /** The process registry, for the consumer's throughput, failure and lag metrics. */
+  metrics?: MetricsRegistry;
 }): Promise<ConsumerRunner> {
   return runConsumer({
     brokers: options.brokers,
@@ -31,5 +34,6 @@ export async function startLeadsConsumer(options: {
     logger: options.logger,
     timing: options.timing,
     onFatalError: options.onFatalError,
+    metrics: options.metrics,
   });
 }
