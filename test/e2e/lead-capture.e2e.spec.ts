@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import kafkajs from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTopics, runConsumer } from '@l2o/bus';
@@ -14,10 +15,13 @@ import { freePorts } from './support/free-port.ts';
 import { spawnService, withServiceOutput } from './support/spawn-service.ts';
 import type { ServiceProcess } from './support/spawn-service.ts';
 
+const { Kafka, logLevel } = kafkajs;
+
 describe('lead capture across the running services', () => {
   const suffix = uniqueSuffix();
   const namespace = `e2e-${suffix}`;
   const leadTopic = withNamespace(Topics.lead, namespace);
+  const intakeTopic = withNamespace(Topics.leadIntake, namespace);
   const services: ServiceProcess[] = [];
   const published: ConsumedEvent[] = [];
   let db: Awaited<ReturnType<typeof freshSchema>> | undefined;
@@ -34,7 +38,13 @@ describe('lead capture across the running services', () => {
     await migrateEventStore({ databaseUrl, schema });
     await migrateProjections({ databaseUrl, schema });
     await migrateTenancy({ databaseUrl, schema });
-    await ensureTopics({ brokers: kafkaBrokers(), topics: [{ topic: leadTopic, partitions: 3 }] });
+    await ensureTopics({
+      brokers: kafkaBrokers(),
+      topics: [
+        { topic: leadTopic, partitions: 3 },
+        { topic: intakeTopic, partitions: 3 },
+      ],
+    });
     pool = createPool({ connectionString: databaseUrl, schema, max: 2 });
     apiKey = await keyOf(tenantId, ['ingest', 'read_reports']);
 
@@ -45,6 +55,7 @@ describe('lead capture across the running services', () => {
       KAFKA_BROKERS: kafkaBrokers().join(','),
       TOPIC_NAMESPACE: namespace,
       CONSUMER_GROUP: `e2e-projections-${suffix}`,
+      INTAKE_CONSUMER_GROUP: `e2e-intake-${suffix}`,
       LOG_LEVEL: 'warn',
     };
     ingestion = spawnService({ name: 'ingestion', port: ingestionPort, env });
@@ -169,7 +180,7 @@ describe('lead capture across the running services', () => {
         status: 400,
         code: 'validation_failed',
         field: 'email',
-        reason: 'Invalid email address',
+        reason: 'is not an email address: it needs a part before the @ and a domain after it',
       });
       expect(await storedEvents({ tenantId: refusedTenant })).toBe(0);
       expect(await storedEvents()).toBe(before);
@@ -188,6 +199,60 @@ describe('lead capture across the running services', () => {
       expect(capture.status).toBe(401);
       expect(await capture.json()).toMatchObject({ status: 401, code: 'unauthorized' });
       expect(read.status).toBe(401);
+    });
+  });
+  it('captures a lead a platform producer publishes on the intake topic and serves it from the query API', async () => {
+    await withServiceOutput(services, async () => {
+      const submissionId = randomUUID();
+      const email = `intake-${suffix}@example.com`;
+      const producer = new Kafka({
+        brokers: kafkaBrokers(),
+        clientId: 'e2e-intake-producer',
+        logLevel: logLevel.NOTHING,
+      }).producer();
+      await producer.connect();
+      try {
+        await producer.send({
+          topic: intakeTopic,
+          messages: [
+            {
+              key: email,
+              value: JSON.stringify({
+                email,
+                firstName: 'Katherine',
+                lastName: 'Johnson',
+                touchpoint: { source: 'crm-sync' },
+              }),
+              headers: {
+                ce_specversion: '1.0',
+                ce_id: submissionId,
+                ce_type: 'l2o.lead-intake.submitted.v1',
+                ce_source: '/crm/sync',
+                ce_time: new Date().toISOString(),
+                ce_tenantid: tenantId,
+                'content-type': 'application/json',
+              },
+            },
+          ],
+        });
+      } finally {
+        await producer.disconnect();
+      }
+
+      const message = await waitFor('the intake lead published as LeadCaptured', () =>
+        published.find(
+          (candidate) => (candidate.event.data as { contact?: { email?: string } }).contact?.email === email,
+        ),
+      );
+      expect(message.event).toMatchObject({ type: 'l2o.lead.captured.v1', tenantid: tenantId });
+      expect(message.event.data).toMatchObject({ touchpoint: { channel: 'kafka_intake', source: 'crm-sync' } });
+      const lead = await waitFor('the intake lead in the query API', async () => {
+        const answer = await fetch(`${projections.url}/v1/leads/${message.event.subject}`, {
+          headers: { authorization: `Bearer ${apiKey}` },
+        });
+        return answer.status === 200 ? ((await answer.json()) as Record<string, unknown>) : undefined;
+      });
+      expect(lead).toMatchObject({ email, channel: 'kafka_intake', firstName: 'Katherine' });
     });
   });
 });

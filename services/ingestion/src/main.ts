@@ -1,13 +1,20 @@
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import { createPool } from '@l2o/pg';
-import { createLogger, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
+import { createLogger, createMetrics, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
+import { createLeadCapturer } from './capture/create-lead-capturer.ts';
+import { purgeExpiredIdempotencyKeys } from './capture-lead/idempotency-keys.ts';
 import { ingestionConfigSchema } from './config.ts';
+import { startIntakeConsumer } from './intake/intake-consumer.ts';
+import { migrateIngestion } from './migrate-ingestion.ts';
+import { createIngestionSettingsRepository } from './settings/ingestion-settings.repository.ts';
 
 const config = loadConfig(ingestionConfigSchema);
 const logger = createLogger({ name: 'ingestion', level: config.LOG_LEVEL });
 const telemetry = startTelemetry({ serviceName: 'l2o-ingestion', serviceVersion: '0.1.0', env: process.env, logger });
+
+const purgeIntervalMs = 60 * 60 * 1000;
 
 await runService({
   name: 'ingestion',
@@ -15,26 +22,71 @@ await runService({
   start: async () => {
     await migrateEventStore({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
     await migrateTenancy({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    await migrateIngestion({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
     const pool = createPool({
       connectionString: config.DATABASE_URL,
       schema: config.DATABASE_SCHEMA,
+      max: config.DATABASE_POOL_SIZE,
       applicationName: 'l2o-ingestion',
     });
     const store = createPostgresEventStore({ pool, schema: config.DATABASE_SCHEMA });
+    const clock = () => new Date();
+    const metrics = createMetrics({ serviceName: 'l2o-ingestion' });
+    const settings = createIngestionSettingsRepository({ pool });
+    // One capturer for every channel, so this process's captures of one lead queue instead of conflicting.
+    const capturer = createLeadCapturer({ pool, store, clock, logger, settings });
+    const intake = await startIntakeConsumer({
+      brokers: config.KAFKA_BROKERS,
+      topicNamespace: config.TOPIC_NAMESPACE,
+      groupId: config.INTAKE_CONSUMER_GROUP,
+      capturer,
+      logger,
+      metrics,
+      // Crash-only: kafkajs does not restart a consumer it gave up on; the supervisor restarts the process.
+      onFatalError: (error) => {
+        logger.fatal({ err: error }, 'intake consumer stopped for good');
+        process.exit(1);
+      },
+    });
+    let intakeReady = false;
+    intake.ready.then(
+      () => (intakeReady = true),
+      () => undefined,
+    );
     const app = await buildApp({
+      pool,
       store,
       logger,
-      clock: () => new Date(),
+      clock,
+      settings,
+      capturer,
+      metrics,
       verifyApiKey: createApiKeyVerifier({ pool }),
-      readiness: [{ name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) }],
+      readiness: [
+        { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
+        {
+          name: 'intake consumer',
+          check: async () => {
+            if (!intakeReady) throw new Error('not yet joined its group and fetching');
+          },
+        },
+      ],
     });
+    const purge = setInterval(() => {
+      purgeExpiredIdempotencyKeys({ pool, now: clock() }).catch((error: unknown) =>
+        logger.warn({ err: error }, 'purging expired idempotency keys failed'),
+      );
+    }, purgeIntervalMs);
+    purge.unref();
     await app.listen({ port: config.PORT, host: config.HOST });
     return {
       stop: () =>
         stopInOrder({
           logger,
           steps: [
+            { name: 'idempotency key purge', stop: async () => clearInterval(purge) },
             { name: 'http', stop: () => app.close() },
+            { name: 'intake consumer', stop: () => intake.stop() },
             { name: 'postgresql', stop: () => pool.end() },
             { name: 'telemetry', stop: () => telemetry.shutdown() },
           ],
