@@ -48,15 +48,21 @@ export async function ensureTopics(options: {
       });
       logger.info({ topics: missing.map((spec) => spec.topic) }, 'created topics');
     }
-    await growPartitions(admin, options.topics, logger);
-    await waitForLeaders(admin, options.topics, options.timeoutMs ?? 30_000);
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    await growPartitions(admin, options.topics, logger, deadline);
+    await waitForLeaders(admin, options.topics, deadline);
   } finally {
     await admin.disconnect();
   }
 }
 
-async function growPartitions(admin: Admin, specs: readonly TopicSpec[], logger: BusLogger): Promise<void> {
-  const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.topic) });
+async function growPartitions(
+  admin: Admin,
+  specs: readonly TopicSpec[],
+  logger: BusLogger,
+  deadline: number,
+): Promise<void> {
+  const { topics } = await fetchMetadataWhenKnown(admin, specs, deadline);
   const counts = new Map(topics.map((topic) => [topic.name, topic.partitions.length]));
   const short = specs.filter((spec) => (counts.get(spec.topic) ?? 0) < spec.partitions);
   if (short.length === 0) return;
@@ -74,8 +80,24 @@ async function growPartitions(admin: Admin, specs: readonly TopicSpec[], logger:
   }
 }
 
-async function waitForLeaders(admin: Admin, specs: readonly TopicSpec[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Right after creation a broker can still answer "does not host this topic-partition" for a new
+ * topic (its metadata cache lags the controller), and kafkajs gives up on that after a few tries.
+ */
+async function fetchMetadataWhenKnown(admin: Admin, specs: readonly TopicSpec[], deadline: number) {
+  for (;;) {
+    try {
+      return await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.topic) });
+    } catch (error) {
+      const retriable = (error as { retriable?: unknown }).retriable === true;
+      if (!retriable || Date.now() >= deadline) throw error;
+      await sleep(100);
+    }
+  }
+}
+
+async function waitForLeaders(admin: Admin, specs: readonly TopicSpec[], deadline: number): Promise<void> {
+  const timeoutMs = Math.max(0, deadline - Date.now());
   let problem = 'no metadata yet';
   while (Date.now() < deadline) {
     try {
@@ -89,7 +111,7 @@ async function waitForLeaders(admin: Admin, specs: readonly TopicSpec[], timeout
     }
     await sleep(100);
   }
-  throw new Error(`topics not ready after ${timeoutMs} ms: ${problem}`);
+  throw new Error(`topics not ready within ${timeoutMs} ms of waiting for leaders: ${problem}`);
 }
 
 function isReady(metadata: ITopicMetadata | undefined, partitions: number): boolean {
