@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type pg from 'pg';
 import type { EventStore } from '@l2o/event-store';
 import { buildServer } from '@l2o/service-kit';
@@ -7,6 +9,7 @@ import { captureBatchRoutes } from './batch/capture-batch.routes.ts';
 import { createLeadCapturer } from './capture/create-lead-capturer.ts';
 import type { BulkLeadCapturer } from './capture/create-lead-capturer.ts';
 import { captureLeadRoutes } from './capture-lead/capture-lead.routes.ts';
+import { importRoutes } from './imports/imports.routes.ts';
 import { mergeLeadsRoutes } from './merge/merge-leads.routes.ts';
 import { createIngestionSettingsRepository } from './settings/ingestion-settings.repository.ts';
 import type { IngestionSettingsRepository } from './settings/ingestion-settings.repository.ts';
@@ -29,6 +32,10 @@ export type IngestionDeps = {
   capturer?: BulkLeadCapturer;
   /** Served at `/metrics` when given. */
   metrics?: MetricsRegistry;
+  /** Where CSV uploads wait for the import processor; every replica that processes imports must see it. Default: the OS temp dir. */
+  importSpoolDir?: string;
+  /** Largest CSV upload, in bytes. Default 1 GiB. */
+  importMaxBytes?: number;
 };
 
 /** The ingestion HTTP app, not listening: `main.ts` listens, tests `inject()`. */
@@ -51,6 +58,13 @@ export async function buildApp(deps: IngestionDeps): Promise<ServiceServer> {
       await app.register(recordActivityRoutes({ pool, store, clock }));
       await app.register(mergeLeadsRoutes({ pool, store, clock }));
       await app.register(ingestionSettingsRoutes({ settings, clock }));
+      await app.register(
+        importRoutes({
+          pool,
+          spoolDir: deps.importSpoolDir ?? join(tmpdir(), 'l2o-imports'),
+          maxBytes: deps.importMaxBytes,
+        }),
+      );
     },
   });
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { databaseSchema, databaseUrl, kafkaBrokers, logLevel, port } from '@l2o/service-kit';
 
@@ -15,6 +16,19 @@ export const ingestionConfigSchema = z.object({
   /** Prefix of every topic name, so several environments can share one cluster; empty in production. */
   TOPIC_NAMESPACE: z.string().regex(kafkaName, kafkaNameError).default(''),
   INTAKE_CONSUMER_GROUP: z.string().min(1).regex(kafkaName, kafkaNameError).default('ingestion.intake'),
+  /** Where CSV uploads wait for the import processor; every replica that processes imports must see it. */
+  IMPORT_SPOOL_DIR: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL('../../../.data/imports', import.meta.url))),
+  /** Largest CSV upload, in bytes. */
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 ** 3),
+  /** Rows of one import captured at once (each holds a pool connection while it runs). */
+  IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   LOG_LEVEL: logLevel(),
 });
 

@@ -6,6 +6,7 @@ import { buildApp } from './app.ts';
 import { createLeadCapturer } from './capture/create-lead-capturer.ts';
 import { purgeExpiredIdempotencyKeys } from './capture-lead/idempotency-keys.ts';
 import { ingestionConfigSchema } from './config.ts';
+import { createImportProcessor } from './imports/import-processor.ts';
 import { startIntakeConsumer } from './intake/intake-consumer.ts';
 import { migrateIngestion } from './migrate-ingestion.ts';
 import { createIngestionSettingsRepository } from './settings/ingestion-settings.repository.ts';
@@ -61,6 +62,8 @@ await runService({
       settings,
       capturer,
       metrics,
+      importSpoolDir: config.IMPORT_SPOOL_DIR,
+      importMaxBytes: config.IMPORT_MAX_BYTES,
       verifyApiKey: createApiKeyVerifier({ pool }),
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
@@ -78,6 +81,8 @@ await runService({
       );
     }, purgeIntervalMs);
     purge.unref();
+    const importProcessor = createImportProcessor({ pool, capturer, logger, concurrency: config.IMPORT_CONCURRENCY });
+    importProcessor.start();
     await app.listen({ port: config.PORT, host: config.HOST });
     return {
       stop: () =>
@@ -86,6 +91,7 @@ await runService({
           steps: [
             { name: 'idempotency key purge', stop: async () => clearInterval(purge) },
             { name: 'http', stop: () => app.close() },
+            { name: 'import processor', stop: () => importProcessor.stop() },
             { name: 'intake consumer', stop: () => intake.stop() },
             { name: 'postgresql', stop: () => pool.end() },
             { name: 'telemetry', stop: () => telemetry.shutdown() },

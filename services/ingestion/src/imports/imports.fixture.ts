@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
+import type { PostgresEventStore } from '@l2o/event-store';
+import { createPool } from '@l2o/pg';
+import { buildServer, createLogger } from '@l2o/service-kit';
+import type { Logger, ServiceServer } from '@l2o/service-kit';
+import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
+import { freshSchema, waitFor } from '@l2o/testing';
+import { createLeadCapturer } from '../capture/create-lead-capturer.ts';
+import type { LeadCapturer } from '../capture/lead-capturer.ts';
+import { migrateIngestion } from '../migrate-ingestion.ts';
+import { createImportProcessor } from './import-processor.ts';
+import type { ImportProcessor, ImportProcessorOptions } from './import-processor.ts';
+import { importRoutes } from './imports.routes.ts';
+
+export const fixedNow = new Date('2025-03-14T09:26:53.000Z');
+
+type InjectResponse = Awaited<ReturnType<ServiceServer['inject']>>;
+
+export type ImportStatusBody = {
+  importId: string;
+  status: string;
+  counts: {
+    total: number | null;
+    processed: number;
+    accepted: number;
+    merged: number;
+    duplicate: number;
+    rejected: number;
+  };
+  percent?: number;
+  error?: string;
+  mapping: Record<string, string>;
+};
+
+/**
+ * What the import tests share: a fresh schema with the event store, tenancy and ingestion tables,
+ * the real capturer on a real store, the import routes on the service kit's server, and a spool dir.
+ */
+export type ImportsFixture = {
+  pool: pg.Pool;
+  store: PostgresEventStore;
+  capturer: LeadCapturer;
+  app: ServiceServer;
+  spoolDir: string;
+  logger: Logger;
+  newTenant: () => Promise<{ tenantId: string; apiKey: string }>;
+  upload: (options: {
+    apiKey: string;
+    csv: string;
+    query?: Record<string, string>;
+    contentType?: string;
+  }) => Promise<InjectResponse>;
+  getImport: (options: { apiKey: string; importId: string }) => Promise<InjectResponse>;
+  /** Polls the progress route until the import is completed or failed. */
+  finished: (options: { apiKey: string; importId: string }) => Promise<ImportStatusBody>;
+  processor: (options?: Partial<ImportProcessorOptions>) => ImportProcessor;
+  eventsOfTenant: (tenantId: string) => Promise<Array<{ stream_id: string; type: string }>>;
+  /** Stops every processor the fixture made, so the next test's imports are its own processors' alone. */
+  stopProcessors: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+export async function createImportsFixture(): Promise<ImportsFixture> {
+  const db = await freshSchema('imports');
+  await migrateEventStore({ databaseUrl: db.databaseUrl, schema: db.schema });
+  await migrateTenancy({ databaseUrl: db.databaseUrl, schema: db.schema });
+  await migrateIngestion({ databaseUrl: db.databaseUrl, schema: db.schema });
+  const pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 20 });
+  const store = createPostgresEventStore({ pool, schema: db.schema });
+  const logger = createLogger({
+    name: 'ingestion',
+    level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent',
+  });
+  const capturer = createLeadCapturer({ pool, store, clock: () => fixedNow, logger });
+  const spoolDir = await mkdtemp(join(tmpdir(), 'l2o-imports-'));
+  const app = await buildServer({
+    name: 'ingestion',
+    version: '0.1.0',
+    logger,
+    auth: { verifyApiKey: createApiKeyVerifier({ pool }) },
+    routes: importRoutes({ pool, spoolDir }),
+  });
+  await app.ready();
+  const processors: ImportProcessor[] = [];
+
+  const getImport: ImportsFixture['getImport'] = async ({ apiKey, importId }) =>
+    await app.inject({ method: 'GET', url: `/v1/imports/${importId}`, headers: { authorization: `Bearer ${apiKey}` } });
+
+  return {
+    pool,
+    store,
+    capturer,
+    app,
+    spoolDir,
+    logger,
+    async newTenant() {
+      const tenantId = `acme-${randomUUID()}`;
+      const { apiKey } = await createApiKey({ pool, tenantId, name: 'imports-test', scopes: ['ingest'] });
+      return { tenantId, apiKey };
+    },
+    async upload({ apiKey, csv, query = {}, contentType = 'text/csv' }) {
+      return await app.inject({
+        method: 'POST',
+        url: '/v1/imports',
+        query,
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType },
+        payload: csv,
+      });
+    },
+    getImport,
+    finished: ({ apiKey, importId }) =>
+      waitFor(
+        `import ${importId} to finish`,
+        async () => {
+          const body = (await getImport({ apiKey, importId })).json<ImportStatusBody>();
+          return body.status === 'completed' || body.status === 'failed' ? body : undefined;
+        },
+        { timeoutMs: 60_000 },
+      ),
+    processor(options = {}) {
+      const processor = createImportProcessor({
+        pool,
+        capturer,
+        logger,
+        pollIntervalMs: 20,
+        checkpointRows: 25,
+        checkpointMs: 100,
+        retryDelayMs: { initial: 10, max: 100 },
+        ...options,
+      });
+      processors.push(processor);
+      return processor;
+    },
+    async eventsOfTenant(tenantId) {
+      const result = await pool.query<{ stream_id: string; type: string }>(
+        `SELECT stream_id, type FROM events WHERE metadata->>'tenantId' = $1 ORDER BY global_position`,
+        [tenantId],
+      );
+      return result.rows;
+    },
+    async stopProcessors() {
+      await Promise.all(processors.splice(0).map((processor) => processor.stop()));
+    },
+    async close() {
+      await Promise.all(processors.splice(0).map((processor) => processor.stop()));
+      await app.close();
+      await pool.end();
+      await db.drop();
+      await rm(spoolDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A CSV of `rows` distinct, valid leads with the default field-path header. */
+export function validLeadsCsv(rows: number, prefix = 'lead'): string {
+  const lines = ['email,firstName,company.name,company.country'];
+  for (let index = 1; index <= rows; index += 1) {
+    lines.push(`${prefix}-${index}@example.com,Person ${index},Company ${index},GB`);
+  }
+  return `${lines.join('\n')}\n`;
+}

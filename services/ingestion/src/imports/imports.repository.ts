@@ -1,0 +1,308 @@
+import type pg from 'pg';
+import type { ColumnMapping, ImportDefaults } from './csv-row-mapping.ts';
+
+export type ImportStatus = 'received' | 'processing' | 'completed' | 'failed';
+
+export type ImportCounts = {
+  processed: number;
+  accepted: number;
+  merged: number;
+  duplicate: number;
+  rejected: number;
+};
+
+/** An `imports` row as the API and the processor read it. */
+export type ImportRecord = {
+  id: string;
+  tenantId: string;
+  status: ImportStatus;
+  filePath: string;
+  fileName: string | null;
+  fileBytes: number;
+  fileSha256: string;
+  delimiter: string;
+  columns: string[];
+  mapping: ColumnMapping;
+  defaults: ImportDefaults;
+  totalRows: number | null;
+  counts: ImportCounts;
+  /** The last row (the header is row 1) up to which every row is processed and counted. */
+  lastRow: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  error: string | null;
+};
+
+type ImportRow = {
+  id: string;
+  tenant_id: string;
+  status: ImportStatus;
+  file_path: string;
+  file_name: string | null;
+  file_bytes: number;
+  file_sha256: string;
+  delimiter: string;
+  columns: string[];
+  mapping: ColumnMapping;
+  defaults: ImportDefaults;
+  total_rows: number | null;
+  processed_rows: number;
+  accepted_rows: number;
+  merged_rows: number;
+  duplicate_rows: number;
+  rejected_rows: number;
+  last_row: number;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  error: string | null;
+};
+
+const importColumns = `id, tenant_id, status, file_path, file_name, file_bytes, file_sha256, delimiter, columns,
+  mapping, defaults, total_rows, processed_rows, accepted_rows, merged_rows, duplicate_rows, rejected_rows,
+  last_row, created_at, started_at, finished_at, error`;
+
+function toRecord(row: ImportRow): ImportRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    status: row.status,
+    filePath: row.file_path,
+    fileName: row.file_name,
+    fileBytes: row.file_bytes,
+    fileSha256: row.file_sha256,
+    delimiter: row.delimiter,
+    columns: row.columns,
+    mapping: row.mapping,
+    defaults: row.defaults,
+    totalRows: row.total_rows,
+    counts: {
+      processed: row.processed_rows,
+      accepted: row.accepted_rows,
+      merged: row.merged_rows,
+      duplicate: row.duplicate_rows,
+      rejected: row.rejected_rows,
+    },
+    lastRow: row.last_row,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+  };
+}
+
+export async function insertImport(
+  pool: pg.Pool,
+  record: Pick<
+    ImportRecord,
+    | 'id'
+    | 'tenantId'
+    | 'filePath'
+    | 'fileName'
+    | 'fileBytes'
+    | 'fileSha256'
+    | 'delimiter'
+    | 'columns'
+    | 'mapping'
+    | 'defaults'
+    | 'totalRows'
+  >,
+): Promise<ImportRecord> {
+  const result = await pool.query<ImportRow>(
+    `INSERT INTO imports (id, tenant_id, status, file_path, file_name, file_bytes, file_sha256, delimiter, columns,
+       mapping, defaults, total_rows)
+     VALUES ($1, $2, 'received', $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     RETURNING ${importColumns}`,
+    [
+      record.id,
+      record.tenantId,
+      record.filePath,
+      record.fileName,
+      record.fileBytes,
+      record.fileSha256,
+      record.delimiter,
+      record.columns,
+      JSON.stringify(record.mapping),
+      JSON.stringify(record.defaults),
+      record.totalRows,
+    ],
+  );
+  return toRecord(result.rows[0] as ImportRow);
+}
+
+/** The tenant's import, or undefined for an unknown id or another tenant's import. */
+export async function findImport(
+  pool: pg.Pool,
+  options: { tenantId: string; importId: string },
+): Promise<ImportRecord | undefined> {
+  const result = await pool.query<ImportRow>(`SELECT ${importColumns} FROM imports WHERE id = $1 AND tenant_id = $2`, [
+    options.importId,
+    options.tenantId,
+  ]);
+  const row = result.rows[0];
+  return row === undefined ? undefined : toRecord(row);
+}
+
+export type Rejection = { rowNumber: number; field: string; reason: string; raw: Record<string, string> };
+
+/** One page of an import's rejections in row order, after the given (row, error) position. */
+export async function rejectionsAfter(
+  pool: pg.Pool,
+  options: { importId: string; after: { rowNumber: number; errorIndex: number }; limit: number },
+): Promise<Array<Rejection & { errorIndex: number }>> {
+  const result = await pool.query<{
+    row_number: number;
+    error_index: number;
+    field: string;
+    reason: string;
+    raw: Record<string, string>;
+  }>(
+    `SELECT row_number, error_index, field, reason, raw FROM import_rejections
+     WHERE import_id = $1 AND (row_number, error_index) > ($2, $3)
+     ORDER BY row_number, error_index LIMIT $4`,
+    [options.importId, options.after.rowNumber, options.after.errorIndex, options.limit],
+  );
+  return result.rows.map((row) => ({
+    rowNumber: row.row_number,
+    errorIndex: row.error_index,
+    field: row.field,
+    reason: row.reason,
+    raw: row.raw,
+  }));
+}
+
+/**
+ * Leases the oldest unfinished import whose lease is free or expired to `owner`. SKIP LOCKED lets
+ * replicas claim side by side without waiting on each other; the lease keeps one owner at a time.
+ */
+export async function claimImport(
+  pool: pg.Pool,
+  options: { owner: string; leaseMs: number },
+): Promise<ImportRecord | undefined> {
+  const result = await pool.query<ImportRow>(
+    `UPDATE imports SET status = 'processing', lease_owner = $1,
+       lease_expires_at = now() + make_interval(secs => $2::float8 / 1000),
+       started_at = coalesce(started_at, now()), attempts = attempts + 1
+     WHERE id = (
+       SELECT id FROM imports
+       WHERE status IN ('received', 'processing') AND (lease_expires_at IS NULL OR lease_expires_at < now())
+       ORDER BY created_at
+       LIMIT 1
+       FOR UPDATE SKIP LOCKED
+     )
+     RETURNING ${importColumns}`,
+    [options.owner, options.leaseMs],
+  );
+  const row = result.rows[0];
+  return row === undefined ? undefined : toRecord(row);
+}
+
+/** Extends the lease; false when another owner took the import over (this one must stop). */
+export async function renewLease(
+  pool: pg.Pool,
+  options: { importId: string; owner: string; leaseMs: number },
+): Promise<boolean> {
+  const result = await pool.query(
+    `UPDATE imports SET lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
+     WHERE id = $1 AND lease_owner = $2 AND status = 'processing'`,
+    [options.importId, options.owner, options.leaseMs],
+  );
+  return result.rowCount === 1;
+}
+
+export type CheckpointRejection = {
+  rowNumber: number;
+  errors: Array<{ field: string; reason: string }>;
+  raw: Record<string, string>;
+};
+
+/**
+ * Adds the counts of rows processed since the last checkpoint, their rejections and the new last
+ * row in one transaction, so a resume never counts a row twice nor loses one's rejection. `finish`
+ * also completes the import and releases it; `release` only gives the lease back.
+ * False when the lease was lost: nothing is written.
+ */
+export async function checkpointImport(
+  pool: pg.Pool,
+  options: {
+    importId: string;
+    owner: string;
+    leaseMs: number;
+    lastRow: number;
+    delta: ImportCounts;
+    rejections: CheckpointRejection[];
+    finish?: 'completed' | 'release';
+  },
+): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { delta } = options;
+    const updated = await client.query(
+      `UPDATE imports SET
+         processed_rows = processed_rows + $4, accepted_rows = accepted_rows + $5, merged_rows = merged_rows + $6,
+         duplicate_rows = duplicate_rows + $7, rejected_rows = rejected_rows + $8, last_row = $3,
+         status = CASE WHEN $9 = 'completed' THEN 'completed' ELSE status END,
+         finished_at = CASE WHEN $9 = 'completed' THEN now() ELSE finished_at END,
+         total_rows = CASE WHEN $9 = 'completed' THEN processed_rows + $4 ELSE total_rows END,
+         lease_owner = CASE WHEN $9 IS NULL THEN lease_owner END,
+         lease_expires_at = CASE WHEN $9 IS NULL THEN now() + make_interval(secs => $10::float8 / 1000) END
+       WHERE id = $1 AND lease_owner = $2 AND status = 'processing'`,
+      [
+        options.importId,
+        options.owner,
+        options.lastRow,
+        delta.processed,
+        delta.accepted,
+        delta.merged,
+        delta.duplicate,
+        delta.rejected,
+        options.finish ?? null,
+        options.leaseMs,
+      ],
+    );
+    if (updated.rowCount !== 1) {
+      await client.query('ROLLBACK');
+      return false;
+    }
+    const lines = options.rejections.flatMap((rejection) =>
+      rejection.errors.map((error, errorIndex) => ({
+        row_number: rejection.rowNumber,
+        error_index: errorIndex,
+        field: error.field,
+        reason: error.reason,
+        raw: rejection.raw,
+      })),
+    );
+    if (lines.length > 0) {
+      // A row re-run after a crash writes the same lines again: the key makes that a no-op.
+      await client.query(
+        `INSERT INTO import_rejections (import_id, row_number, error_index, field, reason, raw)
+         SELECT $1, row_number, error_index, field, reason, raw
+         FROM jsonb_to_recordset($2::jsonb) AS r(row_number int, error_index smallint, field text, reason text, raw jsonb)
+         ON CONFLICT DO NOTHING`,
+        [options.importId, JSON.stringify(lines)],
+      );
+    }
+    await client.query('COMMIT');
+    return true;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Ends an import that cannot go on (its file is gone or unreadable), keeping what was counted. */
+export async function failImport(
+  pool: pg.Pool,
+  options: { importId: string; owner: string; error: string },
+): Promise<void> {
+  await pool.query(
+    `UPDATE imports SET status = 'failed', error = $3, finished_at = now(), lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = $1 AND lease_owner = $2`,
+    [options.importId, options.owner, options.error],
+  );
+}
