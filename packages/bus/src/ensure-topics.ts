@@ -36,9 +36,10 @@ export async function ensureTopics(options: {
     const existing = new Set(await admin.listTopics());
     const missing = options.topics.filter((spec) => !existing.has(spec.topic));
     if (missing.length > 0) {
-      // Returns false instead of failing when a concurrent caller created them first.
+      // Returns false instead of failing when a concurrent caller created them first. Leaders are
+      // awaited below: kafkajs's own wait gives up when the broker does not know the new topic yet.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((spec) => ({
           topic: spec.topic,
           numPartitions: spec.partitions,
