@@ -36,63 +36,42 @@ const noConsumerMetrics: ConsumerMetrics = {
 };
 
 /**
- * The metric registered under `name`, or a new one: the consumers and publishers of one process
- * share its registry and register the same names, which prom-client refuses twice.
+ * The metric registered under `config.name`, or a new one on `registry`: the consumers and publishers
+ * of one process share its registry and register the same names, which prom-client refuses twice.
  */
-function shared<T>(registry: Registry, name: string, create: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+function shared<L extends string, M>(
+  registry: Registry,
+  Metric: new (config: { name: string; help: string; labelNames: readonly L[]; registers: Registry[] }) => M,
+  config: { name: string; help: string; labelNames: readonly L[] },
+): M {
+  return (registry.getSingleMetric(config.name) as M | undefined) ?? new Metric({ ...config, registers: [registry] });
 }
 
 /** The consumer metrics of one consumer group, registered on `registry` (or no-ops without one). */
 export function createConsumerMetrics(options: { registry: Registry | undefined; groupId: string }): ConsumerMetrics {
   const { registry, groupId: group } = options;
   if (registry === undefined) return noConsumerMetrics;
-  const registers = [registry];
 
-  const messages = shared(
-    registry,
-    'l2o_consumer_messages_total',
-    () =>
-      new Counter({
-        name: 'l2o_consumer_messages_total',
-        help: 'Consumed messages by outcome: handled, skipped (a type the group does not handle) or dead_lettered',
-        labelNames: ['group', 'topic', 'outcome'] as const,
-        registers,
-      }),
-  );
-  const failures = shared(
-    registry,
-    'l2o_consumer_handler_failures_total',
-    () =>
-      new Counter({
-        name: 'l2o_consumer_handler_failures_total',
-        help: 'Failed handler attempts by error kind; transient ones retry without limit, so a steady rise means a stalled partition',
-        labelNames: ['group', 'topic', 'kind'] as const,
-        registers,
-      }),
-  );
-  const duration = shared(
-    registry,
-    'l2o_consumer_handle_duration_seconds',
-    () =>
-      new Histogram({
-        name: 'l2o_consumer_handle_duration_seconds',
-        help: 'Time of one handler call (each attempt, failed ones included; backoff waits excluded)',
-        labelNames: ['group', 'topic'] as const,
-        registers,
-      }),
-  );
-  const lag = shared(
-    registry,
-    'l2o_consumer_lag',
-    () =>
-      new Gauge({
-        name: 'l2o_consumer_lag',
-        help: 'Messages on the partition after the last one this member processed, as of its last fetch',
-        labelNames: ['group', 'topic', 'partition'] as const,
-        registers,
-      }),
-  );
+  const messages = shared(registry, Counter, {
+    name: 'l2o_consumer_messages_total',
+    help: 'Consumed messages by outcome: handled, skipped (a type the group does not handle) or dead_lettered',
+    labelNames: ['group', 'topic', 'outcome'] as const,
+  });
+  const failures = shared(registry, Counter, {
+    name: 'l2o_consumer_handler_failures_total',
+    help: 'Failed handler attempts by error kind; transient ones retry without limit, so a steady rise means a stalled partition',
+    labelNames: ['group', 'topic', 'kind'] as const,
+  });
+  const duration = shared(registry, Histogram, {
+    name: 'l2o_consumer_handle_duration_seconds',
+    help: 'Time of one handler call (each attempt, failed ones included; backoff waits excluded)',
+    labelNames: ['group', 'topic'] as const,
+  });
+  const lag = shared(registry, Gauge, {
+    name: 'l2o_consumer_lag',
+    help: 'Messages on the partition after the last one this member processed, as of its last fetch',
+    labelNames: ['group', 'topic', 'partition'] as const,
+  });
 
   const reported = new Map<string, { topic: string; partition: string }>();
   const forget = (key: string): void => {
@@ -129,16 +108,10 @@ export function createConsumerMetrics(options: { registry: Registry | undefined;
 export function createPublisherMetrics(options: { registry: Registry | undefined }): PublisherMetrics {
   const { registry } = options;
   if (registry === undefined) return { published: ignore };
-  const published = shared(
-    registry,
-    'l2o_published_messages_total',
-    () =>
-      new Counter({
-        name: 'l2o_published_messages_total',
-        help: 'Messages the broker acknowledged (acks = all), by topic',
-        labelNames: ['topic'] as const,
-        registers: [registry],
-      }),
-  );
+  const published = shared(registry, Counter, {
+    name: 'l2o_published_messages_total',
+    help: 'Messages the broker acknowledged (acks = all), by topic',
+    labelNames: ['topic'] as const,
+  });
   return { published: ({ topic, count }) => published.inc({ topic }, count) };
 }
