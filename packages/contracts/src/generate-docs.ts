@@ -121,27 +121,32 @@ function exampleHeaders(entry: CatalogueEntry): JsonObject {
   };
 }
 
-function message(entry: CatalogueEntry): JsonObject {
+/** One AsyncAPI message: what differs between the catalogue events and the intake message comes in `kind`. */
+function message(
+  entry: DocumentedMessage,
+  kind: { headers: JsonObject; correlationHeader: string; keyDescription: string; exampleHeaders: JsonObject },
+): JsonObject {
   const { $schema: _dialect, ...payload } = eventJsonSchema(entry, 'draft-7');
   return {
     name: entry.name,
     title: `${entry.name} v${entry.schemaVersion}`,
     summary: entry.description,
     contentType: 'application/json',
-    headers: headersSchema(entry),
+    headers: kind.headers,
     payload,
-    correlationId: { location: `$message.header#/${cloudEventHeaders.correlationid}` },
-    bindings: {
-      kafka: {
-        key: {
-          type: 'string',
-          description: `The ${entry.aggregate} id; one aggregate's events stay in order on one partition.`,
-        },
-        bindingVersion: '0.5.0',
-      },
-    },
-    examples: [{ name: `${messageId(entry)}Example`, headers: exampleHeaders(entry), payload: asJson(entry.example) }],
+    correlationId: { location: `$message.header#/${kind.correlationHeader}` },
+    bindings: { kafka: { key: { type: 'string', description: kind.keyDescription }, bindingVersion: '0.5.0' } },
+    examples: [{ name: `${messageId(entry)}Example`, headers: kind.exampleHeaders, payload: asJson(entry.example) }],
   };
+}
+
+function catalogueMessage(entry: CatalogueEntry): JsonObject {
+  return message(entry, {
+    headers: headersSchema(entry),
+    correlationHeader: cloudEventHeaders.correlationid,
+    keyDescription: `The ${entry.aggregate} id; one aggregate's events stay in order on one partition.`,
+    exampleHeaders: exampleHeaders(entry),
+  });
 }
 
 function intakeHeadersSchema(entry: DocumentedMessage): JsonObject {
@@ -168,41 +173,21 @@ function intakeHeadersSchema(entry: DocumentedMessage): JsonObject {
 }
 
 function intakeMessage(entry: DocumentedMessage): JsonObject {
-  const { $schema: _dialect, ...payload } = eventJsonSchema(entry, 'draft-7');
-  return {
-    name: entry.name,
-    title: `${entry.name} v${entry.schemaVersion}`,
-    summary: entry.description,
-    contentType: 'application/json',
+  return message(entry, {
     headers: intakeHeadersSchema(entry),
-    payload,
-    correlationId: { location: `$message.header#/${cloudEventHeaders.id}` },
-    bindings: {
-      kafka: {
-        key: {
-          type: 'string',
-          description: "Any key; with the producer's record id, one record's submissions stay in order.",
-        },
-        bindingVersion: '0.5.0',
-      },
+    correlationHeader: cloudEventHeaders.id,
+    keyDescription: "Any key; with the producer's record id, one record's submissions stay in order.",
+    exampleHeaders: {
+      [cloudEventHeaders.specversion]: '1.0',
+      [cloudEventHeaders.id]: 'partner-portal-7f3a2c',
+      [cloudEventHeaders.type]: entry.cloudEventType,
+      [cloudEventHeaders.source]: '/partner/portal',
+      [cloudEventHeaders.subject]: 'P-51234',
+      [cloudEventHeaders.time]: '2025-03-14T09:26:53.120Z',
+      [cloudEventHeaders.datacontenttype]: 'application/json',
+      [cloudEventHeaders.tenantid]: 'acme',
     },
-    examples: [
-      {
-        name: `${messageId(entry)}Example`,
-        headers: {
-          [cloudEventHeaders.specversion]: '1.0',
-          [cloudEventHeaders.id]: 'partner-portal-7f3a2c',
-          [cloudEventHeaders.type]: entry.cloudEventType,
-          [cloudEventHeaders.source]: '/partner/portal',
-          [cloudEventHeaders.subject]: 'P-51234',
-          [cloudEventHeaders.time]: '2025-03-14T09:26:53.120Z',
-          [cloudEventHeaders.datacontenttype]: 'application/json',
-          [cloudEventHeaders.tenantid]: 'acme',
-        },
-        payload: asJson(entry.example),
-      },
-    ],
-  };
+  });
 }
 
 /** The AsyncAPI 3.0 document: one channel per published topic, one message per event type and version. */
@@ -227,7 +212,7 @@ export function asyncApiDocument(): JsonObject {
       channel: { $ref: `#/channels/${aggregate}` },
       messages: entries.map((entry) => ({ $ref: `#/channels/${aggregate}/messages/${messageId(entry)}` })),
     };
-    for (const entry of entries) messages[messageId(entry)] = message(entry);
+    for (const entry of entries) messages[messageId(entry)] = catalogueMessage(entry);
   }
   const intakeId = messageId(leadSubmittedV1);
   channels.leadIntake = {
@@ -278,14 +263,10 @@ export function generateEventDocs(): Array<{ path: string; content: string }> {
   const header = '# Generated from packages/contracts (src/generate-docs.ts); do not edit.\n';
   return [
     { path: `${eventDocsDir}/asyncapi.yaml`, content: header + toYaml(asyncApiDocument()) },
-    ...catalogue.map((entry) => ({
+    ...[...catalogue, leadSubmittedV1].map((entry) => ({
       path: `${eventDocsDir}/schemas/${entry.cloudEventType}.json`,
       content: `${JSON.stringify(eventJsonSchema(entry), null, 2)}\n`,
     })),
-    {
-      path: `${eventDocsDir}/schemas/${leadSubmittedV1.cloudEventType}.json`,
-      content: `${JSON.stringify(eventJsonSchema(leadSubmittedV1), null, 2)}\n`,
-    },
   ];
 }
 
