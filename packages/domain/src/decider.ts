@@ -6,13 +6,3 @@ export type Decider<Command, Event, State> = {
   evolve: (state: State, event: Event) => State;
   initialState: () => State;
 };
-
-/** Folds the stream's past events into a state, then decides the command on it. */
-export function handleCommand<Command, Event, State>(
-  decider: Decider<Command, Event, State>,
-  pastEvents: readonly Event[],
-  command: Command,
-): Event[] {
-  const state = pastEvents.reduce((current, event) => decider.evolve(current, event), decider.initialState());
-  return decider.decide(command, state);
-}

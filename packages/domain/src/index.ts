@@ -1,9 +1,6 @@
-export { handleCommand } from './decider.ts';
 export type { Decider } from './decider.ts';
 export { RuleViolation } from './rule-violation.ts';
-export { unreachable } from './unreachable.ts';
 
-export { decide as decideLead } from './lead/lead.decide.ts';
 export { evolve as evolveLead } from './lead/lead.evolve.ts';
 export { initialState as initialLeadState } from './lead/lead.state.ts';
 export type { ActiveLead, Lead, LeadProfile, MergedLead } from './lead/lead.state.ts';
