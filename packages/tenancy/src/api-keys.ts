@@ -3,8 +3,8 @@ import type { ApiScope } from '@l2o/service-kit';
 import { formatApiKey, generateApiKeyParts, hashSecret } from './api-key-format.ts';
 import { apiScopes, isApiScope } from './api-scopes.ts';
 
-/** The same rule the event contracts hold tenant ids to: 1 to 64 letters, digits, ".", "_" or "-". */
-export const tenantIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** 1 to 64 letters, digits, ".", "_" or "-": within the event contracts' 64 characters. */
+const tenantIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** What is stored about a key; never its secret. */
 export type ApiKeyInfo = {

@@ -4,11 +4,9 @@
  * @packageDocumentation
  */
 export { migrateTenancy } from './migrate-tenancy.ts';
-export { createApiKey, listApiKeys, revokeApiKey, tenantIdPattern } from './api-keys.ts';
+export { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 export type { ApiKeyInfo, CreatedApiKey, RevokeOutcome } from './api-keys.ts';
 export { createApiKeyVerifier } from './api-key-verifier.ts';
 export type { ApiKeyPrincipal, ApiKeyVerifierOptions } from './api-key-verifier.ts';
-export { parseApiKey } from './api-key-format.ts';
-export type { ApiKeyParts } from './api-key-format.ts';
 export { apiScopeDescriptions, apiScopes, isApiScope } from './api-scopes.ts';
 export type { ApiScope } from '@l2o/service-kit';
