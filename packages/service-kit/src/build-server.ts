@@ -11,7 +11,7 @@ import type { AuthOptions } from './api-key-auth.ts';
 import type { Logger } from './create-logger.ts';
 import type { MetricsRegistry } from './create-metrics.ts';
 import { toErrorResponse } from './error-response.ts';
-import { healthRoutes } from './health.routes.ts';
+import { healthRoutes, probePaths } from './health.routes.ts';
 import type { ReadinessCheck } from './health.routes.ts';
 import type { ErrorResponse } from './http-error.ts';
 import { metricsRoutes } from './metrics.routes.ts';
@@ -55,9 +55,6 @@ function requestIdOf(request: IncomingMessage): string {
   const header = request.headers['x-request-id'];
   return typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
 }
-
-// Probes and scrapes arrive every few seconds from the orchestrator and Prometheus; logging each would drown the useful lines.
-const probePaths = new Set(['/health', '/ready', '/metrics']);
 
 function isPublicRoute(request: FastifyRequest): boolean {
   return request.routeOptions.config.public === true || (request.routeOptions.url ?? '').startsWith('/docs');

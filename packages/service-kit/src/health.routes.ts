@@ -10,6 +10,12 @@ export type ReadinessCheck = {
   check: (options: { signal: AbortSignal }) => Promise<void>;
 };
 
+/**
+ * `/health`, `/ready` and `/metrics`, left out of request logs, the request histogram and traces: the
+ * orchestrator and Prometheus call them every few seconds whatever the traffic, and would drown real requests.
+ */
+export const probePaths: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
+
 const checkResult = z.object({
   name: z.string(),
   status: z.enum(['ok', 'failed']),

@@ -19,7 +19,6 @@ export { tenantOf } from './api-key-auth.ts';
 export type { ApiScope, AuthOptions, Principal } from './api-key-auth.ts';
 export { HttpError, errorCodes, errorResponseSchema } from './http-error.ts';
 export type { ErrorCode, ErrorResponse } from './http-error.ts';
-export { toErrorResponse } from './error-response.ts';
 export { requestContext } from './request-tracing.ts';
 export { startTelemetry, currentTraceparent } from './telemetry.ts';
 export type { Telemetry, TelemetryOptions } from './telemetry.ts';

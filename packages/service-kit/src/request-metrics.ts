@@ -1,14 +1,12 @@
 import { Histogram } from 'prom-client';
 import type { ServiceServer } from './build-server.ts';
 import type { MetricsRegistry } from './create-metrics.ts';
+import { probePaths } from './health.routes.ts';
 
 const requestDuration = 'l2o_http_request_duration_seconds';
 
-// Scrapes and probes arrive every few seconds whatever the traffic; counting them would only blur the latencies of real requests.
-const unmeasuredRoutes = new Set(['/metrics', '/health', '/ready']);
-
 /** The label of a request that matched no route, so stray URLs (scanners, typos) add one series, not one each. */
-export const unmatchedRoute = 'unmatched';
+const unmatchedRoute = 'unmatched';
 
 /**
  * Records every answered request in `l2o_http_request_duration_seconds{method, route, status_code}`,
@@ -28,7 +26,7 @@ export function measureRequests(app: ServiceServer, registry: MetricsRegistry): 
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;
-    if (route !== undefined && unmeasuredRoutes.has(route)) return;
+    if (route !== undefined && probePaths.has(route)) return;
     histogram.observe(
       { method: request.method, route: route ?? unmatchedRoute, status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,

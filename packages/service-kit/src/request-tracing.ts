@@ -13,13 +13,14 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyRequest } from 'fastify';
 import type { ServiceServer } from './build-server.ts';
+import { probePaths } from './health.routes.ts';
 
 type TracedRequest = { span: Span; context: Context };
 
 const traced = new WeakMap<FastifyRequest, TracedRequest>();
 
-// Probes, scrapes and the API docs say nothing about a lead; tracing them would bury the traces that do.
-const untracedPaths = new Set(['/health', '/ready', '/metrics', '/docs']);
+// The API docs say nothing about a lead either; tracing them would bury the traces that do.
+const untracedPaths = new Set([...probePaths, '/docs']);
 
 function isUntraced(path: string): boolean {
   return untracedPaths.has(path) || path.startsWith('/docs/');
