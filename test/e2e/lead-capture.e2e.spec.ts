@@ -10,10 +10,16 @@ import { createPool } from '@l2o/pg';
 import { migrateProjections } from '@l2o/projections/migrations';
 import { createApiKey, migrateTenancy } from '@l2o/tenancy';
 import type { ApiScope } from '@l2o/tenancy';
-import { freshSchema, kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
-import { freePorts } from './support/free-port.ts';
-import { spawnService, withServiceOutput } from './support/spawn-service.ts';
-import type { ServiceProcess } from './support/spawn-service.ts';
+import {
+  freePorts,
+  freshSchema,
+  kafkaBrokers,
+  spawnService,
+  uniqueSuffix,
+  waitFor,
+  withServiceOutput,
+  type ServiceProcess,
+} from '@l2o/testing';
 
 const { Kafka, logLevel } = kafkajs;
 

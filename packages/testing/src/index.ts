@@ -1,3 +1,5 @@
 export { freshSchema, testDatabaseUrl } from './fresh-schema.ts';
 export { waitFor } from './wait-for.ts';
 export { kafkaBrokers, uniqueSuffix } from './kafka.ts';
+export { freePorts } from './free-port.ts';
+export { spawnService, withServiceOutput, type ServiceProcess } from './spawn-service.ts';

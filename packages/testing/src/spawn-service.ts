@@ -16,6 +16,8 @@ export type ServiceProcess = {
   ready: (options?: { timeoutMs?: number }) => Promise<void>;
   /** SIGTERM, then SIGKILL if the process has not exited within `timeoutMs`. */
   stop: (options?: { timeoutMs?: number }) => Promise<void>;
+  /** SIGKILL at once, as a crash would; resolves once the process has exited. */
+  crash: () => Promise<void>;
 };
 
 function tail(text: string): string {
@@ -75,6 +77,11 @@ export function spawnService(options: { name: string; port: number; env: Record<
       } finally {
         clearTimeout(timer);
       }
+    },
+    async crash() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTopics, runConsumer, type ConsumerRunner } from '@l2o/bus';
 import { Topics, withNamespace } from '@l2o/contracts';
@@ -11,37 +9,21 @@ import {
   type PostgresEventStore,
   type StreamAppend,
 } from '@l2o/event-store';
-import { freshSchema, kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
+import {
+  freePorts,
+  freshSchema,
+  kafkaBrokers,
+  spawnService,
+  uniqueSuffix,
+  waitFor,
+  withServiceOutput,
+  type ServiceProcess,
+} from '@l2o/testing';
 
 const TOTAL = 10_000;
 const STREAMS = 100;
 
 type Seen = { id: string; key: string; version: number };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-function startRelay(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['src/main.ts'], {
-    cwd: new URL('..', import.meta.url),
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
 
 function leadEvents(streamId: string, count: number) {
   return Array.from({ length: count }, () => ({
@@ -56,7 +38,7 @@ describe('relay', () => {
   let database: Awaited<ReturnType<typeof freshSchema>>;
   let store: PostgresEventStore;
   let consumer: ConsumerRunner | undefined;
-  const relays: ChildProcess[] = [];
+  const relays: ServiceProcess[] = [];
 
   beforeAll(async () => {
     database = await freshSchema('relay');
@@ -65,7 +47,7 @@ describe('relay', () => {
   });
 
   afterAll(async () => {
-    for (const relay of relays) relay.kill('SIGKILL');
+    await Promise.all(relays.map((relay) => relay.crash()));
     await consumer?.stop();
     await store?.close();
     await database?.drop();
@@ -107,18 +89,19 @@ describe('relay', () => {
       TOPIC_NAMESPACE: namespace,
       RELAY_BATCH_SIZE: '100',
       RELAY_IDLE_POLL_MS: '20',
+      LOG_LEVEL: 'warn',
     };
-    const first = startRelay({ ...env, PORT: String(await freePort()) });
-    relays.push(first.child);
+    const [firstPort = 0, secondPort = 0] = await freePorts(2);
+    const first = spawnService({ name: 'relay', port: firstPort, env });
+    relays.push(first);
     const writing = (async () => {
       for (let round = 0; round < TOTAL / STREAMS / 10 / 2; round++) await appendRound();
     })();
 
-    await waitFor(`the first relay to publish 2,000 events (output: ${first.output()})`, () => seen.length >= 2_000, {
-      timeoutMs: 60_000,
-    });
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    await withServiceOutput([first], () =>
+      waitFor('the first relay to publish 2,000 events', () => seen.length >= 2_000, { timeoutMs: 60_000 }),
+    );
+    await first.crash();
     const publishedBeforeKill = new Set(seen.map((message) => message.id)).size;
     expect(publishedBeforeKill).toBeLessThan(TOTAL);
     // The kill rarely lands between the broker's ack and the cursor save; rewinding the saved cursor
@@ -126,13 +109,13 @@ describe('relay', () => {
     const rewound = await store.readFeed('start', { maxCount: 1_000 });
     await saveCheckpoint(store.pool, 'relay', rewound.cursor);
 
-    const second = startRelay({ ...env, PORT: String(await freePort()) });
-    relays.push(second.child);
+    const second = spawnService({ name: 'relay', port: secondPort, env });
+    relays.push(second);
     await writing;
-    await waitFor(
-      `all ${TOTAL} events on the topic (output: ${second.output()})`,
-      () => new Set(seen.map((message) => message.id)).size >= TOTAL,
-      { timeoutMs: 120_000 },
+    await withServiceOutput([second], () =>
+      waitFor(`all ${TOTAL} events on the topic`, () => new Set(seen.map((message) => message.id)).size >= TOTAL, {
+        timeoutMs: 120_000,
+      }),
     );
 
     const allIds = [...appended.values()].flat();
