@@ -167,7 +167,6 @@ function rowUpdate(event: CloudEvent, change: Exclude<LeadChange, { type: 'LeadC
       };
     }
     case 'LeadProfileUpdated': {
-      const { contact = {}, company = {}, consent } = change.data;
       // Absent fields keep their value; external ids and custom fields have no column here.
       return {
         set: `email = COALESCE($4, email), phone = COALESCE($5, phone), first_name = COALESCE($6, first_name),
@@ -177,21 +176,7 @@ function rowUpdate(event: CloudEvent, change: Exclude<LeadChange, { type: 'LeadC
           company_size = COALESCE($13::int, company_size),
           consent_marketing = COALESCE($14::boolean, consent_marketing), opted_out = COALESCE($15::boolean, opted_out),
           updated_at = $16`,
-        values: [
-          contact.email ?? null,
-          contact.phone ?? null,
-          contact.firstName ?? null,
-          contact.lastName ?? null,
-          contact.jobTitle ?? null,
-          company.name ?? null,
-          company.domain ?? null,
-          company.country ?? null,
-          company.industry ?? null,
-          company.size ?? null,
-          consent?.marketing ?? null,
-          consent?.optedOut ?? null,
-          event.time,
-        ],
+        values: [...profileValues(change.data), event.time],
       };
     }
     case 'LeadActivityRecorded':
@@ -212,6 +197,25 @@ function rowUpdate(event: CloudEvent, change: Exclude<LeadChange, { type: 'LeadC
   }
 }
 
+/** Contact, company and consent in column order email … opted_out; an absent field is null. */
+function profileValues(data: Pick<LeadProfileUpdatedV1, 'contact' | 'company' | 'consent'>): unknown[] {
+  const { contact = {}, company = {}, consent } = data;
+  return [
+    contact.email ?? null,
+    contact.phone ?? null,
+    contact.firstName ?? null,
+    contact.lastName ?? null,
+    contact.jobTitle ?? null,
+    company.name ?? null,
+    company.domain ?? null,
+    company.country ?? null,
+    company.industry ?? null,
+    company.size ?? null,
+    consent?.marketing ?? null,
+    consent?.optedOut ?? null,
+  ];
+}
+
 function campaignOf(touchpoint: LeadCapturedV1['touchpoint']): string | null {
   return touchpoint.campaign ?? touchpoint.utm?.campaign ?? null;
 }
@@ -221,7 +225,7 @@ async function insertCapturedLead(
   options: { event: CloudEvent; data: LeadCapturedV1 },
 ): Promise<void> {
   const { event, data } = options;
-  const { contact, company, consent, touchpoint } = data;
+  const { touchpoint } = data;
   await client.query(
     `INSERT INTO leads (tenant_id, lead_id, status, email, phone, first_name, last_name, job_title,
        company_name, company_domain, country, industry, company_size, consent_marketing, opted_out,
@@ -232,18 +236,7 @@ async function insertCapturedLead(
     [
       data.tenantId,
       data.leadId,
-      contact.email ?? null,
-      contact.phone ?? null,
-      contact.firstName ?? null,
-      contact.lastName ?? null,
-      contact.jobTitle ?? null,
-      company.name ?? null,
-      company.domain ?? null,
-      company.country ?? null,
-      company.industry ?? null,
-      company.size ?? null,
-      consent?.marketing ?? null,
-      consent?.optedOut ?? null,
+      ...profileValues(data),
       touchpoint.channel,
       touchpoint.source ?? touchpoint.utm?.source ?? null,
       campaignOf(touchpoint),
