@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 /** How long a stored response is replayed; a key older than this is forgotten and can be reused. */
-export const idempotencyKeyTtlMs = 24 * 60 * 60 * 1000;
+const idempotencyKeyTtlMs = 24 * 60 * 60 * 1000;
 
 // A request that holds its key this long without finishing died with its process; a retry takes over.
 const abandonedAfterMs = 60 * 1000;

@@ -15,27 +15,11 @@ const deadlockDetected = '40P01';
 const maxDeadlockRetries = 3;
 
 /**
- * Finds the lead that owns the highest-priority of `keys` (ordered strongest first), claiming every
- * key nobody owns yet for it. When no key is owned, they are all claimed for `candidateId`, a fresh
- * lead id. Concurrent claims of one key serialize on the primary key, so they all resolve to one lead.
- */
-export async function resolveLead(options: {
-  pool: pg.Pool;
-  tenantId: string;
-  keys: readonly IdentityKey[];
-  candidateId: string;
-}): Promise<ResolvedLead> {
-  const [resolved] = await resolveLeads({
-    pool: options.pool,
-    tenantId: options.tenantId,
-    claims: [{ keys: options.keys, candidateId: options.candidateId }],
-  });
-  return resolved as ResolvedLead;
-}
-
-/**
- * {@link resolveLead} for many captures of one tenant in one transaction. Captures of one person in
- * the list resolve to one lead: a key two of them share is claimed for the earlier one.
+ * For each capture of one tenant, in one transaction: finds the lead that owns the highest-priority
+ * of its `keys` (ordered strongest first), claiming every key nobody owns yet for it. When no key is
+ * owned, they are all claimed for its `candidateId`, a fresh lead id. Concurrent claims of one key
+ * serialize on the primary key, so they all resolve to one lead. Captures of one person in the list
+ * resolve to one lead: a key two of them share is claimed for the earlier one.
  */
 export async function resolveLeads(options: {
   pool: pg.Pool;

@@ -26,7 +26,7 @@ const submissionExample = {
   externalId: { source: 'hubspot', id: '51234' },
 };
 
-export const touchpointSchema = z
+const touchpointSchema = z
   .object({
     channel: z.enum(leadChannels).optional().describe("Default: the channel's own (api, web_form, csv_import…)."),
     source: text(200),
@@ -75,8 +75,6 @@ export const leadSubmissionSchema = z
     anyOf: [{ required: ['email'] }, { required: ['phone'] }],
     examples: [submissionExample],
   });
-
-export type LeadSubmissionInput = z.input<typeof leadSubmissionSchema>;
 
 /** A submission checked against {@link leadSubmissionSchema}, or every issue with its dotted field path. */
 export function parseLeadSubmission(

@@ -5,12 +5,12 @@ import { currentTraceparent } from '@l2o/service-kit';
 import type { CaptureResult, LeadCapturer } from '../capture/lead-capturer.ts';
 
 /** The capture id of an intake message: its CloudEvent id, which the producer keeps when it re-sends. */
-export function intakeCaptureId(eventId: string): string {
+function intakeCaptureId(eventId: string): string {
   return `intake:${eventId}`;
 }
 
 /** The dead-letter reason of a rejected submission: every field with why, e.g. `lead submission rejected: email: Invalid email address`. */
-export function rejectionReason(rejection: Extract<CaptureResult, { status: 'rejected' }>): string {
+function rejectionReason(rejection: Extract<CaptureResult, { status: 'rejected' }>): string {
   const fields = rejection.errors.map((error) => `${error.field}: ${error.reason}`).join('; ');
   return rejection.code === 'rule_violation'
     ? `lead submission refused by the lead: ${fields}`

@@ -24,7 +24,7 @@ type SettingsRow = { default_country: string | null; match_rules: string[] };
 const defaultTtlMs = 5_000;
 
 /** The settings of a tenant that never saved any. */
-export function defaultIngestionSettings(): IngestionSettings {
+function defaultIngestionSettings(): IngestionSettings {
   return { matchRules: [...defaultMatchRules] };
 }
 
