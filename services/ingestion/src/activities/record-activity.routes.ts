@@ -1,14 +1,16 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { leadActivitySchema, leadActivityTypes, streamIdFor } from '@l2o/contracts';
-import { LeadMergedError, leadDecider, RuleViolation } from '@l2o/domain';
+import { leadDecider, RuleViolation } from '@l2o/domain';
 import type { RecordActivity } from '@l2o/domain';
 import { handleCommand } from '@l2o/event-store';
-import type { EventMetadata, EventStore } from '@l2o/event-store';
+import type { EventStore } from '@l2o/event-store';
 import { currentTraceparent, errorResponseSchema, HttpError, tenantOf } from '@l2o/service-kit';
 import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
 import { maxConflictRetries } from '../capture/create-lead-capturer.ts';
-import { findLeadByKey, repointIdentities } from '../capture/lead-identities.ts';
+import { followingMerges } from '../capture/follow-merges.ts';
+import { findLeadByKey } from '../capture/lead-identities.ts';
+import { ingestionMetadata } from '../capture/prepare-capture.ts';
 import { normalizeEmail } from '../normalize/index.ts';
 
 const activity = leadActivitySchema.shape;
@@ -56,9 +58,6 @@ const recordedResponse = z
   .object({ leadId: z.uuid(), status: z.enum(['recorded', 'duplicate']) })
   .meta({ examples: [{ leadId: exampleLeadId, status: 'recorded' }] });
 
-// A chain of merges is short; the bound only stops a corrupt pointer cycle.
-const maxMergeHops = 10;
-
 const scope: ApiScope = 'ingest';
 
 /** `POST /v1/activities`: a behaviour of a known lead, recorded on it for scoring. */
@@ -105,48 +104,38 @@ export function recordActivityRoutes(options: {
         }
         if (leadId === undefined) throw notFound();
 
-        const traceparent = currentTraceparent();
-        const metadata: EventMetadata = {
-          tenantId,
-          producer: 'ingestion',
-          correlationId: request.id,
-          ...(traceparent ? { traceparent } : {}),
-        };
+        const metadata = ingestionMetadata({ tenantId, correlationId: request.id, traceparent: currentTraceparent() });
         const now = clock();
-        for (let hop = 0; ; hop += 1) {
-          const command: RecordActivity = {
-            type: 'RecordActivity',
-            data: { leadId, tenantId, activity: definedFields(given) },
-            ...(idempotencyKey === undefined ? {} : { captureId: `activity:${idempotencyKey}` }),
-            metadata: { now },
-          };
-          try {
-            const { events } = await handleCommand({
-              store,
-              streamId: streamIdFor('lead', leadId),
-              decider: leadDecider,
-              command,
-              metadata,
-              maxRetries: maxConflictRetries,
-            });
-            return reply.code(202).send({ leadId, status: events.length === 0 ? 'duplicate' : 'recorded' });
-          } catch (error) {
-            if (error instanceof LeadMergedError && hop < maxMergeHops) {
-              await repointIdentities({
-                pool,
-                tenantId,
-                fromLeadId: error.mergedLeadId,
-                toLeadId: error.survivorLeadId,
+        try {
+          const recorded = await followingMerges({
+            pool,
+            tenantId,
+            leadId,
+            attempt: async (target) => {
+              const command: RecordActivity = {
+                type: 'RecordActivity',
+                data: { leadId: target, tenantId, activity: definedFields(given) },
+                ...(idempotencyKey === undefined ? {} : { captureId: `activity:${idempotencyKey}` }),
+                metadata: { now },
+              };
+              const { events } = await handleCommand({
+                store,
+                streamId: streamIdFor('lead', target),
+                decider: leadDecider,
+                command,
+                metadata,
+                maxRetries: maxConflictRetries,
               });
-              leadId = error.survivorLeadId;
-              continue;
-            }
-            // Another tenant's lead is answered as missing, so ids cannot be probed across tenants.
-            if (error instanceof RuleViolation && (error.field === 'leadId' || error.field === 'tenantId')) {
-              throw notFound();
-            }
-            throw error;
+              return { leadId: target, status: events.length === 0 ? ('duplicate' as const) : ('recorded' as const) };
+            },
+          });
+          return reply.code(202).send(recorded);
+        } catch (error) {
+          // Another tenant's lead is answered as missing, so ids cannot be probed across tenants.
+          if (error instanceof RuleViolation && (error.field === 'leadId' || error.field === 'tenantId')) {
+            throw notFound();
           }
+          throw error;
         }
       },
     );

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { streamIdFor } from '@l2o/contracts';
-import { initialLeadState, LeadMergedError, leadDecider, RuleViolation } from '@l2o/domain';
+import { initialLeadState, leadDecider, RuleViolation } from '@l2o/domain';
 import type { CaptureLead } from '@l2o/domain';
-import { ConcurrencyError, handleCommand } from '@l2o/event-store';
+import { ConcurrencyError, handleCommand, toNewEvents } from '@l2o/event-store';
 import type { EventStore, NewEvent } from '@l2o/event-store';
 import type { Logger } from '@l2o/service-kit';
 import { mapConcurrently } from './map-concurrently.ts';
 import type { FieldError } from '../normalize/index.ts';
 import { createIngestionSettingsRepository } from '../settings/ingestion-settings.repository.ts';
 import type { IngestionSettingsSource } from '../settings/ingestion-settings.repository.ts';
+import { followingMerges } from './follow-merges.ts';
 import { createKeyedQueue } from './keyed-queue.ts';
 import type { KeyedQueue } from './keyed-queue.ts';
-import { repointIdentities, resolveLeads } from './lead-identities.ts';
+import { resolveLeads } from './lead-identities.ts';
 import type { ResolvedLead } from './lead-identities.ts';
 import type { CaptureInput, CaptureResult, LeadCapturer } from './lead-capturer.ts';
 import { prepareCapture, submissionField } from './prepare-capture.ts';
@@ -45,8 +46,6 @@ export type BulkLeadCapturer = LeadCapturer & {
  */
 export const maxConflictRetries = 64;
 
-// A chain of merges is short; the bound only stops a corrupt pointer cycle.
-const maxMergeHops = 10;
 // New leads per multi-stream append: the store holds one advisory lock per stream until commit.
 const appendChunk = 100;
 // Captures of known leads within one captureMany, each a load-decide-append of its own.
@@ -129,13 +128,7 @@ export function createLeadCapturer(options: CreateLeadCapturerOptions): BulkLead
     for (const item of chunk) {
       try {
         const decided = leadDecider.decide(commandFor(item.capture, item.lead), initialLeadState());
-        const events = decided.map((event) => ({
-          id: randomUUID(),
-          type: event.type,
-          data: event.data,
-          metadata: { ...item.capture.metadata },
-        }));
-        appends.push({ item, events });
+        appends.push({ item, events: toNewEvents({ events: decided, metadata: item.capture.metadata }) });
       } catch (error) {
         results[item.index] = refusal(error);
       }
@@ -162,38 +155,35 @@ export function createLeadCapturer(options: CreateLeadCapturerOptions): BulkLead
 
   /** Load, decide and append on the lead's stream, following merges to the survivor. */
   async function captureOnStream(prepared: PreparedCapture, resolved: ResolvedLead): Promise<CaptureResult> {
-    const { tenantId } = prepared;
-    let leadId = resolved.leadId;
-    for (let hop = 0; ; hop += 1) {
-      try {
-        const streamId = streamIdFor('lead', leadId);
-        const command = commandFor(prepared, { ...resolved, leadId });
-        const { events } = await streams.run(streamId, () =>
-          handleCommand({
-            store,
-            streamId,
-            decider: leadDecider,
-            command,
-            metadata: prepared.metadata,
-            maxRetries: maxConflictRetries,
-          }),
-        );
-        const [first] = events;
-        if (first === undefined) return { status: 'duplicate', leadId };
-        if (first.type === 'LeadCaptured') return { status: 'accepted', leadId };
-        // A lead without identity keys is always new, so a touch always has the key that matched.
-        return { status: 'merged', leadId, matchedBy: resolved.matchedBy ?? 'email' };
-      } catch (error) {
-        if (error instanceof LeadMergedError && hop < maxMergeHops) {
-          // The keys still point at the merged lead when the merge did not repoint them (a crash in between).
-          await repointIdentities({ pool, tenantId, fromLeadId: error.mergedLeadId, toLeadId: error.survivorLeadId });
-          logger?.debug({ tenantId, from: error.mergedLeadId, to: error.survivorLeadId }, 'capture follows a merge');
-          leadId = error.survivorLeadId;
-          continue;
-        }
-        if (error instanceof RuleViolation) return refusal(error);
-        throw error;
-      }
+    try {
+      return await followingMerges({
+        pool,
+        tenantId: prepared.tenantId,
+        leadId: resolved.leadId,
+        logger,
+        attempt: async (leadId): Promise<CaptureResult> => {
+          const streamId = streamIdFor('lead', leadId);
+          const command = commandFor(prepared, { ...resolved, leadId });
+          const { events } = await streams.run(streamId, () =>
+            handleCommand({
+              store,
+              streamId,
+              decider: leadDecider,
+              command,
+              metadata: prepared.metadata,
+              maxRetries: maxConflictRetries,
+            }),
+          );
+          const [first] = events;
+          if (first === undefined) return { status: 'duplicate', leadId };
+          if (first.type === 'LeadCaptured') return { status: 'accepted', leadId };
+          // A lead without identity keys is always new, so a touch always has the key that matched.
+          return { status: 'merged', leadId, matchedBy: resolved.matchedBy ?? 'email' };
+        },
+      });
+    } catch (error) {
+      if (error instanceof RuleViolation) return refusal(error);
+      throw error;
     }
   }
 

@@ -49,7 +49,7 @@ export function prepareCapture(options: {
         input.captureId ?? (externalId === undefined ? undefined : `external:${externalId.source}:${externalId.id}`),
       keys: identityKeys(normalized.value, options.settings.matchRules),
       now,
-      metadata: metadataOf(input),
+      metadata: ingestionMetadata(input),
     },
   };
 }
@@ -62,7 +62,13 @@ export function submissionField(eventField: string | undefined): string {
   return eventField;
 }
 
-function metadataOf(input: CaptureInput): EventMetadata {
+/** The metadata of the events ingestion appends for a caller (a request, an intake message). */
+export function ingestionMetadata(input: {
+  tenantId: string;
+  correlationId?: string | undefined;
+  causationId?: string | undefined;
+  traceparent?: string | undefined;
+}): EventMetadata {
   return {
     tenantId: input.tenantId,
     producer: 'ingestion',

@@ -1,16 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { z } from 'zod';
 import { streamIdFor } from '@l2o/contracts';
 import { decideMerge, evolveLead, initialLeadState } from '@l2o/domain';
 import type { Lead, LeadEvent, MergeLeads } from '@l2o/domain';
-import { ConcurrencyError } from '@l2o/event-store';
-import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '@l2o/event-store';
+import { ConcurrencyError, retryDelayMs, toNewEvents } from '@l2o/event-store';
+import type { EventStore, RecordedEvent } from '@l2o/event-store';
 import { currentTraceparent, errorResponseSchema, HttpError, tenantOf } from '@l2o/service-kit';
 import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
 import { maxConflictRetries } from '../capture/create-lead-capturer.ts';
 import { repointIdentities } from '../capture/lead-identities.ts';
+import { ingestionMetadata } from '../capture/prepare-capture.ts';
 
 const mergeBody = z
   .object({
@@ -81,13 +81,7 @@ export function mergeLeadsRoutes(options: {
           data: { tenantId, survivorLeadId, mergedLeadId, ...(reason === undefined ? {} : { reason }) },
           metadata: { now: clock() },
         };
-        const traceparent = currentTraceparent();
-        const metadata: EventMetadata = {
-          tenantId,
-          producer: 'ingestion',
-          correlationId: request.id,
-          ...(traceparent ? { traceparent } : {}),
-        };
+        const metadata = ingestionMetadata({ tenantId, correlationId: request.id, traceparent: currentTraceparent() });
         const survivorStream = streamIdFor('lead', survivorLeadId);
         const mergedStream = streamIdFor('lead', mergedLeadId);
 
@@ -108,19 +102,19 @@ export function mergeLeadsRoutes(options: {
             await store.appendToStreams([
               {
                 streamId: survivorStream,
-                events: toNewEvents(decision.survivorEvents, metadata),
+                events: toNewEvents({ events: decision.survivorEvents, metadata }),
                 expectedVersion: survivorPast.at(-1)?.streamVersion ?? 'no_stream',
               },
               {
                 streamId: mergedStream,
-                events: toNewEvents(decision.mergedEvents, metadata),
+                events: toNewEvents({ events: decision.mergedEvents, metadata }),
                 expectedVersion: mergedPast.at(-1)?.streamVersion ?? 'no_stream',
               },
             ]);
             status = 'merged';
           } catch (error) {
             if (!(error instanceof ConcurrencyError) || attempt > maxConflictRetries) throw error;
-            await sleep(Math.random() * Math.min(200, 10 * 2 ** attempt));
+            await sleep(retryDelayMs(attempt));
           }
         }
         // Also on already_merged: it finishes a merge whose repointing a crash interrupted.
@@ -141,8 +135,4 @@ function existing(options: { past: RecordedEvent[]; tenantId: string; field: str
     throw new HttpError({ status: 404, code: 'not_found', field: options.field, reason: 'no such lead' });
   }
   return lead;
-}
-
-function toNewEvents(events: LeadEvent[], metadata: EventMetadata): NewEvent[] {
-  return events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: { ...metadata } }));
 }
