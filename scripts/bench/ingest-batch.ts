@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import { createPool } from '@l2o/pg';
-import { createLogger } from '../../packages/service-kit/src/index.ts';
+import { createLogger } from '@l2o/service-kit';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { freshSchema } from '@l2o/testing';
 import { buildApp } from '../../services/ingestion/src/app.ts';
