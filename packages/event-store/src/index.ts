@@ -22,6 +22,8 @@ export type { Queryable } from './feed-checkpoint.ts';
 export { InvalidFeedCursorError } from './feed-cursor.ts';
 export {
   handleCommand,
+  retryDelayMs,
+  toNewEvents,
   type CommandDecider,
   type DecidedEvent,
   type HandleCommandOptions,
