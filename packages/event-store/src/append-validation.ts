@@ -1,4 +1,5 @@
-import type { ExpectedVersion, StreamAppend } from './event-store.port.ts';
+import { ConcurrencyError, DuplicateEventIdError } from './event-store.port.ts';
+import type { AppendResult, ExpectedVersion, StreamAppend } from './event-store.port.ts';
 
 /**
  * Rejects requests that no store could honour, before any I/O: a blank stream id, a stream named
@@ -43,6 +44,23 @@ export function satisfiesExpectedVersion(expected: ExpectedVersion, actual: numb
     default:
       return version === expected;
   }
+}
+
+/** The result of an append with no events: only the expected version is checked, nothing is written. */
+export function settleEmptyAppend(append: StreamAppend, actual: number | 'no_stream'): AppendResult {
+  if (!satisfiesExpectedVersion(append.expectedVersion, actual)) {
+    throw new ConcurrencyError(append.streamId, append.expectedVersion, actual);
+  }
+  return { nextExpectedVersion: actual === 'no_stream' ? 0 : actual, appended: 0 };
+}
+
+/** The error for a retry that resends only some of the first attempt's events. */
+export function partialRetryError(streamId: string, ids: string[], total: number): DuplicateEventIdError {
+  return new DuplicateEventIdError(
+    streamId,
+    ids,
+    `${ids.length} of the ${total} events are already in the stream; a retry must resend exactly the events of the first attempt`,
+  );
 }
 
 /** Validates an optional page size; `undefined` means "no limit" to the caller. */

@@ -23,9 +23,10 @@ import {
   assertValidAppends,
   assertValidFromVersion,
   assertValidMaxCount,
-  satisfiesExpectedVersion,
+  partialRetryError,
+  settleEmptyAppend,
 } from './append-validation.ts';
-import { ConcurrencyError, DuplicateEventIdError, START } from './event-store.port.ts';
+import { ConcurrencyError, START } from './event-store.port.ts';
 import type {
   AppendResult,
   EventMetadata,
@@ -246,21 +247,9 @@ export class KurrentDbEventStore implements EventStore {
   async #settleRetry(append: StreamAppend): Promise<AppendResult | undefined> {
     const wanted = new Set(append.events.map((event) => event.id));
     const { version, found } = await this.#scanForIds(append.streamId, wanted);
-    if (append.events.length === 0) {
-      const actual = version === 0 ? 'no_stream' : version;
-      if (!satisfiesExpectedVersion(append.expectedVersion, actual)) {
-        throw new ConcurrencyError(append.streamId, append.expectedVersion, actual);
-      }
-      return { nextExpectedVersion: version, appended: 0 };
-    }
+    if (append.events.length === 0) return settleEmptyAppend(append, version === 0 ? 'no_stream' : version);
     if (found.length === wanted.size) return { nextExpectedVersion: version, appended: 0 };
-    if (found.length > 0) {
-      throw new DuplicateEventIdError(
-        append.streamId,
-        found,
-        `${found.length} of the ${wanted.size} events are already in the stream; a retry must resend exactly the events of the first attempt`,
-      );
-    }
+    if (found.length > 0) throw partialRetryError(append.streamId, found, wanted.size);
     return undefined;
   }
 

@@ -5,7 +5,8 @@ import {
   assertValidAppends,
   assertValidFromVersion,
   assertValidMaxCount,
-  satisfiesExpectedVersion,
+  partialRetryError,
+  settleEmptyAppend,
 } from './append-validation.ts';
 import { ConcurrencyError, DuplicateEventIdError, START } from './event-store.port.ts';
 import type {
@@ -220,19 +221,14 @@ function streamLockKey(schema: string, streamId: string): bigint {
 async function appendOne(client: pg.PoolClient, append: StreamAppend): Promise<AppendResult> {
   const { streamId, events, expectedVersion } = append;
   const eventIds = events.map((event) => event.id);
-  if (events.length === 0) {
-    const version = await currentVersion(client, streamId);
-    if (!satisfiesExpectedVersion(expectedVersion, version))
-      throw new ConcurrencyError(streamId, expectedVersion, version);
-    return { nextExpectedVersion: version === 'no_stream' ? 0 : version, appended: 0 };
-  }
+  if (events.length === 0) return settleEmptyAppend(append, await currentVersion(client, streamId));
 
   const newVersion = await writeStreamRow(client, streamId, events.length, expectedVersion);
   if (newVersion === undefined) {
     // The expected version does not hold, which is also what a retry of a committed append looks like.
     const existing = await existingInStream(client, streamId, eventIds);
     if (existing.ids.length === events.length) return { nextExpectedVersion: existing.version, appended: 0 };
-    if (existing.ids.length > 0) throw partialRetry(streamId, existing.ids, events.length);
+    if (existing.ids.length > 0) throw partialRetryError(streamId, existing.ids, events.length);
     throw new ConcurrencyError(streamId, expectedVersion, existing.version === 0 ? 'no_stream' : existing.version);
   }
 
@@ -268,7 +264,7 @@ async function appendOne(client: pg.PoolClient, append: StreamAppend): Promise<A
     throw new DuplicateEventIdError(streamId, [elsewhere.event_id], `it is an event of stream ${elsewhere.stream_id}`);
   }
   if (inserted.rowCount !== 0)
-    throw partialRetry(
+    throw partialRetryError(
       streamId,
       duplicates.rows.map((row) => row.event_id),
       events.length,
@@ -329,14 +325,6 @@ async function existingInStream(
   );
   const row = result.rows[0];
   return { version: Number(row?.version ?? 0), ids: row?.ids ?? [] };
-}
-
-function partialRetry(streamId: string, ids: string[], total: number): DuplicateEventIdError {
-  return new DuplicateEventIdError(
-    streamId,
-    ids,
-    `${ids.length} of the ${total} events are already in the stream; a retry must resend exactly the events of the first attempt`,
-  );
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
