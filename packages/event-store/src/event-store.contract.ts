@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { waitFor } from '@l2o/testing';
 import { ConcurrencyError, DuplicateEventIdError } from './event-store.port.ts';
-import type { EventStore, ExpectedVersion, NewEvent, RecordedEvent } from './event-store.port.ts';
+import type { EventStore, ExpectedVersion, FeedCursor, NewEvent, RecordedEvent } from './event-store.port.ts';
 
 /** Opens the store under test; `teardown` closes it and removes what it stored where it can. */
 export type EventStoreContractSetup = () => Promise<{ store: EventStore; teardown: () => Promise<void> }>;
@@ -280,6 +280,7 @@ export function describeEventStoreContract(
         await store.appendToStream(a, appended.slice(0, 2), { expectedVersion: 'no_stream' });
         await store.appendToStream(b, appended.slice(2, 3), { expectedVersion: 'no_stream' });
         await store.appendToStream(a, appended.slice(3), { expectedVersion: 2 });
+        await feedShows(store, head, appended[4]?.id);
 
         const pages: RecordedEvent[][] = [];
         let cursor = head;
@@ -305,7 +306,10 @@ export function describeEventStoreContract(
 
       it('returns an empty page and the same cursor when nothing follows', async () => {
         const stream = streamId();
-        await store.appendToStream(stream, [event()], { expectedVersion: 'no_stream' });
+        const before = await store.headCursor();
+        const appended = event();
+        await store.appendToStream(stream, [appended], { expectedVersion: 'no_stream' });
+        await feedShows(store, before, appended.id);
         const head = await store.headCursor();
 
         expect(await store.readFeed(head)).toEqual({ events: [], cursor: head });
@@ -482,4 +486,14 @@ function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Waits until the feed after `from` shows the event `id`. A PostgreSQL feed holds back what a writing
+ * transaction still open anywhere in the cluster might precede, so a fresh append may not be readable at once.
+ */
+async function feedShows(store: EventStore, from: FeedCursor, id: string | undefined): Promise<void> {
+  await waitFor(`event ${id} in the feed`, async () =>
+    (await store.readFeed(from, { maxCount: 1000 })).events.some((e) => e.id === id),
+  );
 }

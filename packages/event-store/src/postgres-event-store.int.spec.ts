@@ -154,6 +154,11 @@ describe('PostgresEventStore', () => {
         naiveRunning = false;
         await naiveLoop.catch(() => undefined);
       });
+      // A transaction open elsewhere in the cluster can hold the head back on earlier tests' events.
+      await waitFor(
+        'earlier events to be readable',
+        async () => (await store.feedLag(await store.headCursor())).heldBack === 0,
+      );
       const delivered: RecordedEvent[] = [];
       const subscription = store.subscribeToFeed({
         from: await store.headCursor(),
