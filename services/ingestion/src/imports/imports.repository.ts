@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withTransaction } from '@l2o/pg';
 import type { ColumnMapping, ImportDefaults } from './csv-row-mapping.ts';
 
 export type ImportStatus = 'received' | 'processing' | 'completed' | 'failed';
@@ -235,9 +236,8 @@ export async function checkpointImport(
     finish?: 'completed' | 'release';
   },
 ): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  // An import whose lease passed to another processor updates nothing and writes no rejections.
+  return withTransaction(pool, async (client) => {
     const { delta } = options;
     const updated = await client.query(
       `UPDATE imports SET
@@ -262,10 +262,7 @@ export async function checkpointImport(
         options.leaseMs,
       ],
     );
-    if (updated.rowCount !== 1) {
-      await client.query('ROLLBACK');
-      return false;
-    }
+    if (updated.rowCount !== 1) return false;
     const lines = options.rejections.flatMap((rejection) =>
       rejection.errors.map((error, errorIndex) => ({
         row_number: rejection.rowNumber,
@@ -285,14 +282,8 @@ export async function checkpointImport(
         [options.importId, JSON.stringify(lines)],
       );
     }
-    await client.query('COMMIT');
     return true;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Ends an import that cannot go on (its file is gone or unreadable), keeping what was counted. */
