@@ -6,7 +6,7 @@ import { createPool } from '@l2o/pg';
 import { createApiKey, createApiKeyVerifier } from '@l2o/tenancy';
 import type { ApiScope } from '@l2o/tenancy';
 
-const demoScopes: readonly ApiScope[] = ['ingest', 'read_reports'];
+const demoScopes: readonly ApiScope[] = ['ingest', 'read_reports', 'administer_rules', 'work_leads'];
 
 export type DemoApiKey = { apiKey: string; tenantId: string; scopes: readonly ApiScope[]; created: boolean };
 

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.ts';
 
 /** What an API key may do (see architecture: ingest, read reports, administer rules). */
-export type ApiScope = 'ingest' | 'read_reports' | 'administer_rules';
+export type ApiScope = 'ingest' | 'read_reports' | 'administer_rules' | 'work_leads';
 
 /** The tenant and scopes an API key stands for; every tenant-scoped query filters on `tenantId`. */
 export type Principal = { tenantId: string; scopes: readonly ApiScope[]; keyId?: string };

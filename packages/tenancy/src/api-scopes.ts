@@ -7,7 +7,8 @@ import type { ApiScope } from '@l2o/service-kit';
 export const apiScopeDescriptions: Readonly<Record<ApiScope, string>> = {
   ingest: 'capture leads (POST /v1/leads)',
   read_reports: 'read leads and reports from the query API',
-  administer_rules: 'change scoring and routing rules',
+  administer_rules: 'change scoring, routing and pipeline settings, reps and pools, and merge leads',
+  work_leads: 'act on leads and opportunities as a rep: accept, contact, reject, qualify, convert, move stages',
 };
 
 /** Every scope a key can be granted. */
