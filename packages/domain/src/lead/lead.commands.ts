@@ -1,4 +1,11 @@
-import type { LeadActivity, LeadCapturedV1, LeadMatchKind } from '@l2o/contracts';
+import type {
+  LeadActivity,
+  LeadAssignedV1,
+  LeadCapturedV1,
+  LeadContactMethod,
+  LeadMatchKind,
+  LeadScoredV1,
+} from '@l2o/contracts';
 
 /** Commands carry the time they are decided at, so the decider stays pure. */
 export type CommandMetadata = { now: Date };
@@ -42,5 +49,98 @@ export type MergeLeads = {
   metadata: CommandMetadata;
 };
 
+/** The lead a lifecycle command is for, and the caller's tenant, which must own it. */
+type LeadRef = { leadId: string; tenantId: string };
+
+/**
+ * Records a score the scoring service computed. `LeadScored` only when score or grade changed;
+ * `LeadQualified` when a lead that is not yet an MQL reaches `mql.threshold`; `LeadQualificationRevoked`
+ * only when the policy sets `mql.revokeBelow` and an MQL falls under it.
+ */
+export type ScoreLead = {
+  type: 'ScoreLead';
+  data: LeadRef &
+    Pick<LeadScoredV1, 'score' | 'grade' | 'components' | 'breakdown' | 'ruleSetVersion' | 'trigger'> & {
+      mql: { threshold: number; revokeBelow?: number | null };
+    };
+  metadata: CommandMetadata;
+};
+
+/**
+ * Gives the lead to a rep. Automatic reasons (`qualified`, `recycled`, `rejected`) assign only a lead
+ * without an owner, so a redelivered trigger never moves a lead twice; `manual` reassigns.
+ */
+export type AssignLead = {
+  type: 'AssignLead';
+  data: LeadRef & Pick<LeadAssignedV1, 'ownerId' | 'poolId' | 'ruleId' | 'strategy' | 'reason' | 'responseDueAt'>;
+  metadata: CommandMetadata;
+};
+
+/** The owner takes the lead on; meets the first-response SLA. */
+export type AcceptLead = { type: 'AcceptLead'; data: LeadRef & { ownerId: string }; metadata: CommandMetadata };
+
+/** The owner reached the person; the first contact meets the first-response SLA. */
+export type RecordContact = {
+  type: 'RecordContact';
+  data: LeadRef & { ownerId: string; method: LeadContactMethod; note?: string };
+  metadata: CommandMetadata;
+};
+
+/** The owner hands the lead back; routing finds another rep. */
+export type RejectLead = {
+  type: 'RejectLead';
+  data: LeadRef & { ownerId: string; reason: string };
+  metadata: CommandMetadata;
+};
+
+/** Ends a lead that will not be worked. `by` is the owner or an administrator. */
+export type DisqualifyLead = {
+  type: 'DisqualifyLead';
+  data: LeadRef & { by: string; reason: string };
+  metadata: CommandMetadata;
+};
+
+/**
+ * What a first-response timer sends when it fires, naming the assignment it was set for. Nothing
+ * happens when that assignment is over or was answered; otherwise the lead is recycled to
+ * `sharedPoolId`, and escalated once its breaches reach `escalateAfterBreaches`.
+ */
+export type BreachResponseSla = {
+  type: 'BreachResponseSla';
+  data: LeadRef & {
+    ownerId: string;
+    assignedAt: string;
+    sharedPoolId: string;
+    escalateAfterBreaches: number;
+    managerId?: string;
+  };
+  metadata: CommandMetadata;
+};
+
+/** The owner judges the lead sales-qualified (SQL). */
+export type QualifySalesLead = {
+  type: 'QualifySalesLead';
+  data: LeadRef & { by: string; notes?: string };
+  metadata: CommandMetadata;
+};
+
+/** Converts an SQL into the opportunity whose id the caller derived from the lead id. */
+export type ConvertLead = {
+  type: 'ConvertLead';
+  data: LeadRef & { by: string; opportunityId: string };
+  metadata: CommandMetadata;
+};
+
 /** The commands decided on one Lead stream. */
-export type LeadCommand = CaptureLead | RecordActivity;
+export type LeadCommand =
+  | CaptureLead
+  | RecordActivity
+  | ScoreLead
+  | AssignLead
+  | AcceptLead
+  | RecordContact
+  | RejectLead
+  | DisqualifyLead
+  | BreachResponseSla
+  | QualifySalesLead
+  | ConvertLead;

@@ -1,9 +1,20 @@
 import { RuleViolation } from '../rule-violation.ts';
 import { unreachable } from '../unreachable.ts';
+import { activeLead } from './active-lead.ts';
 import type { CaptureLead, LeadCommand, RecordActivity } from './lead.commands.ts';
 import type { LeadEvent } from './lead.events.ts';
+import {
+  acceptLead,
+  assignLead,
+  breachResponseSla,
+  convertLead,
+  disqualifyLead,
+  qualifySalesLead,
+  recordContact,
+  rejectLead,
+  scoreLead,
+} from './lead-lifecycle.decide.ts';
 import type { ActiveLead, Lead } from './lead.state.ts';
-import { LeadMergedError } from './lead-merged.error.ts';
 import { profileChanges } from './lead-profile.ts';
 
 /**
@@ -16,6 +27,24 @@ export function decide(command: LeadCommand, lead: Lead): LeadEvent[] {
       return captureLead(command, lead);
     case 'RecordActivity':
       return recordActivity(command, lead);
+    case 'ScoreLead':
+      return scoreLead(command, activeLead(lead, command.data));
+    case 'AssignLead':
+      return assignLead(command, activeLead(lead, command.data));
+    case 'AcceptLead':
+      return acceptLead(command, activeLead(lead, command.data));
+    case 'RecordContact':
+      return recordContact(command, activeLead(lead, command.data));
+    case 'RejectLead':
+      return rejectLead(command, activeLead(lead, command.data));
+    case 'DisqualifyLead':
+      return disqualifyLead(command, activeLead(lead, command.data));
+    case 'BreachResponseSla':
+      return breachResponseSla(command, activeLead(lead, command.data));
+    case 'QualifySalesLead':
+      return qualifySalesLead(command, activeLead(lead, command.data));
+    case 'ConvertLead':
+      return convertLead(command, activeLead(lead, command.data));
     default:
       return unreachable(command);
   }
@@ -56,7 +85,6 @@ function captureLead(command: CaptureLead, lead: Lead): LeadEvent[] {
 }
 
 function recordActivity(command: RecordActivity, lead: Lead): LeadEvent[] {
-  if (lead.status === 'none') throw new RuleViolation('lead does not exist', { field: 'leadId' });
   const { leadId, tenantId, appliedCaptureIds } = activeLead(lead, command.data);
   if (wasApplied({ appliedCaptureIds }, command.captureId)) return [];
   return [
@@ -71,20 +99,6 @@ function recordActivity(command: RecordActivity, lead: Lead): LeadEvent[] {
       },
     },
   ];
-}
-
-// The tenant is checked first, so a merged lead's pointer never reaches another tenant.
-function activeLead(lead: Exclude<Lead, { status: 'none' }>, target: { leadId: string; tenantId: string }): ActiveLead {
-  if (lead.tenantId !== target.tenantId) {
-    throw new RuleViolation('lead belongs to another tenant', { field: 'tenantId' });
-  }
-  if (lead.leadId !== target.leadId) {
-    throw new RuleViolation(`the stream holds lead ${lead.leadId}`, { field: 'leadId' });
-  }
-  if (lead.status === 'merged') {
-    throw new LeadMergedError({ mergedLeadId: lead.leadId, survivorLeadId: lead.mergedInto });
-  }
-  return lead;
 }
 
 function wasApplied(lead: Pick<ActiveLead, 'appliedCaptureIds'>, captureId: string | undefined): boolean {

@@ -1,4 +1,5 @@
 import type { LeadEvent } from './lead.events.ts';
+import { evolveLifecycle } from './lead-lifecycle.evolve.ts';
 import type { ActiveLead, Lead } from './lead.state.ts';
 import { applyProfileChanges, capturedProfile } from './lead-profile.ts';
 
@@ -13,6 +14,7 @@ export function evolve(lead: Lead, event: LeadEvent): Lead {
         capturedAt: event.data.capturedAt,
         profile: capturedProfile(event.data),
         appliedCaptureIds: event.data.captureId === undefined ? [] : [event.data.captureId],
+        lifecycle: { stage: 'new', previousOwnerIds: [], responseSlaBreaches: 0 },
       };
     case 'LeadTouchRecorded':
     case 'LeadActivityRecorded':
@@ -31,6 +33,20 @@ export function evolve(lead: Lead, event: LeadEvent): Lead {
       }
       // The merged lead's captures now resolve here, so their retries must stay duplicates.
       return withCaptureIds(lead, event.data.absorbedCaptureIds ?? []);
+    case 'LeadScored':
+    case 'LeadQualified':
+    case 'LeadQualificationRevoked':
+    case 'LeadAssigned':
+    case 'LeadAccepted':
+    case 'LeadContacted':
+    case 'LeadRejected':
+    case 'LeadDisqualified':
+    case 'LeadResponseSlaBreached':
+    case 'LeadRecycled':
+    case 'LeadEscalated':
+    case 'LeadSalesQualified':
+    case 'LeadConverted':
+      return lead.status === 'active' ? { ...lead, lifecycle: evolveLifecycle(lead.lifecycle, event) } : lead;
     // Streams may hold event types newer than this build; they change nothing it decides on.
     default:
       return lead;

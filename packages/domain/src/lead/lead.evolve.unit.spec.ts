@@ -28,6 +28,7 @@ describe('Lead evolve', () => {
         customFields: { seats: 10 },
       },
       appliedCaptureIds: ['c-1'],
+      lifecycle: { stage: 'new', previousOwnerIds: [], responseSlaBreaches: 0 },
     });
   });
 

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { parseEventData } from '@l2o/contracts';
 import type { LeadActivity } from '@l2o/contracts';
 import { RuleViolation } from '../rule-violation.ts';
-import type { CaptureLead, MergeLeads, RecordActivity } from './lead.commands.ts';
+import type { CaptureLead, LeadCommand, MergeLeads, RecordActivity } from './lead.commands.ts';
 import { leadDecider } from './lead.decider.ts';
 import type { LeadCaptured, LeadEvent } from './lead.events.ts';
 import type { Lead } from './lead.state.ts';
@@ -97,7 +97,7 @@ export function given(events: readonly LeadEvent[]): Lead {
 }
 
 /** The events a command yields on a stream, each checked against its public contract. */
-export function when(events: readonly LeadEvent[], command: CaptureLead | RecordActivity): LeadEvent[] {
+export function when(events: readonly LeadEvent[], command: LeadCommand): LeadEvent[] {
   return publishable(leadDecider.decide(command, given(events)));
 }
 

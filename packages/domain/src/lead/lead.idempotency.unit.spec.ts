@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { leadActivityTypes, leadChannels, leadMatchKinds, parseEventData } from '@l2o/contracts';
-import type { CaptureLead, LeadCommand, RecordActivity } from './lead.commands.ts';
+import type { CaptureLead, RecordActivity } from './lead.commands.ts';
+
+/** The commands that carry capture ids. */
+type CaptureCommand = CaptureLead | RecordActivity;
 import { leadDecider } from './lead.decider.ts';
 import type { LeadEvent } from './lead.events.ts';
 import type { Lead } from './lead.state.ts';
@@ -76,7 +79,7 @@ const activityArb: fc.Arbitrary<Omit<RecordActivity, 'metadata'>> = fc.record({
 });
 
 /** Commands that start with a capture (activities need a lead), each with its own decision time. */
-const commandsArb: fc.Arbitrary<LeadCommand[]> = fc
+const commandsArb: fc.Arbitrary<CaptureCommand[]> = fc
   .tuple(
     captureArb,
     fc.array(fc.oneof({ arbitrary: captureArb, weight: 3 }, { arbitrary: activityArb, weight: 1 }), { maxLength: 20 }),
@@ -86,13 +89,13 @@ const commandsArb: fc.Arbitrary<LeadCommand[]> = fc
       ...[first, ...rest].map((command) => timeArb.map((now) => ({ ...command, metadata: { now: new Date(now) } }))),
     ),
   )
-  .map((commands) => commands as LeadCommand[]);
+  .map((commands) => commands as CaptureCommand[]);
 
 /** Decides each command on the state its predecessors left, appending what it yields. */
-function run(commands: readonly LeadCommand[], from: { lead: Lead; events: LeadEvent[] }) {
+function run(commands: readonly CaptureCommand[], from: { lead: Lead; events: LeadEvent[] }) {
   let { lead } = from;
   const events = [...from.events];
-  const steps: Array<{ command: LeadCommand; decided: LeadEvent[]; lead: Lead }> = [];
+  const steps: Array<{ command: CaptureCommand; decided: LeadEvent[]; lead: Lead }> = [];
   for (const command of commands) {
     const decided = leadDecider.decide(command, lead);
     lead = decided.reduce(leadDecider.evolve, lead);

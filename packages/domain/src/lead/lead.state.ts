@@ -1,4 +1,11 @@
-import type { LeadCompany, LeadConsent, LeadContactFields, LeadCustomFields, LeadExternalId } from '@l2o/contracts';
+import type {
+  LeadCompany,
+  LeadConsent,
+  LeadContactFields,
+  LeadCustomFields,
+  LeadExternalId,
+  LeadGrade,
+} from '@l2o/contracts';
 
 /** What is known of the person behind a lead, gathered from its captures and merged leads. */
 export type LeadProfile = {
@@ -7,6 +14,31 @@ export type LeadProfile = {
   consent?: LeadConsent;
   externalIds: readonly LeadExternalId[];
   customFields: LeadCustomFields;
+};
+
+/** Where a lead is on its way to an opportunity. */
+export type LeadStage = 'new' | 'mql' | 'sql' | 'converted' | 'disqualified';
+
+/** The rep who owns a lead and the first-response deadline they work to. */
+export type LeadOwnership = {
+  ownerId: string;
+  poolId: string;
+  assignedAt: string;
+  responseDueAt?: string;
+  /** When the owner first accepted or contacted the lead; the SLA is met from then on. */
+  respondedAt?: string;
+};
+
+/** The lead's qualification, ownership and conversion, as scoring, routing and pipeline move it. */
+export type LeadLifecycle = {
+  stage: LeadStage;
+  score?: { score: number; grade: LeadGrade };
+  /** Set while the lead is owned; cleared by a recycle or a rejection. */
+  owner?: LeadOwnership;
+  /** Reps who gave the lead up or lost it, oldest first; routing avoids them. */
+  previousOwnerIds: readonly string[];
+  responseSlaBreaches: number;
+  opportunityId?: string;
 };
 
 /** A captured lead that takes captures, activities and merges. */
@@ -18,6 +50,7 @@ export type ActiveLead = {
   profile: LeadProfile;
   /** Every capture id applied to the lead or to a lead merged into it, oldest first, each once. */
   appliedCaptureIds: readonly string[];
+  lifecycle: LeadLifecycle;
 };
 
 /** A lead merged into another; what comes for it belongs to `mergedInto`. */
