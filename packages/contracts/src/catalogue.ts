@@ -4,6 +4,58 @@ import { leadCapturedV1Example, leadCapturedV1Schema } from './lead/lead-capture
 import { leadProfileUpdatedV1Example, leadProfileUpdatedV1Schema } from './lead/lead-profile-updated.v1.ts';
 import { leadTouchRecordedV1Example, leadTouchRecordedV1Schema } from './lead/lead-touch-recorded.v1.ts';
 import { leadsMergedV1Example, leadsMergedV1Schema } from './lead/leads-merged.v1.ts';
+import { leadAssignedV1Example, leadAssignedV1Schema } from './lead/lead-assigned.v1.ts';
+import {
+  leadConvertedV1Example,
+  leadConvertedV1Schema,
+  leadSalesQualifiedV1Example,
+  leadSalesQualifiedV1Schema,
+} from './lead/lead-conversion.v1.ts';
+import {
+  leadQualificationRevokedV1Example,
+  leadQualificationRevokedV1Schema,
+} from './lead/lead-qualification-revoked.v1.ts';
+import { leadQualifiedV1Example, leadQualifiedV1Schema } from './lead/lead-qualified.v1.ts';
+import {
+  leadAcceptedV1Example,
+  leadAcceptedV1Schema,
+  leadContactedV1Example,
+  leadContactedV1Schema,
+  leadDisqualifiedV1Example,
+  leadDisqualifiedV1Schema,
+  leadRejectedV1Example,
+  leadRejectedV1Schema,
+} from './lead/lead-rep-actions.v1.ts';
+import {
+  leadEscalatedV1Example,
+  leadEscalatedV1Schema,
+  leadRecycledV1Example,
+  leadRecycledV1Schema,
+  leadResponseSlaBreachedV1Example,
+  leadResponseSlaBreachedV1Schema,
+} from './lead/lead-response-sla.v1.ts';
+import { leadScoredV1Example, leadScoredV1Schema } from './lead/lead-scored.v1.ts';
+import {
+  opportunityAmountChangedV1Example,
+  opportunityAmountChangedV1Schema,
+} from './opportunity/opportunity-amount-changed.v1.ts';
+import {
+  opportunityCloseDateChangedV1Example,
+  opportunityCloseDateChangedV1Schema,
+} from './opportunity/opportunity-close-date-changed.v1.ts';
+import {
+  opportunityDetailsUpdatedV1Example,
+  opportunityDetailsUpdatedV1Schema,
+} from './opportunity/opportunity-details-updated.v1.ts';
+import { opportunityLostV1Example, opportunityLostV1Schema } from './opportunity/opportunity-lost.v1.ts';
+import { opportunityOpenedV1Example, opportunityOpenedV1Schema } from './opportunity/opportunity-opened.v1.ts';
+import { opportunityReopenedV1Example, opportunityReopenedV1Schema } from './opportunity/opportunity-reopened.v1.ts';
+import { opportunityStalledV1Example, opportunityStalledV1Schema } from './opportunity/opportunity-stalled.v1.ts';
+import {
+  opportunityStageChangedV1Example,
+  opportunityStageChangedV1Schema,
+} from './opportunity/opportunity-stage-changed.v1.ts';
+import { opportunityWonV1Example, opportunityWonV1Schema } from './opportunity/opportunity-won.v1.ts';
 import { Topics } from './topics.ts';
 
 /** Stream categories whose events the relay publishes; a stream id is `<aggregate>-<id>`. */
@@ -105,6 +157,199 @@ export const catalogue = [
       'Two leads of one person became one. Published on both streams (role survivor and role merged); ' +
       'the merged lead ends, and its captures and activities go to the survivor from then on.',
     example: leadsMergedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadScored',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadScoredV1Schema,
+    description:
+      'The lead was scored and its score or grade changed. The breakdown says which rule, activity or feature gave what, ' +
+      'so a rep can be told why. Not published when a rescore leaves score and grade as they were.',
+    example: leadScoredV1Example,
+  }),
+  defineEvent({
+    name: 'LeadQualified',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadQualifiedV1Schema,
+    description:
+      'The lead reached its tenant’s MQL threshold: it is marketing-qualified, once per crossing, and routing assigns it.',
+    example: leadQualifiedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadQualificationRevoked',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadQualificationRevokedV1Schema,
+    description:
+      'An MQL fell below the tenant’s revocation level. Only when the tenant’s policy sets one; a falling score never un-qualifies silently.',
+    example: leadQualificationRevokedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadAssigned',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadAssignedV1Schema,
+    description:
+      'A rep owns the lead (first assignment, reassignment after a recycle or a rejection, or by hand), with the first-response deadline.',
+    example: leadAssignedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadAccepted',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadAcceptedV1Schema,
+    description: 'The owner accepted the lead; the first-response SLA is met.',
+    example: leadAcceptedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadContacted',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadContactedV1Schema,
+    description:
+      'The owner contacted the person (call, email, meeting…); the first contact meets the first-response SLA.',
+    example: leadContactedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadRejected',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadRejectedV1Schema,
+    description: 'The owner handed the lead back with a reason; routing assigns it to another rep.',
+    example: leadRejectedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadDisqualified',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadDisqualifiedV1Schema,
+    description: 'The lead will not be worked further, with the reason; it ends here.',
+    example: leadDisqualifiedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadResponseSlaBreached',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadResponseSlaBreachedV1Schema,
+    description:
+      'The owner neither accepted nor contacted the lead by the deadline. Meant for the manager; LeadRecycled follows.',
+    example: leadResponseSlaBreachedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadRecycled',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadRecycledV1Schema,
+    description:
+      'The lead was taken from its owner and returned to the shared pool; LeadAssigned to another rep follows.',
+    example: leadRecycledV1Example,
+  }),
+  defineEvent({
+    name: 'LeadEscalated',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadEscalatedV1Schema,
+    description: 'The lead breached its first-response SLA as often as the tenant allows; its manager must step in.',
+    example: leadEscalatedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadSalesQualified',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadSalesQualifiedV1Schema,
+    description: 'A rep qualified the lead as sales-qualified (SQL).',
+    example: leadSalesQualifiedV1Example,
+  }),
+  defineEvent({
+    name: 'LeadConverted',
+    schemaVersion: 1,
+    aggregate: 'lead',
+    schema: leadConvertedV1Schema,
+    description:
+      'The lead became an opportunity (id derived from the lead id); OpportunityOpened follows on l2o.opportunity.v1.',
+    example: leadConvertedV1Example,
+  }),
+  defineEvent({
+    name: 'OpportunityOpened',
+    schemaVersion: 1,
+    aggregate: 'opportunity',
+    schema: opportunityOpenedV1Schema,
+    description:
+      'A sales-qualified lead was converted into an opportunity, in the first stage of its pipeline. ' +
+      'The opportunity id is derived from the lead id, so one lead opens at most one opportunity.',
+    example: opportunityOpenedV1Example,
+  }),
+  defineEvent({
+    name: 'OpportunityStageChanged',
+    schemaVersion: 1,
+    aggregate: 'opportunity',
+    schema: opportunityStageChangedV1Schema,
+    description:
+      'An open opportunity moved to another stage of its pipeline, forward (after the exit criteria of the ' +
+      'stage it left were met) or back. Its stage SLA counts from changedAt.',
+    example: opportunityStageChangedV1Example,
+  }),
+  defineEvent({
+    name: 'OpportunityDetailsUpdated',
+    schemaVersion: 1,
+    aggregate: 'opportunity',
+    schema: opportunityDetailsUpdatedV1Schema,
+    description: 'Fields of an open opportunity were set (e.g. budgetConfirmed: true); carries only what changed.',
+    example: opportunityDetailsUpdatedV1Example,
+  }),
+  defineEvent({
+    name: 'OpportunityAmountChanged',
+    schemaVersion: 1,
+    aggregate: 'opportunity',
+    schema: opportunityAmountChangedV1Schema,
+    description: 'The expected amount of an open opportunity changed; the currency stays the one it opened with.',
+    example: opportunityAmountChangedV1Example,
+  }),
+  defineEvent({
+    name: 'OpportunityCloseDateChanged',
+    schemaVersion: 1,
+    aggregate: 'opportunity',
+    schema: opportunityCloseDateChangedV1Schema,
+    description: 'The expected close date of an open opportunity changed.',
+    example: opportunityCloseDateChangedV1Example,
+  }),
+  defineEvent({
+    name: 'OpportunityWon',
+    schemaVersion: 1,
+    aggregate: 'opportunity',
+    schema: opportunityWonV1Schema,
+    description: 'The deal was won at its final amount. Closed until an OpportunityReopened.',
+    example: opportunityWonV1Example,
+  }),
+  defineEvent({
+    name: 'OpportunityLost',
+    schemaVersion: 1,
+    aggregate: 'opportunity',
+    schema: opportunityLostV1Schema,
+    description:
+      "The deal was lost, for one of the tenant's lost reasons and possibly to a competitor. " +
+      'Closed until an OpportunityReopened.',
+    example: opportunityLostV1Example,
+  }),
+  defineEvent({
+    name: 'OpportunityReopened',
+    schemaVersion: 1,
+    aggregate: 'opportunity',
+    schema: opportunityReopenedV1Schema,
+    description: 'A won or lost opportunity is open again, in the given stage; previousOutcome says which it undoes.',
+    example: opportunityReopenedV1Example,
+  }),
+  defineEvent({
+    name: 'OpportunityStalled',
+    schemaVersion: 1,
+    aggregate: 'opportunity',
+    schema: opportunityStalledV1Schema,
+    description:
+      'An open opportunity stayed in a stage longer than the stage SLA. Published at most once per stage entry ' +
+      '(enteredStageAt); it is not published when the opportunity left the stage or closed in time.',
+    example: opportunityStalledV1Example,
   }),
 ] as const;
 
