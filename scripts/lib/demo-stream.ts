@@ -44,6 +44,30 @@ export function demoLead(sequence: number): Record<string, unknown> {
   };
 }
 
+// Engaged prospects do these; strong profiles plus two or three of them cross the default MQL threshold.
+const behaviours = [
+  'pricing_page_view',
+  'content_download',
+  'demo_requested',
+  'webinar_attended',
+  'email_click',
+] as const;
+
+/** Some of what a demo lead does after it is captured; about a third of leads do nothing. */
+export function demoActivities(random: () => number = Math.random): string[] {
+  if (random() < 0.35) return [];
+  const count = 1 + Math.floor(random() * 3);
+  return Array.from({ length: count }, () => behaviours[Math.floor(random() * behaviours.length)] ?? 'page_view');
+}
+
+async function post(options: { url: string; apiKey: string; body: unknown }): Promise<Response | Error> {
+  return fetch(options.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
+    body: JSON.stringify(options.body),
+  }).catch((error: unknown) => error as Error);
+}
+
 export async function runDemoStream(options: {
   ingestionUrl: string;
   /** A key with the ingest scope; the leads belong to its tenant. */
@@ -56,13 +80,18 @@ export async function runDemoStream(options: {
     `demo stream: one lead every ${(options.intervalMs ?? 2_000) / 1000} s into ${options.ingestionUrl} (L2O_DEMO_STREAM=0 turns it off)`,
   );
   for (let sequence = 1; !options.isStopping(); sequence++) {
-    const response = await fetch(`${options.ingestionUrl}/v1/leads`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
-      body: JSON.stringify(demoLead(sequence)),
-    }).catch((error: unknown) => error as Error);
+    const lead = demoLead(sequence);
+    const response = await post({ url: `${options.ingestionUrl}/v1/leads`, apiKey: options.apiKey, body: lead });
     if (response instanceof Error) options.log(`demo stream: ingestion unreachable (${response.message}); retrying`);
     else if (!response.ok) options.log(`demo stream: ingestion answered ${response.status}: ${await response.text()}`);
+    else {
+      const { leadId } = (await response.json()) as { leadId: string };
+      const touch = lead.touchpoint as { channel: string; campaign: string };
+      for (const type of demoActivities()) {
+        const activity = { leadId, type, occurredAt: new Date().toISOString(), ...touch };
+        await post({ url: `${options.ingestionUrl}/v1/activities`, apiKey: options.apiKey, body: activity });
+      }
+    }
     await delay(options.intervalMs ?? 2_000);
   }
 }
