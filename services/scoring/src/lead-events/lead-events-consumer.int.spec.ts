@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPublisher, ensureTopics } from '@l2o/bus';
+import type { ConsumerRunner, Publisher } from '@l2o/bus';
+import { Topics, withNamespace } from '@l2o/contracts';
+import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
+import { noScoringMetrics } from '../scoring-metrics.ts';
+import { idealProfile, rescoreIntervalMs, startScoringTestEnv, toCloudEvent } from '../scoring-test-env.fixture.ts';
+import type { ScoringTestEnv } from '../scoring-test-env.fixture.ts';
+import { startLeadEventsConsumer } from './lead-events-consumer.ts';
+
+describe('lead events consumer', () => {
+  const namespace = `test-scoring-${uniqueSuffix()}`;
+  const topic = withNamespace(Topics.lead, namespace);
+  const timing = { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, maxWaitTimeMs: 100 };
+  let env: ScoringTestEnv;
+  let publisher: Publisher;
+  let consumer: ConsumerRunner;
+
+  /** Publishes the lead's stored events as the relay would, scoring's own among them. */
+  async function publishStream(leadId: string): Promise<void> {
+    const events = await env.streamOf(leadId);
+    await publisher.publish(
+      topic,
+      events.map((event) => ({ key: leadId, event: toCloudEvent(event) })),
+    );
+  }
+
+  async function scoringEventsOf(leadId: string) {
+    const events = await env.streamOf(leadId);
+    return events
+      .filter((event) => event.type === 'LeadScored' || event.type === 'LeadQualified')
+      .map((event) => ({ type: event.type, score: event.data.score, trigger: event.data.trigger }));
+  }
+
+  beforeAll(async () => {
+    env = await startScoringTestEnv();
+    // One partition, so the order of the published events is the order they are handled in.
+    await ensureTopics({ brokers: kafkaBrokers(), topics: [{ topic, partitions: 1 }] });
+    publisher = createPublisher({ brokers: kafkaBrokers(), clientId: 'scoring-test' });
+    await publisher.connect();
+    consumer = await startLeadEventsConsumer({
+      brokers: kafkaBrokers(),
+      topicNamespace: namespace,
+      groupId: `scoring-test-${uniqueSuffix()}`,
+      pool: env.pool,
+      store: env.store,
+      clock: env.clock,
+      rescoreIntervalMs,
+      scoringMetrics: noScoringMetrics,
+      timing,
+    });
+  });
+  afterAll(async () => {
+    await consumer.stop();
+    await publisher.disconnect();
+    await env.close();
+  });
+
+  it('scores a captured lead as its activities come in and qualifies it once when it reaches the threshold', async () => {
+    const { tenantId } = await env.newTenant();
+    const leadId = await env.captureLead({ tenantId, ...idealProfile });
+    for (const type of ['pricing_page_view', 'content_download', 'demo_requested'] as const) {
+      await env.recordActivity({ tenantId, leadId, type });
+    }
+
+    await publishStream(leadId);
+
+    // Default rules: fit 90 (VP 30, 5,000 people 25, software 25, US 10), predictive not yet learnt, so
+    // score = (0.5·90 + 0.3·engagement) / 0.8: 56 at capture, 62 with pricing (15), 66 with the
+    // download (25), 77 with the demo (55). The threshold 60 is crossed by the pricing page view.
+    const expected = [
+      { type: 'LeadScored', score: 56, trigger: 'captured' },
+      { type: 'LeadScored', score: 62, trigger: 'activity' },
+      { type: 'LeadQualified', score: 62, trigger: undefined },
+      { type: 'LeadScored', score: 66, trigger: 'activity' },
+      { type: 'LeadScored', score: 77, trigger: 'activity' },
+    ];
+    await waitFor('the last score on the lead', async () => (await scoringEventsOf(leadId)).length === expected.length);
+    expect(await scoringEventsOf(leadId)).toEqual(expected);
+  });
+
+  it('changes nothing when the events of a lead are delivered again', async () => {
+    const { tenantId } = await env.newTenant();
+    const leadId = await env.captureLead({ tenantId, ...idealProfile });
+    await env.recordActivity({ tenantId, leadId, type: 'demo_requested' });
+    await publishStream(leadId);
+    await waitFor('the lead qualified', async () =>
+      (await env.streamOf(leadId)).some((event) => event.type === 'LeadQualified'),
+    );
+    const before = await env.streamOf(leadId);
+    const row = await env.pool.query('SELECT activities, last_version FROM scoring_leads WHERE lead_id = $1', [leadId]);
+
+    // Everything again, scoring's own events too; then a lead whose score shows the redelivery was handled.
+    await publishStream(leadId);
+    const marker = await env.captureLead({ tenantId, ...idealProfile });
+    await publishStream(marker);
+    await waitFor('the marker lead scored', async () =>
+      (await env.streamOf(marker)).some((event) => event.type === 'LeadScored'),
+    );
+
+    expect((await env.streamOf(leadId)).map((event) => event.id)).toEqual(before.map((event) => event.id));
+    const after = await env.pool.query('SELECT activities, last_version FROM scoring_leads WHERE lead_id = $1', [
+      leadId,
+    ]);
+    expect(after.rows).toEqual(row.rows);
+    expect(after.rows[0].activities).toHaveLength(1);
+  });
+});

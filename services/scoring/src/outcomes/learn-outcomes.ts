@@ -1,0 +1,138 @@
+import type pg from 'pg';
+import { withTransaction } from '@l2o/pg';
+import { emptyModel, featuresOf, learn } from '../model/index.ts';
+import type { FieldPath, NaiveBayesModel, Outcome } from '../model/index.ts';
+import { currentRuleSet } from '../rule-sets/rule-set.repository.ts';
+import { findScoringLead } from '../scoring-leads/scoring-lead.repository.ts';
+import {
+  deleteOutcome,
+  insertOutcome,
+  leadOfOpportunity,
+  takeAllOutcomes,
+  takeLearnableOutcomes,
+  tenantsWithLearnableOutcomes,
+} from './outcomes.repository.ts';
+import type { OutcomeExample } from './outcomes.repository.ts';
+import { lockModel, saveModel } from './predictive-model.repository.ts';
+
+/** What recording a won or lost opportunity did. */
+export type RecordOutcomeResult =
+  /** The model learnt it. */
+  | 'learned'
+  /** Stored; learnt once scoring has seen the lead (see {@link learnPendingOutcomes}). */
+  | 'pending'
+  /** Already recorded: a redelivery. */
+  | 'duplicate'
+  /** The opportunity's opening was never seen, so its lead is unknown. */
+  | 'unknown_opportunity';
+
+function learnExamples(options: {
+  model: NaiveBayesModel;
+  examples: readonly OutcomeExample[];
+  features: readonly FieldPath[];
+}): NaiveBayesModel {
+  return options.examples.reduce(
+    (model, example) =>
+      example.lead === undefined
+        ? model
+        : learn(model, { features: featuresOf(example.lead, options.features), outcome: example.outcome }),
+    options.model,
+  );
+}
+
+async function predictiveFeatures(client: pg.PoolClient, tenantId: string): Promise<readonly FieldPath[]> {
+  return (await currentRuleSet(client, tenantId)).ruleSet.predictive.features;
+}
+
+/**
+ * Records that a tenant's opportunity was won or lost and teaches the model the lead's features,
+ * in one transaction under the lock of the tenant's model, so each outcome is learnt exactly once.
+ */
+export async function recordOutcome(options: {
+  pool: pg.Pool;
+  tenantId: string;
+  opportunityId: string;
+  outcome: Outcome;
+  closedAt: string;
+  now: Date;
+}): Promise<RecordOutcomeResult> {
+  const { pool, tenantId, opportunityId, outcome, now } = options;
+  const leadId = await leadOfOpportunity(pool, { tenantId, opportunityId });
+  if (leadId === undefined) return 'unknown_opportunity';
+  return withTransaction(pool, async (client) => {
+    const model = await lockModel(client, { tenantId, now });
+    const lead = await findScoringLead(client, { tenantId, leadId });
+    const inserted = await insertOutcome(client, {
+      opportunityId,
+      tenantId,
+      leadId,
+      outcome,
+      recordedAt: options.closedAt,
+      learned: lead !== undefined,
+    });
+    if (!inserted) return 'duplicate';
+    if (lead === undefined) return 'pending';
+    const features = await predictiveFeatures(client, tenantId);
+    const learnt = learnExamples({ model, examples: [{ outcome, lead: lead.input }], features });
+    await saveModel(client, { tenantId, model: learnt, now });
+    return 'learned';
+  });
+}
+
+/**
+ * The tenant's model learnt again from every recorded outcome, with the features of the current rule
+ * set, inside the caller's transaction. Naive Bayes cannot unlearn one example, so a reopened
+ * opportunity or a change of features rebuilds the whole model; it is a count per feature value.
+ */
+export async function rebuildModel(
+  client: pg.PoolClient,
+  options: { tenantId: string; now: Date; features?: readonly FieldPath[] },
+): Promise<NaiveBayesModel> {
+  const { tenantId, now } = options;
+  await lockModel(client, { tenantId, now });
+  const features = options.features ?? (await predictiveFeatures(client, tenantId));
+  const examples = await takeAllOutcomes(client, tenantId);
+  const model = learnExamples({ model: emptyModel(), examples, features });
+  await saveModel(client, { tenantId, model, now });
+  return model;
+}
+
+/** Forgets the outcome of a reopened opportunity and rebuilds the model without it; false when there was none. */
+export async function forgetOutcome(options: {
+  pool: pg.Pool;
+  tenantId: string;
+  opportunityId: string;
+  now: Date;
+}): Promise<boolean> {
+  const { pool, tenantId, opportunityId, now } = options;
+  return withTransaction(pool, async (client) => {
+    await lockModel(client, { tenantId, now });
+    if (!(await deleteOutcome(client, { tenantId, opportunityId }))) return false;
+    await rebuildModel(client, { tenantId, now });
+    return true;
+  });
+}
+
+/**
+ * Learns the outcomes that closed before scoring saw their lead (which happens when both topics are
+ * replayed from the start), for up to `maxTenants` tenants; returns how many it learnt.
+ */
+export async function learnPendingOutcomes(options: {
+  pool: pg.Pool;
+  now: Date;
+  maxTenants?: number;
+}): Promise<number> {
+  const { pool, now } = options;
+  const tenants = await tenantsWithLearnableOutcomes(pool, { limit: options.maxTenants ?? 20 });
+  let learnt = 0;
+  for (const tenantId of tenants) {
+    learnt += await withTransaction(pool, async (client) => {
+      const model = await lockModel(client, { tenantId, now });
+      const examples = await takeLearnableOutcomes(client, tenantId);
+      const features = await predictiveFeatures(client, tenantId);
+      await saveModel(client, { tenantId, model: learnExamples({ model, examples, features }), now });
+      return examples.length;
+    });
+  }
+  return learnt;
+}

@@ -1,0 +1,48 @@
+import type pg from 'pg';
+import { defaultScoringRuleSet, scoringRuleSetSchema } from '../model/index.ts';
+import type { ScoringRuleSet } from '../model/index.ts';
+import type { Queryable } from '../scoring-leads/scoring-lead.repository.ts';
+
+/** A tenant's rule set and the version scores name. */
+export type VersionedRuleSet = { version: number; ruleSet: ScoringRuleSet; createdAt?: Date };
+
+/** The version of the built-in rule set every tenant starts with. */
+export const defaultRuleSetVersion = 1;
+
+/** The default rule set at version 1, for a tenant that never saved one. */
+export const defaultVersionedRuleSet: VersionedRuleSet = {
+  version: defaultRuleSetVersion,
+  ruleSet: defaultScoringRuleSet,
+};
+
+type RuleSetRow = { version: number; rule_set: unknown; created_at: Date };
+
+/** The tenant's newest rule set, or the default one at version 1. */
+export async function currentRuleSet(db: Queryable, tenantId: string): Promise<VersionedRuleSet> {
+  const result = await db.query<RuleSetRow>(
+    `SELECT version, rule_set, created_at FROM scoring_rule_sets WHERE tenant_id = $1
+     ORDER BY version DESC LIMIT 1`,
+    [tenantId],
+  );
+  const row = result.rows[0];
+  if (row === undefined) return defaultVersionedRuleSet;
+  // Parsed on read, so defaults added to the schema later apply to rule sets stored before.
+  return { version: row.version, ruleSet: scoringRuleSetSchema.parse(row.rule_set), createdAt: row.created_at };
+}
+
+/**
+ * Stores `ruleSet` as the tenant's next version, inside the caller's transaction (which queues the
+ * rescore with it). Two concurrent saves cannot take one version: the second fails on the primary key.
+ */
+export async function insertNextRuleSet(
+  client: pg.PoolClient,
+  options: { tenantId: string; ruleSet: ScoringRuleSet; now: Date },
+): Promise<VersionedRuleSet> {
+  const result = await client.query<{ version: number }>(
+    `INSERT INTO scoring_rule_sets (tenant_id, version, rule_set, created_at)
+     SELECT $1, COALESCE(MAX(version), $4) + 1, $2, $3 FROM scoring_rule_sets WHERE tenant_id = $1
+     RETURNING version`,
+    [options.tenantId, JSON.stringify(options.ruleSet), options.now, defaultRuleSetVersion],
+  );
+  return { version: (result.rows[0] as { version: number }).version, ruleSet: options.ruleSet, createdAt: options.now };
+}

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultScoringRuleSet } from '../model/index.ts';
+import { idealProfile, startOfTests, startScoringTestEnv } from '../scoring-test-env.fixture.ts';
+import type { ScoringTestEnv } from '../scoring-test-env.fixture.ts';
+
+describe('/v1/scoring/rules', () => {
+  let env: ScoringTestEnv;
+
+  beforeAll(async () => {
+    env = await startScoringTestEnv();
+  });
+  afterAll(async () => {
+    await env.close();
+  });
+
+  const url = '/v1/scoring/rules';
+  const stricter = { ...defaultScoringRuleSet, mql: { threshold: 75, revokeBelow: null } };
+
+  it('answers the default rule set as version 1 until the tenant saves its own', async () => {
+    const { apiKey } = await env.newTenant(['read_reports']);
+
+    const response = await env.request({ url, apiKey });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ version: 1, isDefault: true, ruleSet: defaultScoringRuleSet });
+  });
+
+  it('stores each saved rule set as the next version, defaults filled in', async () => {
+    const { apiKey } = await env.newTenant();
+    const { weights: _weights, grades: _grades, ...withoutDefaults } = stricter;
+
+    const first = await env.request({ method: 'PUT', url, apiKey, body: withoutDefaults });
+    const second = await env.request({ method: 'PUT', url, apiKey, body: defaultScoringRuleSet });
+    const current = await env.request({ url, apiKey });
+
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ version: 2, isDefault: false, ruleSet: stricter, rescoreQueued: 0 });
+    expect(second.json()).toMatchObject({ version: 3 });
+    expect(current.json()).toEqual({
+      version: 3,
+      isDefault: false,
+      createdAt: startOfTests.toISOString(),
+      ruleSet: defaultScoringRuleSet,
+    });
+  });
+
+  it("queues every active lead of the tenant, and no other tenant's, for a rescore", async () => {
+    const { tenantId, apiKey } = await env.newTenant();
+    const other = await env.newTenant();
+    const ours = await env.captureLead({ tenantId, ...idealProfile });
+    const theirs = await env.captureLead({ tenantId: other.tenantId, ...idealProfile });
+    await env.applyStream(ours);
+    await env.applyStream(theirs);
+
+    const response = await env.request({ method: 'PUT', url, apiKey, body: stricter });
+
+    expect(response.json()).toMatchObject({ rescoreQueued: 1 });
+    const rows = await env.pool.query<{ lead_id: string; next_rescore_at: Date | null; rescore_trigger: string }>(
+      'SELECT lead_id::text, next_rescore_at, rescore_trigger FROM scoring_leads WHERE lead_id = ANY($1) ORDER BY lead_id = $2 DESC',
+      [[ours, theirs], ours],
+    );
+    expect(rows.rows).toEqual([
+      { lead_id: ours, next_rescore_at: startOfTests, rescore_trigger: 'rules_changed' },
+      { lead_id: theirs, next_rescore_at: null, rescore_trigger: 'decay' },
+    ]);
+  });
+
+  it('answers 400 naming the field and the reason for an invalid rule set', async () => {
+    const { apiKey } = await env.newTenant();
+    const badOperator = {
+      ...defaultScoringRuleSet,
+      fit: { rules: [{ id: 'x', label: 'X', field: 'company.size', operator: 'around', value: 5, points: 5 }] },
+    };
+    const twiceTheId = {
+      ...defaultScoringRuleSet,
+      fit: { rules: [defaultScoringRuleSet.fit.rules[0], defaultScoringRuleSet.fit.rules[0]] },
+    };
+    const noWeight = { ...defaultScoringRuleSet, weights: { fit: 0, engagement: 0, predictive: 1 } };
+
+    const responses = await Promise.all(
+      [badOperator, twiceTheId, noWeight].map((body) => env.request({ method: 'PUT', url, apiKey, body })),
+    );
+
+    expect(responses.map((response) => response.statusCode)).toEqual([400, 400, 400]);
+    expect(responses[0]?.json()).toMatchObject({ code: 'validation_failed', field: 'fit.rules.0.operator' });
+    expect(responses[1]?.json()).toMatchObject({ field: 'fit.rules', reason: 'rule ids must be unique' });
+    expect(responses[2]?.json()).toMatchObject({ field: 'weights', reason: 'fit and engagement cannot both weigh 0' });
+    expect((await env.request({ url, apiKey })).json()).toMatchObject({ version: 1 });
+  });
+
+  it('answers 403 to a PUT with a key that may only read reports', async () => {
+    const { apiKey } = await env.newTenant(['read_reports']);
+
+    const response = await env.request({ method: 'PUT', url, apiKey, body: stricter });
+
+    expect(response.statusCode).toBe(403);
+  });
+});
