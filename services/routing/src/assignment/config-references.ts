@@ -5,10 +5,11 @@ export type DanglingReference = { path: string; id: string };
 /**
  * The pool and rep ids a tenant's routing names that do not exist. The admin API refuses a change
  * that leaves any, since `assignLead` treats a missing pool as empty and a missing rep as
- * ineligible. Manager ids are not checked: a manager need not be a rep.
+ * ineligible. Manager ids are not checked: a manager need not be a rep. Without settings (a tenant
+ * that has saved pools and reps but no settings yet) only the pools' members are checked.
  */
 export function danglingReferences(config: {
-  settings: RoutingSettings;
+  settings?: RoutingSettings | undefined;
   pools: readonly Pool[];
   reps: readonly Rep[];
 }): DanglingReference[] {
@@ -21,9 +22,11 @@ export function danglingReferences(config: {
   const rep = (path: string, id: string) => {
     if (!repIds.has(id)) dangling.push({ path, id });
   };
-  pool('defaultPoolId', config.settings.defaultPoolId);
-  pool('sharedPoolId', config.settings.sharedPoolId);
-  config.settings.rules.forEach((rule, index) => pool(`rules.${index}.poolId`, rule.poolId));
+  if (config.settings !== undefined) {
+    pool('defaultPoolId', config.settings.defaultPoolId);
+    pool('sharedPoolId', config.settings.sharedPoolId);
+    config.settings.rules.forEach((rule, index) => pool(`rules.${index}.poolId`, rule.poolId));
+  }
   for (const each of config.pools) {
     each.members.forEach((member, index) => rep(`pools.${each.id}.members.${index}.repId`, member.repId));
   }

@@ -24,4 +24,9 @@ describe('danglingReferences', () => {
       { path: 'pools.default.members.1.repId', id: 'left' },
     ]);
   });
+
+  it('checks only the pools’ members of a tenant without settings', () => {
+    const config = { pools: [pool('default', { repIds: ['a', 'left'] })], reps: [rep('a')] };
+    expect(danglingReferences(config)).toEqual([{ path: 'pools.default.members.1.repId', id: 'left' }]);
+  });
 });

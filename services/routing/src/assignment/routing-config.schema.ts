@@ -13,7 +13,8 @@ export function isIanaTimeZone(value: string): boolean {
   }
 }
 
-const id = z.string().trim().min(1).max(200);
+// 64 characters: the lead events carry rep, pool and rule ids within that limit.
+const id = z.string().trim().min(1).max(64);
 const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const endClockTime = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:MM (24:00 for midnight)');
 const leaveBound = z

@@ -1,0 +1,103 @@
+import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
+import { createPool } from '@l2o/pg';
+import { createLogger, createMetrics, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
+import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
+import { buildApp } from './app.ts';
+import { retryWaitingLeads } from './assign/retry-waiting-leads.ts';
+import { routingConfigSchema } from './config.ts';
+import { startLeadEventConsumer } from './lead-events/lead-event-consumer.ts';
+import { migrateRouting } from './migrate-routing.ts';
+import { createSlaTimerPoller } from './sla-timers/sla-timer-poller.ts';
+
+const config = loadConfig(routingConfigSchema);
+const logger = createLogger({ name: 'routing', level: config.LOG_LEVEL });
+const telemetry = startTelemetry({ serviceName: 'l2o-routing', serviceVersion: '0.1.0', env: process.env, logger });
+
+await runService({
+  name: 'routing',
+  logger,
+  start: async () => {
+    await migrateEventStore({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    await migrateTenancy({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    await migrateRouting({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    const pool = createPool({
+      connectionString: config.DATABASE_URL,
+      schema: config.DATABASE_SCHEMA,
+      max: config.DATABASE_POOL_SIZE,
+      applicationName: 'l2o-routing',
+    });
+    const store = createPostgresEventStore({ pool, schema: config.DATABASE_SCHEMA });
+    const clock = () => new Date();
+    const metrics = createMetrics({ serviceName: 'l2o-routing' });
+    const waitingRetryMs = config.WAITING_RETRY_SECONDS * 1000;
+    const consumer = await startLeadEventConsumer({
+      pool,
+      store,
+      clock,
+      logger,
+      waitingRetryMs,
+      brokers: config.KAFKA_BROKERS,
+      topicNamespace: config.TOPIC_NAMESPACE,
+      groupId: config.LEAD_CONSUMER_GROUP,
+      metrics,
+      // Crash-only: kafkajs does not restart a consumer it gave up on; the supervisor restarts the process.
+      onFatalError: (error) => {
+        logger.fatal({ err: error }, 'lead consumer stopped for good');
+        process.exit(1);
+      },
+    });
+    let consumerReady = false;
+    consumer.ready.then(
+      () => (consumerReady = true),
+      () => undefined,
+    );
+    const timers = createSlaTimerPoller({ pool, store, clock, logger, intervalMs: config.SLA_TICK_SECONDS * 1000 });
+    timers.start();
+    let retrying: Promise<unknown> | undefined;
+    const waitingRetry = setInterval(() => {
+      if (retrying !== undefined) return;
+      retrying = retryWaitingLeads({ pool, store, logger, waitingRetryMs, now: clock() })
+        .catch((error: unknown) => logger.warn({ err: error }, 'retrying waiting leads failed'))
+        .finally(() => (retrying = undefined));
+    }, waitingRetryMs);
+
+    const app = await buildApp({
+      pool,
+      store,
+      logger,
+      clock,
+      metrics,
+      verifyApiKey: createApiKeyVerifier({ pool }),
+      readiness: [
+        { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
+        {
+          name: 'lead consumer',
+          check: async () => {
+            if (!consumerReady) throw new Error('not yet joined its group and fetching');
+          },
+        },
+      ],
+    });
+    await app.listen({ port: config.PORT, host: config.HOST });
+    return {
+      stop: () =>
+        stopInOrder({
+          logger,
+          steps: [
+            { name: 'http', stop: () => app.close() },
+            {
+              name: 'waiting lead retries',
+              stop: async () => {
+                clearInterval(waitingRetry);
+                await retrying;
+              },
+            },
+            { name: 'sla timers', stop: () => timers.stop() },
+            { name: 'lead consumer', stop: () => consumer.stop() },
+            { name: 'postgresql', stop: () => pool.end() },
+            { name: 'telemetry', stop: () => telemetry.shutdown() },
+          ],
+        }),
+    };
+  },
+});

@@ -1,0 +1,103 @@
+import { emptyPoolState } from '../assignment/index.ts';
+import type { Pool, PoolState, Rep, RoutingSettings } from '../assignment/index.ts';
+import type { Db } from '../db.ts';
+
+/** A tenant's whole routing configuration; `settings` is absent until the tenant saves some. */
+export type TenantRouting = { settings?: RoutingSettings; pools: Pool[]; reps: Rep[] };
+
+export async function readSettings(db: Db, tenantId: string): Promise<RoutingSettings | undefined> {
+  const result = await db.query<{ settings: RoutingSettings }>(
+    'SELECT settings FROM routing_settings WHERE tenant_id = $1',
+    [tenantId],
+  );
+  return result.rows[0]?.settings;
+}
+
+export async function saveSettings(
+  db: Db,
+  options: { tenantId: string; settings: RoutingSettings; now: Date },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO routing_settings (tenant_id, settings, updated_at) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = EXCLUDED.updated_at`,
+    [options.tenantId, options.settings, options.now],
+  );
+}
+
+export async function readReps(db: Db, tenantId: string): Promise<Rep[]> {
+  const result = await db.query<{ rep: Rep }>('SELECT rep FROM routing_reps WHERE tenant_id = $1 ORDER BY rep_id', [
+    tenantId,
+  ]);
+  return result.rows.map((row) => row.rep);
+}
+
+export async function saveRep(db: Db, options: { tenantId: string; rep: Rep }): Promise<void> {
+  await db.query(
+    `INSERT INTO routing_reps (tenant_id, rep_id, rep) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant_id, rep_id) DO UPDATE SET rep = EXCLUDED.rep`,
+    [options.tenantId, options.rep.id, options.rep],
+  );
+}
+
+/** Whether the rep existed. */
+export async function deleteRep(db: Db, options: { tenantId: string; repId: string }): Promise<boolean> {
+  const result = await db.query('DELETE FROM routing_reps WHERE tenant_id = $1 AND rep_id = $2', [
+    options.tenantId,
+    options.repId,
+  ]);
+  return result.rowCount === 1;
+}
+
+export async function readPools(db: Db, tenantId: string): Promise<Pool[]> {
+  const result = await db.query<{ pool: Pool }>(
+    'SELECT pool FROM routing_pools WHERE tenant_id = $1 ORDER BY pool_id',
+    [tenantId],
+  );
+  return result.rows.map((row) => row.pool);
+}
+
+/** Saves the pool's definition; its fairness state stays as it was. */
+export async function savePool(db: Db, options: { tenantId: string; pool: Pool }): Promise<void> {
+  await db.query(
+    `INSERT INTO routing_pools (tenant_id, pool_id, pool) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant_id, pool_id) DO UPDATE SET pool = EXCLUDED.pool`,
+    [options.tenantId, options.pool.id, options.pool],
+  );
+}
+
+/** Whether the pool existed. */
+export async function deletePool(db: Db, options: { tenantId: string; poolId: string }): Promise<boolean> {
+  const result = await db.query('DELETE FROM routing_pools WHERE tenant_id = $1 AND pool_id = $2', [
+    options.tenantId,
+    options.poolId,
+  ]);
+  return result.rowCount === 1;
+}
+
+export async function readTenantRouting(db: Db, tenantId: string): Promise<TenantRouting> {
+  // One after the other: `db` may be a transaction's client, which runs one query at a time.
+  const settings = await readSettings(db, tenantId);
+  const pools = await readPools(db, tenantId);
+  const reps = await readReps(db, tenantId);
+  return { ...(settings === undefined ? {} : { settings }), pools, reps };
+}
+
+/** Each pool's fairness state; call under the tenant's routing lock when the states are to be saved. */
+export async function readPoolStates(db: Db, tenantId: string): Promise<Record<string, PoolState>> {
+  const result = await db.query<{ pool_id: string; state: PoolState }>(
+    'SELECT pool_id, state FROM routing_pools WHERE tenant_id = $1',
+    [tenantId],
+  );
+  return Object.fromEntries(result.rows.map((row) => [row.pool_id, { ...emptyPoolState(), ...row.state }]));
+}
+
+export async function savePoolState(
+  db: Db,
+  options: { tenantId: string; poolId: string; state: PoolState },
+): Promise<void> {
+  await db.query('UPDATE routing_pools SET state = $3 WHERE tenant_id = $1 AND pool_id = $2', [
+    options.tenantId,
+    options.poolId,
+    options.state,
+  ]);
+}
