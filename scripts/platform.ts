@@ -7,11 +7,14 @@ import { ensureDemoApiKey } from './lib/demo-api-key.ts';
 import { prepareInfrastructure } from './lib/prepare-infrastructure.ts';
 import { runDemoStream } from './lib/demo-stream.ts';
 
-type ServiceSpec = { name: string; port: number };
+type ServiceSpec = { name: string; port: number; env?: Record<string, string> };
 
+const demoTenant = process.env.L2O_DEMO_TENANT ?? 'demo';
 const services: ServiceSpec[] = [
   { name: 'relay', port: 4007 },
   { name: 'ingestion', port: 4001 },
+  { name: 'scoring', port: 4002 },
+  { name: 'routing', port: 4003, env: { DEMO_TENANT: demoTenant } },
   { name: 'projections', port: 4006 },
 ];
 
@@ -31,7 +34,7 @@ function prefixLines(name: string, colour: number, chunk: Buffer): void {
 function startService(spec: ServiceSpec, index: number, restarts = 0): void {
   const child = spawn(process.execPath, ['src/main.ts'], {
     cwd: new URL(`../services/${spec.name}/`, import.meta.url),
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(spec.port) },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(spec.port), ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const colour = colours[index % colours.length] ?? 37;
@@ -79,7 +82,7 @@ await prepareInfrastructure({ databaseUrl, schema, log: (message) => console.log
 const demoKey = await ensureDemoApiKey({
   databaseUrl,
   schema,
-  tenantId: process.env.L2O_DEMO_TENANT ?? 'demo',
+  tenantId: demoTenant,
   file: demoKeyFile,
 });
 console.log(`${demoKey.created ? 'created' : 'reusing'} the demo API key in .data/demo-api-key`);
@@ -90,6 +93,8 @@ console.log(
     '',
     'L2O platform is up:',
     '  ingestion    http://127.0.0.1:4001/docs',
+    '  scoring      http://127.0.0.1:4002/docs',
+    '  routing      http://127.0.0.1:4003/docs',
     '  query API    http://127.0.0.1:4006/docs',
     '  relay        http://127.0.0.1:4007/health',
     '  Kafka        127.0.0.1:9092',

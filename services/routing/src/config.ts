@@ -18,6 +18,8 @@ export const routingConfigSchema = z.object({
   SLA_TICK_SECONDS: z.coerce.number().positive().max(3600).default(5),
   /** How often leads that found nobody eligible are tried again. */
   WAITING_RETRY_SECONDS: z.coerce.number().positive().max(86_400).default(60),
+  /** A tenant that gets the demo team (reps, pools, rules, SLA) at start-up when it has no routing set up; `scripts/start` sets it. */
+  DEMO_TENANT: z.string().min(1).max(64).optional(),
   LOG_LEVEL: logLevel(),
 });
 

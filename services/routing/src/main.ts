@@ -6,6 +6,7 @@ import { buildApp } from './app.ts';
 import { retryWaitingLeads } from './assign/retry-waiting-leads.ts';
 import { routingConfigSchema } from './config.ts';
 import { startLeadEventConsumer } from './lead-events/lead-event-consumer.ts';
+import { installDemoRouting } from './demo/demo-routing.ts';
 import { migrateRouting } from './migrate-routing.ts';
 import { createSlaTimerPoller } from './sla-timers/sla-timer-poller.ts';
 
@@ -28,6 +29,10 @@ await runService({
     });
     const store = createPostgresEventStore({ pool, schema: config.DATABASE_SCHEMA });
     const clock = () => new Date();
+    if (config.DEMO_TENANT !== undefined) {
+      const outcome = await installDemoRouting({ pool, tenantId: config.DEMO_TENANT, now: clock() });
+      logger.info({ tenantId: config.DEMO_TENANT, outcome }, 'demo routing set-up');
+    }
     const metrics = createMetrics({ serviceName: 'l2o-routing' });
     const waitingRetryMs = config.WAITING_RETRY_SECONDS * 1000;
     const consumer = await startLeadEventConsumer({

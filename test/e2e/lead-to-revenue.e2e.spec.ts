@@ -1,0 +1,178 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTopics, runConsumer } from '@l2o/bus';
+import type { ConsumedEvent, ConsumerRunner } from '@l2o/bus';
+import { Topics, withNamespace } from '@l2o/contracts';
+import { migrateEventStore } from '@l2o/event-store';
+import { createPool } from '@l2o/pg';
+import { createApiKey, migrateTenancy } from '@l2o/tenancy';
+import {
+  freePorts,
+  freshSchema,
+  kafkaBrokers,
+  spawnService,
+  uniqueSuffix,
+  waitFor,
+  withServiceOutput,
+  type ServiceProcess,
+} from '@l2o/testing';
+
+// One lead's whole way through the running services, with the out-of-the-box settings only: the demo
+// routing team (DEMO_TENANT), the default scoring rules, the default pipeline and attribution models.
+describe('a lead from capture to revenue across the running services', () => {
+  const suffix = uniqueSuffix();
+  const namespace = `e2e-l2r-${suffix}`;
+  const tenantId = `demo-${suffix}`;
+  const topics = {
+    lead: withNamespace(Topics.lead, namespace),
+    opportunity: withNamespace(Topics.opportunity, namespace),
+    attribution: withNamespace(Topics.attribution, namespace),
+    intake: withNamespace(Topics.leadIntake, namespace),
+  };
+  const services: Record<string, ServiceProcess> = {};
+  const published: ConsumedEvent[] = [];
+  let db: Awaited<ReturnType<typeof freshSchema>> | undefined;
+  let pool: pg.Pool | undefined;
+  let reader: ConsumerRunner | undefined;
+  let apiKey = '';
+
+  beforeAll(async () => {
+    db = await freshSchema('e2e_l2r');
+    const { databaseUrl, schema } = db;
+    await migrateEventStore({ databaseUrl, schema });
+    await migrateTenancy({ databaseUrl, schema });
+    await ensureTopics({
+      brokers: kafkaBrokers(),
+      topics: Object.values(topics).map((topic) => ({ topic, partitions: 2 })),
+    });
+    pool = createPool({ connectionString: databaseUrl, schema, max: 2 });
+    apiKey = (
+      await createApiKey({
+        pool,
+        tenantId,
+        name: 'e2e',
+        scopes: ['ingest', 'read_reports', 'administer_rules', 'work_leads'],
+      })
+    ).apiKey;
+
+    const names = ['relay', 'ingestion', 'scoring', 'routing'] as const;
+    const ports = await freePorts(names.length);
+    const env = {
+      DATABASE_URL: databaseUrl,
+      DATABASE_SCHEMA: schema,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      TOPIC_NAMESPACE: namespace,
+      CONSUMER_GROUP: `e2e-l2r-projections-${suffix}`,
+      INTAKE_CONSUMER_GROUP: `e2e-l2r-intake-${suffix}`,
+      OUTCOMES_CONSUMER_GROUP: `e2e-l2r-outcomes-${suffix}`,
+      DEMO_TENANT: tenantId,
+      LOG_LEVEL: 'warn',
+    };
+    names.forEach((name, index) => {
+      // Each service reads the lead topic in its own consumer group, as in production.
+      const groups = { LEAD_CONSUMER_GROUP: `e2e-l2r-${name}-${suffix}` };
+      services[name] = spawnService({ name, port: ports[index] ?? 0, env: { ...env, ...groups } });
+    });
+    await Promise.all(Object.values(services).map((service) => service.ready()));
+
+    reader = await runConsumer({
+      brokers: kafkaBrokers(),
+      groupId: `e2e-l2r-reader-${suffix}`,
+      topics: [topics.lead, topics.opportunity, topics.attribution],
+      deadLetter: { ensureTopics: false },
+      handle: async (message) => {
+        published.push(message);
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(Object.values(services).map((service) => service.stop()));
+    await reader?.stop();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  const url = (service: string, path: string) => `${services[service]?.url ?? ''}${path}`;
+
+  async function post(service: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+    const response = await fetch(url(service, path), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.json()) as Record<string, unknown>;
+    expect(response.ok, `${service} ${path} answered ${response.status}: ${JSON.stringify(answer)}`).toBe(true);
+    return answer;
+  }
+
+  /** The types of the lead's events on the lead topic, in the order they were published. */
+  const leadEventTypes = (leadId: string) =>
+    published.filter((message) => message.event.subject === leadId).map((message) => message.event.type);
+
+  let leadId = '';
+
+  it('scores, qualifies and assigns a strong, engaged lead, in that order on l2o.lead.v1', async () => {
+    await withServiceOutput(Object.values(services), async () => {
+      const captured = await post('ingestion', '/v1/leads', {
+        email: `dana.vp.${suffix}@stark-software.example`,
+        firstName: 'Dana',
+        lastName: 'Scully',
+        jobTitle: 'VP Sales',
+        company: {
+          name: 'Stark Software',
+          domain: 'stark-software.example',
+          industry: 'software',
+          size: 5000,
+          country: 'US',
+        },
+        touchpoint: { channel: 'web_form', source: 'website', campaign: 'spring-launch' },
+      });
+      leadId = String(captured.leadId);
+      for (const type of ['pricing_page_view', 'content_download', 'demo_requested']) {
+        await post('ingestion', '/v1/activities', {
+          leadId,
+          type,
+          occurredAt: new Date().toISOString(),
+          channel: 'web_form',
+          campaign: 'spring-launch',
+        });
+      }
+
+      const types = await waitFor('LeadAssigned on the lead topic', () => {
+        const seen = leadEventTypes(leadId);
+        return seen.includes('l2o.lead.assigned.v1') ? seen : undefined;
+      });
+      const first = (type: string) => types.indexOf(type);
+      expect(first('l2o.lead.captured.v1')).toBe(0);
+      expect(first('l2o.lead.scored.v1')).toBeGreaterThan(first('l2o.lead.captured.v1'));
+      expect(first('l2o.lead.qualified.v1')).toBeGreaterThan(first('l2o.lead.scored.v1'));
+      expect(first('l2o.lead.assigned.v1')).toBeGreaterThan(first('l2o.lead.qualified.v1'));
+      expect(types.filter((type) => type === 'l2o.lead.qualified.v1')).toHaveLength(1);
+
+      const versions = published
+        .filter((message) => message.event.subject === leadId)
+        .map((message) => message.event.streamversion);
+      expect(versions).toEqual([...versions].sort((a, b) => (a ?? 0) - (b ?? 0)));
+
+      const qualified = published.find(
+        (message) => message.event.subject === leadId && message.event.type === 'l2o.lead.qualified.v1',
+      );
+      expect(qualified?.event.data).toMatchObject({ leadId, tenantId, threshold: 60 });
+      const assigned = published.find(
+        (message) => message.event.subject === leadId && message.event.type === 'l2o.lead.assigned.v1',
+      );
+      expect(assigned?.event.data).toMatchObject({
+        leadId,
+        tenantId,
+        reason: 'qualified',
+        ownerId: expect.stringMatching(/^rep-/),
+        responseDueAt: expect.any(String),
+      });
+      const scored = published.filter(
+        (message) => message.event.subject === leadId && message.event.type === 'l2o.lead.scored.v1',
+      );
+      expect(scored.at(-1)?.event.data).toMatchObject({ breakdown: expect.arrayContaining([expect.any(Object)]) });
+    });
+  });
+});
