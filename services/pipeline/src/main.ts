@@ -1,0 +1,88 @@
+import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
+import { createPool } from '@l2o/pg';
+import { createLogger, createMetrics, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
+import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
+import { buildApp } from './app.ts';
+import { pipelineConfigSchema } from './config.ts';
+import { migratePipeline } from './migrate-pipeline.ts';
+import { startOpportunityConsumer } from './opportunity-view/opportunity-consumer.ts';
+import { createPipelineSettingsRepository } from './settings/pipeline-settings.repository.ts';
+import { createStageSlaPoller } from './stage-sla/stage-sla-poller.ts';
+
+const config = loadConfig(pipelineConfigSchema);
+const logger = createLogger({ name: 'pipeline', level: config.LOG_LEVEL });
+const telemetry = startTelemetry({ serviceName: 'l2o-pipeline', serviceVersion: '0.1.0', env: process.env, logger });
+
+await runService({
+  name: 'pipeline',
+  logger,
+  start: async () => {
+    await migrateEventStore({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    await migrateTenancy({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    await migratePipeline({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    const pool = createPool({
+      connectionString: config.DATABASE_URL,
+      schema: config.DATABASE_SCHEMA,
+      max: config.DATABASE_POOL_SIZE,
+      applicationName: 'l2o-pipeline',
+    });
+    const store = createPostgresEventStore({ pool, schema: config.DATABASE_SCHEMA });
+    const clock = () => new Date();
+    const metrics = createMetrics({ serviceName: 'l2o-pipeline' });
+    const settings = createPipelineSettingsRepository({ pool });
+    const consumer = await startOpportunityConsumer({
+      brokers: config.KAFKA_BROKERS,
+      topicNamespace: config.TOPIC_NAMESPACE,
+      groupId: config.OPPORTUNITY_CONSUMER_GROUP,
+      pool,
+      store,
+      settings,
+      logger,
+      metrics,
+      // Crash-only: kafkajs does not restart a consumer it gave up on; the supervisor restarts the process.
+      onFatalError: (error) => {
+        logger.fatal({ err: error }, 'opportunity consumer stopped for good');
+        process.exit(1);
+      },
+    });
+    let consumerReady = false;
+    consumer.ready.then(
+      () => (consumerReady = true),
+      () => undefined,
+    );
+    const poller = createStageSlaPoller({ pool, store, clock, logger });
+    poller.start(config.STAGE_SLA_TICK_SECONDS * 1000);
+    const app = await buildApp({
+      pool,
+      store,
+      logger,
+      clock,
+      settings,
+      metrics,
+      verifyApiKey: createApiKeyVerifier({ pool }),
+      readiness: [
+        { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
+        {
+          name: 'opportunity consumer',
+          check: async () => {
+            if (!consumerReady) throw new Error('not yet joined its group and fetching');
+          },
+        },
+      ],
+    });
+    await app.listen({ port: config.PORT, host: config.HOST });
+    return {
+      stop: () =>
+        stopInOrder({
+          logger,
+          steps: [
+            { name: 'http', stop: () => app.close() },
+            { name: 'stage SLA poller', stop: () => poller.stop() },
+            { name: 'opportunity consumer', stop: () => consumer.stop() },
+            { name: 'postgresql', stop: () => pool.end() },
+            { name: 'telemetry', stop: () => telemetry.shutdown() },
+          ],
+        }),
+    };
+  },
+});

@@ -1,0 +1,67 @@
+import { createPublisher, ensureTopics } from '@l2o/bus';
+import type { ConsumerRunner, Publisher } from '@l2o/bus';
+import { Topics, withNamespace } from '@l2o/contracts';
+import type { CloudEvent } from '@l2o/contracts';
+import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
+import type { PipelineTestApp } from '../pipeline-test-app.fixture.ts';
+import { startOpportunityConsumer } from './opportunity-consumer.ts';
+
+/** A namespaced opportunity topic with pipeline's consumer on it, standing in for the relay and the broker. */
+export type OpportunityTopic = {
+  /** Publishes events as the relay does, keyed by opportunity id. */
+  publish(events: readonly CloudEvent[]): Promise<void>;
+  /** Resolves once the view holds every opportunity of `events` at its highest version among them. */
+  caughtUp(pool: PipelineTestApp['pool'], events: readonly CloudEvent[]): Promise<void>;
+  close(): Promise<void>;
+};
+
+export async function startOpportunityTopic(env: PipelineTestApp): Promise<OpportunityTopic> {
+  const namespace = `test-pipeline-${uniqueSuffix()}`;
+  const topic = withNamespace(Topics.opportunity, namespace);
+  // One partition, so the order of the published events is the order they are handled in.
+  await ensureTopics({ brokers: kafkaBrokers(), topics: [{ topic, partitions: 1 }] });
+  const publisher: Publisher = createPublisher({ brokers: kafkaBrokers(), clientId: 'pipeline-test' });
+  await publisher.connect();
+  const consumer: ConsumerRunner = await startOpportunityConsumer({
+    brokers: kafkaBrokers(),
+    topicNamespace: namespace,
+    groupId: `pipeline-test-${uniqueSuffix()}`,
+    pool: env.pool,
+    store: env.store,
+    settings: env.settings,
+    timing: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, maxWaitTimeMs: 100 },
+  });
+  await consumer.ready;
+  return {
+    async publish(events) {
+      await publisher.publish(
+        topic,
+        events.map((event) => ({ key: event.subject, event })),
+      );
+    },
+    async caughtUp(pool, events) {
+      const expected = new Map<string, number>();
+      for (const event of events) {
+        expected.set(event.subject, Math.max(expected.get(event.subject) ?? 0, event.streamversion));
+      }
+      await waitFor(
+        'the opportunity view to catch up',
+        async () => {
+          const rows = await pool.query<{ opportunity_id: string; last_version: number }>(
+            'SELECT opportunity_id::text AS opportunity_id, last_version FROM pipeline_opportunities WHERE opportunity_id = ANY($1)',
+            [[...expected.keys()]],
+          );
+          return (
+            rows.rows.length === expected.size &&
+            rows.rows.every((row) => row.last_version === expected.get(row.opportunity_id))
+          );
+        },
+        { timeoutMs: 60_000 },
+      );
+    },
+    async close() {
+      await consumer.stop();
+      await publisher.disconnect();
+    },
+  };
+}
