@@ -56,6 +56,14 @@ import {
   opportunityStageChangedV1Schema,
 } from './opportunity/opportunity-stage-changed.v1.ts';
 import { opportunityWonV1Example, opportunityWonV1Schema } from './opportunity/opportunity-won.v1.ts';
+import {
+  attributionCalculatedV1Example,
+  attributionCalculatedV1Schema,
+} from './attribution/attribution-calculated.v1.ts';
+import {
+  campaignCostRecordedV1Example,
+  campaignCostRecordedV1Schema,
+} from './attribution/campaign-cost-recorded.v1.ts';
 import { Topics } from './topics.ts';
 
 /** Stream categories whose events the relay publishes; a stream id is `<aggregate>-<id>`. */
@@ -350,6 +358,27 @@ export const catalogue = [
       'An open opportunity stayed in a stage longer than the stage SLA. Published at most once per stage entry ' +
       '(enteredStageAt); it is not published when the opportunity left the stage or closed in time.',
     example: opportunityStalledV1Example,
+  }),
+  defineEvent({
+    name: 'AttributionCalculated',
+    schemaVersion: 1,
+    aggregate: 'attribution',
+    schema: attributionCalculatedV1Schema,
+    description:
+      "One model's split of a won deal's amount over its touches, per touch, channel and campaign, summing exactly " +
+      'to the amount. One per enabled model on each win (stream attribution-<opportunityId>); a later revision ' +
+      "follows when recalculated learned weights change a data-driven model's credits.",
+    example: attributionCalculatedV1Example,
+  }),
+  defineEvent({
+    name: 'CampaignCostRecorded',
+    schemaVersion: 1,
+    aggregate: 'attribution',
+    schema: campaignCostRecordedV1Schema,
+    description:
+      "A campaign's total cost for one day, for return on investment and cost per acquisition. A later one for " +
+      'the same campaign and day replaces it.',
+    example: campaignCostRecordedV1Example,
   }),
 ] as const;
 

@@ -25,3 +25,5 @@ export * from './opportunity/opportunity-won.v1.ts';
 export * from './opportunity/opportunity-lost.v1.ts';
 export * from './opportunity/opportunity-reopened.v1.ts';
 export * from './opportunity/opportunity-stalled.v1.ts';
+export * from './attribution/attribution-calculated.v1.ts';
+export * from './attribution/campaign-cost-recorded.v1.ts';

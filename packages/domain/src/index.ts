@@ -88,3 +88,4 @@ export type {
   OpportunityStalled,
   OpportunityWon,
 } from './opportunity/opportunity.events.ts';
+export { uuidV5 } from './opportunity/uuid-v5.ts';
