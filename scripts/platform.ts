@@ -15,6 +15,8 @@ const services: ServiceSpec[] = [
   { name: 'ingestion', port: 4001 },
   { name: 'scoring', port: 4002 },
   { name: 'routing', port: 4003, env: { DEMO_TENANT: demoTenant } },
+  { name: 'pipeline', port: 4004 },
+  { name: 'attribution', port: 4005 },
   { name: 'projections', port: 4006 },
 ];
 
@@ -95,6 +97,8 @@ console.log(
     '  ingestion    http://127.0.0.1:4001/docs',
     '  scoring      http://127.0.0.1:4002/docs',
     '  routing      http://127.0.0.1:4003/docs',
+    '  pipeline     http://127.0.0.1:4004/docs',
+    '  attribution  http://127.0.0.1:4005/docs',
     '  query API    http://127.0.0.1:4006/docs',
     '  relay        http://127.0.0.1:4007/health',
     '  Kafka        127.0.0.1:9092',

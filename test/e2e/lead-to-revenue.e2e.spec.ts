@@ -55,14 +55,13 @@ describe('a lead from capture to revenue across the running services', () => {
       })
     ).apiKey;
 
-    const names = ['relay', 'ingestion', 'scoring', 'routing'] as const;
+    const names = ['relay', 'ingestion', 'scoring', 'routing', 'pipeline', 'attribution'] as const;
     const ports = await freePorts(names.length);
     const env = {
       DATABASE_URL: databaseUrl,
       DATABASE_SCHEMA: schema,
       KAFKA_BROKERS: kafkaBrokers().join(','),
       TOPIC_NAMESPACE: namespace,
-      CONSUMER_GROUP: `e2e-l2r-projections-${suffix}`,
       INTAKE_CONSUMER_GROUP: `e2e-l2r-intake-${suffix}`,
       OUTCOMES_CONSUMER_GROUP: `e2e-l2r-outcomes-${suffix}`,
       DEMO_TENANT: tenantId,
@@ -70,7 +69,8 @@ describe('a lead from capture to revenue across the running services', () => {
     };
     names.forEach((name, index) => {
       // Each service reads the lead topic in its own consumer group, as in production.
-      const groups = { LEAD_CONSUMER_GROUP: `e2e-l2r-${name}-${suffix}` };
+      const group = `e2e-l2r-${name}-${suffix}`;
+      const groups = { LEAD_CONSUMER_GROUP: group, CONSUMER_GROUP: group, OPPORTUNITY_CONSUMER_GROUP: group };
       services[name] = spawnService({ name, port: ports[index] ?? 0, env: { ...env, ...groups } });
     });
     await Promise.all(Object.values(services).map((service) => service.ready()));
@@ -173,6 +173,67 @@ describe('a lead from capture to revenue across the running services', () => {
         (message) => message.event.subject === leadId && message.event.type === 'l2o.lead.scored.v1',
       );
       expect(scored.at(-1)?.event.data).toMatchObject({ breakdown: expect.arrayContaining([expect.any(Object)]) });
+    });
+  });
+
+  it('converts the lead, wins the deal and publishes every model’s credit on l2o.attribution.v1', async () => {
+    expect(leadId, 'the lead of the first test').not.toBe('');
+    await withServiceOutput(Object.values(services), async () => {
+      const assigned = published.find(
+        (message) => message.event.subject === leadId && message.event.type === 'l2o.lead.assigned.v1',
+      );
+      const ownerId = String((assigned?.event.data as { ownerId?: string } | undefined)?.ownerId);
+      await post('routing', `/v1/leads/${leadId}/accept`, { ownerId });
+      await post('pipeline', `/v1/leads/${leadId}/sales-qualify`, { by: ownerId, notes: 'budget confirmed' });
+      const converted = await post('pipeline', `/v1/leads/${leadId}/convert`, {
+        by: ownerId,
+        amount: 48000.1,
+        currency: 'EUR',
+        expectedCloseDate: '2027-03-31',
+      });
+      const opportunityId = String(converted.opportunityId);
+      await post('pipeline', `/v1/opportunities/${opportunityId}/win`, { amount: 50000.01 });
+
+      const credits = await waitFor(
+        'AttributionCalculated for every model',
+        () => {
+          const calculated = published.filter(
+            (message) =>
+              message.event.type === 'l2o.attribution.calculated.v1' &&
+              (message.event.data as { opportunityId?: string }).opportunityId === opportunityId,
+          );
+          return calculated.length >= 9 ? calculated : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
+      const models = credits.map((message) => (message.event.data as { model: string }).model).sort();
+      expect(models).toEqual([
+        'first_touch',
+        'full_path',
+        'last_touch',
+        'linear',
+        'markov',
+        'position_based',
+        'shapley',
+        'time_decay',
+        'w_shaped',
+      ]);
+      for (const message of credits) {
+        const data = message.event.data as { amount: number; currency: string; byChannel: Array<{ amount: number }> };
+        expect(data).toMatchObject({ amount: 50000.01, currency: 'EUR', leadId, tenantId });
+        const cents = data.byChannel.reduce((sum, channel) => sum + Math.round(channel.amount * 100), 0);
+        expect(cents).toBe(5_000_001);
+      }
+
+      const leadTypes = leadEventTypes(leadId);
+      for (const type of ['l2o.lead.accepted.v1', 'l2o.lead.sales_qualified.v1', 'l2o.lead.converted.v1']) {
+        expect(leadTypes).toContain(type);
+      }
+      const opportunityTypes = published
+        .filter((message) => message.event.subject === opportunityId)
+        .map((message) => message.event.type);
+      expect(opportunityTypes.slice(0, 1)).toEqual(['l2o.opportunity.opened.v1']);
+      expect(opportunityTypes).toContain('l2o.opportunity.won.v1');
     });
   });
 });
