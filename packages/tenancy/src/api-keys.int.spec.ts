@@ -57,7 +57,10 @@ describe('API keys', () => {
       [{ tenantId: '', scopes: ['ingest'] }, /invalid tenant id/],
       [{ name: '   ', scopes: ['ingest'] }, /key name needs 1 to 200 characters/],
       [{ scopes: [] }, /at least one scope of ingest, read_reports, administer_rules, work_leads/],
-      [{ scopes: ['ingest', 'read'] }, /unknown scope read; expected some of ingest, read_reports, administer_rules, work_leads/],
+      [
+        { scopes: ['ingest', 'read'] },
+        /unknown scope read; expected some of ingest, read_reports, administer_rules, work_leads/,
+      ],
     ])('refuses %j naming the problem, and stores nothing', async (input, message) => {
       const tenantId = input.tenantId ?? newTenant();
       // Scopes arrive unchecked from the CLI, so the function must refuse what the type would.
