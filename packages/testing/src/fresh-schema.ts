@@ -22,6 +22,8 @@ export async function freshSchema(
       const dropper = new pg.Client({ connectionString: databaseUrl });
       await dropper.connect();
       await dropper.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+      // The projections' analyst views live in a sibling schema (see services/projections' reporting migration).
+      await dropper.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${schema}_reporting`)} CASCADE`);
       await dropper.end();
     },
   };

@@ -8,11 +8,13 @@ import { createPool } from '@l2o/pg';
 import { createLogger, createMetrics } from '@l2o/service-kit';
 import type { ServiceServer } from '@l2o/service-kit';
 import { createApiKeyVerifier } from '@l2o/tenancy';
-import { freshSchema, kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
+import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
 import { buildApp } from './app.ts';
 import { leadCapturedEvent } from './leads/lead-event.fixture.ts';
-import { startLeadsConsumer } from './leads/on-lead-event.ts';
-import { migrateProjections } from './migrations.ts';
+import { freshProjectionsSchema } from './projections-schema.fixture.ts';
+import type { ProjectionsSchema } from './projections-schema.fixture.ts';
+import { startReadModelConsumer } from './read-model/read-model-consumer.ts';
+import { readModels } from './read-models.ts';
 
 /** The value of the first sample of `name` in a Prometheus text body whose labels include `labels`. */
 function sampleValue(body: string, name: string, labels: Record<string, string>): number | undefined {
@@ -32,15 +34,14 @@ describe('projections app', () => {
   const topic = withNamespace(Topics.lead, namespace);
   const groupId = `projections-metrics-${uniqueSuffix()}`;
   const registry = createMetrics({ serviceName: 'l2o-projections' });
-  let db: Awaited<ReturnType<typeof freshSchema>>;
+  let db: ProjectionsSchema;
   let pool: pg.Pool;
   let publisher: Publisher;
   let consumer: ConsumerRunner | undefined;
   let app: ServiceServer;
 
   beforeAll(async () => {
-    db = await freshSchema('proj_metrics');
-    await migrateProjections({ databaseUrl: db.databaseUrl, schema: db.schema });
+    db = await freshProjectionsSchema('proj_metrics');
     pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 4 });
     await ensureTopics({ brokers: kafkaBrokers(), topics: [{ topic, partitions: 1 }] });
     publisher = createPublisher({ brokers: kafkaBrokers(), clientId: 'projections-metrics-test' });
@@ -65,11 +66,12 @@ describe('projections app', () => {
     it('shows the leads consumer’s throughput and lag once it consumed an event', async () => {
       const captured = leadCapturedEvent({ tenantId: `acme-${randomUUID()}` });
       await publisher.publish(topic, [{ key: captured.subject, event: captured }]);
-      consumer = await startLeadsConsumer({
+      consumer = await startReadModelConsumer({
         brokers: kafkaBrokers(),
         topicNamespace: namespace,
         groupId,
         pool,
+        readModels,
         metrics: registry,
         timing: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, maxWaitTimeMs: 100 },
       });

@@ -1,7 +1,10 @@
 import type pg from 'pg';
 import { buildServer } from '@l2o/service-kit';
 import type { AuthOptions, Logger, MetricsRegistry, ReadinessCheck, ServiceServer } from '@l2o/service-kit';
+import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
+import { leadTimelineRoutes } from './lead-timeline/lead-timeline.routes.ts';
 import { leadsRoutes } from './leads/leads.routes.ts';
+import { leadCountsRoutes } from './reports/lead-counts.routes.ts';
 
 export type ProjectionsDeps = {
   /** Reads the read model tables (in the service's schema). */
@@ -24,7 +27,12 @@ export async function buildApp(deps: ProjectionsDeps): Promise<ServiceServer> {
     logger: deps.logger,
     readiness: deps.readiness ?? [],
     auth: { verifyApiKey: deps.verifyApiKey },
-    routes: leadsRoutes({ pool: deps.pool }),
+    routes: async (app) => {
+      await app.register(leadsRoutes({ pool: deps.pool }));
+      await app.register(leadTimelineRoutes({ pool: deps.pool }));
+      await app.register(leadCountsRoutes({ pool: deps.pool }));
+      await app.register(dashboardRoutes());
+    },
     metrics: deps.metrics,
   });
 }

@@ -3,8 +3,9 @@ import { createLogger, createMetrics, loadConfig, runService, startTelemetry, st
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import { projectionsConfigSchema } from './config.ts';
-import { startLeadsConsumer } from './leads/on-lead-event.ts';
 import { migrateProjections } from './migrations.ts';
+import { startReadModelConsumer } from './read-model/read-model-consumer.ts';
+import { readModels } from './read-models.ts';
 
 const config = loadConfig(projectionsConfigSchema);
 const logger = createLogger({ name: 'projections', level: config.LOG_LEVEL });
@@ -23,16 +24,17 @@ await runService({
     });
     const metrics = createMetrics({ serviceName: 'l2o-projections' });
     let consumerReady = false;
-    const consumer = await startLeadsConsumer({
+    const consumer = await startReadModelConsumer({
       brokers: config.KAFKA_BROKERS,
       topicNamespace: config.TOPIC_NAMESPACE,
       groupId: config.CONSUMER_GROUP,
       pool,
+      readModels,
       logger,
       metrics,
       // Crash-only: a consumer kafkajs gave up on is not restarted in-process; the supervisor restarts us.
       onFatalError: (error) => {
-        logger.fatal({ err: error }, 'leads consumer stopped for good');
+        logger.fatal({ err: error }, 'read model consumer stopped for good');
         process.exit(1);
       },
     });
@@ -51,7 +53,7 @@ await runService({
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
         {
-          name: 'leads consumer',
+          name: 'read model consumer',
           check: async () => {
             if (!consumerReady) throw new Error('not yet joined its group and fetching');
           },
@@ -66,7 +68,7 @@ await runService({
           logger,
           steps: [
             { name: 'http', stop: () => app.close() },
-            { name: 'leads consumer', stop: () => consumer.stop() },
+            { name: 'read model consumer', stop: () => consumer.stop() },
             { name: 'postgresql', stop: () => pool.end() },
             { name: 'telemetry', stop: () => telemetry.shutdown() },
           ],

@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import {
+  catalogueEntryOf,
   cloudEventTypeOf,
   leadActivityRecordedV1Example,
   leadCapturedV1Example,
   leadProfileUpdatedV1Example,
   leadTouchRecordedV1Example,
 } from '@l2o/contracts';
+import { applyEvent } from '../read-model/apply-event.ts';
+import type { ApplyOutcome } from '../read-model/apply-event.ts';
+import { projectedFromCloudEvent } from '../read-model/projected-event.ts';
+import { leadsReadModel } from './leads.projection.ts';
 import type {
   CloudEvent,
+  EventName,
   LeadActivityRecordedV1,
   LeadCapturedV1,
   LeadMergeRole,
@@ -142,4 +149,44 @@ export function leadsMergedEvent(options: {
       reason: 'same person: work and personal email',
     },
   });
+}
+
+/** Applies a CloudEvent to the leads read model alone, as the Kafka consumer does; its outcome there. */
+export async function applyLeadEvent(options: { pool: pg.Pool; event: CloudEvent }): Promise<ApplyOutcome | undefined> {
+  const result = await applyEvent({
+    pool: options.pool,
+    readModels: [leadsReadModel],
+    event: projectedFromCloudEvent(options.event),
+  });
+  return result[leadsReadModel.name];
+}
+
+/**
+ * A lead event of any catalogued type at version 1: the catalogue's example data for `lead`, with
+ * `data` on top; recorded at `time` (default: one second after the example's own time).
+ */
+export function leadEventOf(options: {
+  lead: OfLead;
+  streamversion: number;
+  name: EventName;
+  data?: Record<string, unknown>;
+  time?: string;
+}): CloudEvent<Record<string, unknown>> {
+  const entry = catalogueEntryOf(options.name, 1);
+  if (entry === undefined || entry.aggregate !== 'lead') throw new Error(`${options.name} v1 is no lead event`);
+  const { lead } = options;
+  return leadStreamEvent({
+    type: entry.cloudEventType,
+    lead,
+    streamversion: options.streamversion,
+    time: options.time ?? '2025-04-03T08:15:04.120Z',
+    data: { ...entry.example, leadId: lead.subject, tenantId: lead.tenantid, ...options.data },
+  });
+}
+
+/** A LeadScored v1 of `lead` with `score` (grade from it) and the example's breakdown. */
+export function leadScoredEvent(options: { lead: OfLead; streamversion: number; score: number }) {
+  const { score } = options;
+  const grade = score >= 80 ? 'A' : score >= 60 ? 'B' : score >= 40 ? 'C' : 'D';
+  return leadEventOf({ ...options, name: 'LeadScored', data: { score, grade } });
 }

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { PermanentError } from '@l2o/bus';
 import type * as Contracts from '@l2o/contracts';
 import { createPool } from '@l2o/pg';
-import { freshSchema } from '@l2o/testing';
-import { migrateProjections } from '../migrations.ts';
-import { leadCapturedEvent, leadTouchRecordedEvent } from './lead-event.fixture.ts';
-import { applyLeadEvent, leadsProjectionTypes } from './leads.projection.ts';
+import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
+import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
+import { consumedCloudEventTypes } from '../read-model/apply-event.ts';
+import { applyLeadEvent, leadCapturedEvent, leadTouchRecordedEvent } from './lead-event.fixture.ts';
+import { leadsReadModel } from './leads.projection.ts';
 
 const nudgedType = 'l2o.lead.nudged.v1';
 
@@ -34,12 +35,11 @@ vi.mock('@l2o/contracts', async (importOriginal) => {
 });
 
 describe('leads projection, with a lead event type it has no columns for', () => {
-  let db: Awaited<ReturnType<typeof freshSchema>>;
+  let db: ProjectionsSchema;
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    db = await freshSchema('proj_leads_future');
-    await migrateProjections({ databaseUrl: db.databaseUrl, schema: db.schema });
+    db = await freshProjectionsSchema('proj_leads_future');
     pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 2 });
   });
   afterAll(async () => {
@@ -61,7 +61,7 @@ describe('leads projection, with a lead event type it has no columns for', () =>
   }
 
   it('consumes it', () => {
-    expect(leadsProjectionTypes).toContain(nudgedType);
+    expect(consumedCloudEventTypes([leadsReadModel])).toContain(nudgedType);
   });
 
   it('advances the version and nothing else, once, so the next event is no gap', async () => {

@@ -3,26 +3,52 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError } from '@l2o/bus';
 import { catalogue } from '@l2o/contracts';
-import type { CloudEvent } from '@l2o/contracts';
+import type { CloudEvent, EventName } from '@l2o/contracts';
 import { createPool } from '@l2o/pg';
-import { freshSchema } from '@l2o/testing';
-import { migrateProjections } from '../migrations.ts';
+import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
+import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
+import { consumedCloudEventTypes, StreamGapError } from '../read-model/apply-event.ts';
 import {
+  applyLeadEvent,
   leadActivityRecordedEvent,
   leadCapturedEvent,
+  leadEventOf,
   leadProfileUpdatedEvent,
   leadsMergedEvent,
   leadTouchRecordedEvent,
 } from './lead-event.fixture.ts';
-import { applyLeadEvent, leadsProjectionTypes, StreamGapError } from './leads.projection.ts';
+import { leadsReadModel } from './leads.projection.ts';
+
+/** The columns scoring, routing and the reps fill, as a freshly captured lead has them. */
+const notYetScoredOrRouted = {
+  stage: 'new',
+  score: null,
+  grade: null,
+  scored_at: null,
+  qualified_at: null,
+  owner_id: null,
+  pool_id: null,
+  assigned_at: null,
+  first_assigned_at: null,
+  response_due_at: null,
+  responded_at: null,
+  last_contacted_at: null,
+  recycle_count: 0,
+  sla_breaches: 0,
+  escalated_at: null,
+  sales_qualified_at: null,
+  converted_at: null,
+  opportunity_id: null,
+  disqualified_at: null,
+  disqualification_reason: null,
+};
 
 describe('leads projection', () => {
-  let db: Awaited<ReturnType<typeof freshSchema>>;
+  let db: ProjectionsSchema;
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    db = await freshSchema('proj_leads');
-    await migrateProjections({ databaseUrl: db.databaseUrl, schema: db.schema });
+    db = await freshProjectionsSchema('proj_leads');
     pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 4 });
   });
   afterAll(async () => {
@@ -50,8 +76,9 @@ describe('leads projection', () => {
 
   it('consumes every lead event type of the catalogue and no other', () => {
     const leadTypes = catalogue.filter((entry) => entry.aggregate === 'lead').map((entry) => entry.cloudEventType);
-    expect([...leadsProjectionTypes].sort()).toEqual([...leadTypes].sort());
-    expect(leadsProjectionTypes).toEqual(
+    const consumed = consumedCloudEventTypes([leadsReadModel]);
+    expect([...consumed].sort()).toEqual([...leadTypes].sort());
+    expect(consumed).toEqual(
       expect.arrayContaining(['l2o.lead.captured.v1', 'l2o.lead.touch_recorded.v1', 'l2o.lead.leads_merged.v1']),
     );
   });
@@ -92,6 +119,10 @@ describe('leads projection', () => {
           captured_at: new Date('2025-03-14T09:26:53.000Z'),
           updated_at: new Date(event.time),
           version: 1,
+          // A date column: node-postgres reads it as local midnight, so its day is checked by the report tests.
+          captured_day: expect.any(Date),
+          search_text: 'ada@example.com ada lovelace analytical engines ltd',
+          ...notYetScoredOrRouted,
         },
       ]);
     });
@@ -321,6 +352,111 @@ describe('leads projection', () => {
     });
   });
 
+  describe('when scoring, routing and the owner move the lead', () => {
+    /** Applies lifecycle events of `name` in turn to a fresh captured lead, from stream version 2. */
+    async function leadThrough(...steps: Array<{ name: EventName; data?: Record<string, unknown> }>) {
+      const captured = await capturedLead();
+      for (const [index, step] of steps.entries()) {
+        const event = leadEventOf({ lead: captured, streamversion: index + 2, ...step });
+        expect(await applyLeadEvent({ pool, event }), step.name).toBe('applied');
+      }
+      return rowOf(captured.subject);
+    }
+
+    it('keeps the latest score and grade', async () => {
+      expect(
+        await leadThrough(
+          { name: 'LeadScored', data: { score: 35, grade: 'D', scoredAt: '2025-04-01T00:00:00Z' } },
+          { name: 'LeadScored', data: { score: 72, grade: 'B', scoredAt: '2025-04-02T00:00:00Z' } },
+        ),
+      ).toMatchObject({ score: 72, grade: 'B', scored_at: new Date('2025-04-02T00:00:00Z'), status: 'captured' });
+    });
+
+    it('makes a qualified lead mql and keeps its first qualification through a revocation', async () => {
+      const qualified = { name: 'LeadQualified' as const, data: { qualifiedAt: '2025-04-01T00:00:00Z' } };
+      expect(await leadThrough(qualified)).toMatchObject({ status: 'mql', stage: 'mql' });
+      expect(await leadThrough(qualified, { name: 'LeadQualificationRevoked' })).toMatchObject({ status: 'captured' });
+      expect(
+        await leadThrough(
+          qualified,
+          { name: 'LeadQualificationRevoked' },
+          { ...qualified, data: { qualifiedAt: '2025-05-01T00:00:00Z' } },
+        ),
+      ).toMatchObject({ status: 'mql', qualified_at: new Date('2025-04-01T00:00:00Z') });
+    });
+
+    it('shows the owner and deadline of an assigned lead, and working once the owner responded', async () => {
+      const assigned = await leadThrough({ name: 'LeadQualified' }, { name: 'LeadAssigned' });
+      expect(assigned).toMatchObject({
+        status: 'assigned',
+        owner_id: 'rep-ines',
+        pool_id: 'emea-enterprise',
+        assigned_at: new Date('2025-04-03T08:15:04.000Z'),
+        first_assigned_at: new Date('2025-04-03T08:15:04.000Z'),
+        response_due_at: new Date('2025-04-03T10:15:04.000Z'),
+        responded_at: null,
+      });
+      const working = await leadThrough(
+        { name: 'LeadQualified' },
+        { name: 'LeadAssigned' },
+        { name: 'LeadAccepted' },
+        { name: 'LeadContacted' },
+      );
+      expect(working).toMatchObject({
+        status: 'working',
+        responded_at: new Date('2025-04-03T08:40:00.000Z'),
+        last_contacted_at: new Date('2025-04-03T09:02:00.000Z'),
+      });
+    });
+
+    it('takes the lead from an owner who missed the deadline and counts it, keeping the first assignment', async () => {
+      const row = await leadThrough(
+        { name: 'LeadQualified' },
+        { name: 'LeadAssigned' },
+        { name: 'LeadResponseSlaBreached' },
+        { name: 'LeadRecycled' },
+      );
+      expect(row).toMatchObject({
+        status: 'mql',
+        owner_id: null,
+        pool_id: 'shared',
+        assigned_at: null,
+        response_due_at: null,
+        sla_breaches: 1,
+        recycle_count: 1,
+        first_assigned_at: new Date('2025-04-03T08:15:04.000Z'),
+      });
+      const reassigned = await leadThrough(
+        { name: 'LeadQualified' },
+        { name: 'LeadAssigned' },
+        { name: 'LeadRejected' },
+        { name: 'LeadAssigned', data: { ownerId: 'rep-omar', assignedAt: '2025-04-04T00:00:00Z', reason: 'rejected' } },
+      );
+      expect(reassigned).toMatchObject({
+        status: 'assigned',
+        owner_id: 'rep-omar',
+        first_assigned_at: new Date('2025-04-03T08:15:04.000Z'),
+      });
+    });
+
+    it('ends a lead as sql, converted or disqualified', async () => {
+      const owned = [{ name: 'LeadQualified' as const }, { name: 'LeadAssigned' as const }];
+      const opportunityId = randomUUID();
+      expect(await leadThrough(...owned, { name: 'LeadSalesQualified' })).toMatchObject({ status: 'sql' });
+      expect(
+        await leadThrough(...owned, { name: 'LeadSalesQualified' }, { name: 'LeadConverted', data: { opportunityId } }),
+      ).toMatchObject({
+        status: 'converted',
+        converted_at: new Date('2025-04-07T14:05:00.000Z'),
+        opportunity_id: opportunityId,
+      });
+      expect(await leadThrough(...owned, { name: 'LeadDisqualified' })).toMatchObject({
+        status: 'disqualified',
+        disqualification_reason: 'Student project, no budget',
+      });
+    });
+  });
+
   describe('when an event is delivered again', () => {
     it('keeps the single row as it was', async () => {
       const event = leadCapturedEvent();
@@ -386,7 +522,7 @@ describe('leads projection', () => {
 
       await expect(failure).rejects.toBeInstanceOf(StreamGapError);
       await expect(failure).rejects.toThrow(
-        `lead ${first.subject}: received stream version 3 but the last applied is 1; events 2..2 are missing`,
+        `read model leads, stream lead-${first.subject}: received version 3 but the last applied is 1; events 2..2 are missing`,
       );
       expect(await rowsOf(first.subject)).toEqual(before);
     });
@@ -401,7 +537,7 @@ describe('leads projection', () => {
       const failure = applyLeadEvent({ pool, event: activity });
 
       await expect(failure).rejects.toBeInstanceOf(StreamGapError);
-      await expect(failure).rejects.toThrow('received stream version 4 but the last applied is 2; events 3..3');
+      await expect(failure).rejects.toThrow('received version 4 but the last applied is 2; events 3..3');
       expect(await rowsOf(captured.subject)).toEqual(before);
 
       await applyLeadEvent({ pool, event: missing });
@@ -422,7 +558,7 @@ describe('leads projection', () => {
       const failure = applyLeadEvent({ pool, event: leadTouchRecordedEvent({ lead, streamversion: 1 }) });
 
       await expect(failure).rejects.toBeInstanceOf(PermanentError);
-      await expect(failure).rejects.toThrow(`lead ${lead.subject}'s stream starts with l2o.lead.touch_recorded.v1`);
+      await expect(failure).rejects.toThrow(`lead ${lead.subject}'s stream starts with LeadTouchRecorded`);
       expect(await rowsOf(lead.subject)).toEqual([]);
     });
 

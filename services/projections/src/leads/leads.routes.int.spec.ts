@@ -5,26 +5,25 @@ import { createPool } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import type { ApiScope, ServiceServer } from '@l2o/service-kit';
 import { createApiKey, createApiKeyVerifier, migrateTenancy, revokeApiKey } from '@l2o/tenancy';
-import { freshSchema } from '@l2o/testing';
 import { buildApp } from '../app.ts';
-import { migrateProjections } from '../migrations.ts';
+import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
+import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
 import {
+  applyLeadEvent,
   leadActivityRecordedEvent,
   leadCapturedEvent,
   leadProfileUpdatedEvent,
   leadsMergedEvent,
   leadTouchRecordedEvent,
 } from './lead-event.fixture.ts';
-import { applyLeadEvent } from './leads.projection.ts';
 
 describe('GET /v1/leads/:leadId', () => {
-  let db: Awaited<ReturnType<typeof freshSchema>>;
+  let db: ProjectionsSchema;
   let pool: pg.Pool;
   let app: ServiceServer;
 
   beforeAll(async () => {
-    db = await freshSchema('proj_routes');
-    await migrateProjections({ databaseUrl: db.databaseUrl, schema: db.schema });
+    db = await freshProjectionsSchema('proj_routes');
     await migrateTenancy({ databaseUrl: db.databaseUrl, schema: db.schema });
     pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 4 });
     app = await buildApp({
@@ -90,6 +89,21 @@ describe('GET /v1/leads/:leadId', () => {
       lastCampaign: 'spring-webinar',
       activityCount: 0,
       lastActivityAt: null,
+      score: null,
+      grade: null,
+      scoredAt: null,
+      qualifiedAt: null,
+      ownerId: null,
+      poolId: null,
+      assignedAt: null,
+      responseDueAt: null,
+      respondedAt: null,
+      slaBreaches: 0,
+      salesQualifiedAt: null,
+      convertedAt: null,
+      opportunityId: null,
+      disqualifiedAt: null,
+      disqualificationReason: null,
       capturedAt: '2025-03-14T09:26:53.000Z',
       updatedAt: event.time,
       version: 1,

@@ -1,0 +1,24 @@
+import { leadTimelineReadModel } from './lead-timeline/lead-timeline.projection.ts';
+import { leadsReadModel } from './leads/leads.projection.ts';
+import type { ReadModel } from './read-model/read-model.ts';
+
+export { applyEvent, StreamGapError } from './read-model/apply-event.ts';
+export type { ApplyOutcome, ApplyResult } from './read-model/apply-event.ts';
+export { projectedFromCloudEvent, projectedFromRecordedEvent } from './read-model/projected-event.ts';
+export type { ProjectedEvent, ReadModel } from './read-model/read-model.ts';
+
+/** Every read model this service keeps, in the order they apply an event. */
+export const readModels: readonly ReadModel[] = [leadsReadModel, leadTimelineReadModel];
+
+/**
+ * The read models a name stands for: one by its name, or all of them for `all`.
+ * @throws Error naming the known read models when there is none of that name.
+ */
+export function readModelsNamed(name: string): ReadModel[] {
+  if (name === 'all') return [...readModels];
+  const readModel = readModels.find((candidate) => candidate.name === name);
+  if (readModel === undefined) {
+    throw new Error(`no read model ${name}; known: ${readModels.map((model) => model.name).join(', ')}, or all`);
+  }
+  return [readModel];
+}
