@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ensureDemoApiKey } from './lib/demo-api-key.ts';
 import { prepareInfrastructure } from './lib/prepare-infrastructure.ts';
+import { runDemoSalesTeam } from './lib/demo-sales-team.ts';
 import { runDemoStream } from './lib/demo-stream.ts';
 
 type ServiceSpec = { name: string; port: number; env?: Record<string, string> };
@@ -119,6 +120,17 @@ console.log(
 if (process.env.L2O_DEMO_STREAM !== '0') {
   void runDemoStream({
     ingestionUrl: 'http://127.0.0.1:4001',
+    apiKey: demoKey.apiKey,
+    log: (message) => console.log(message),
+    isStopping: () => stopping,
+  });
+  void runDemoSalesTeam({
+    urls: {
+      projections: 'http://127.0.0.1:4006',
+      routing: 'http://127.0.0.1:4003',
+      pipeline: 'http://127.0.0.1:4004',
+      attribution: 'http://127.0.0.1:4005',
+    },
     apiKey: demoKey.apiKey,
     log: (message) => console.log(message),
     isStopping: () => stopping,
