@@ -3,6 +3,8 @@
  * The platform's Kafka bus: CloudEvents binary-mode codec, topic provisioning, an idempotent publisher,
  * and a consumer runner with ordered per-partition processing, retries, dead-letter topics, trace
  * context and offsets committed only after success; both report Prometheus metrics when given a registry.
+ * Services run their consumers on namespaced platform topics, check their readiness, and parse what
+ * they consume against the event catalogue with the helpers here.
  */
 export { toKafkaMessage, fromKafkaMessage, readHeader } from './cloud-event.codec.ts';
 export type { OutgoingKafkaMessage, IncomingKafkaMessage, EnvelopeKind } from './cloud-event.codec.ts';
@@ -11,6 +13,9 @@ export type { TopicSpec } from './ensure-topics.ts';
 export { createPublisher } from './publisher.ts';
 export type { Publisher, PublisherOptions, PublishItem } from './publisher.ts';
 export { runConsumer } from './consumer-runner.ts';
+export { consumerReadiness } from './consumer-readiness.ts';
+export { runNamespacedConsumer } from './namespaced-consumer.ts';
+export type { ConsumerConnection } from './namespaced-consumer.ts';
 export type { MessageOutcome } from './bus-metrics.ts';
 export type {
   ConsumedEvent,
@@ -20,6 +25,7 @@ export type {
   RunConsumerOptions,
 } from './consumer-runner.ts';
 export { PermanentError, EnvelopeDecodeError } from './errors.ts';
+export { parseConsumedEvent } from './consumed-event.ts';
 export { classifyError, backoffDelay, resolveRetryOptions } from './retry-policy.ts';
 export type { ErrorKind, RetryOptions, ResolvedRetryOptions } from './retry-policy.ts';
 export { deadLetterHeaders, toDeadLetterMessage } from './dead-letter.ts';

@@ -12,6 +12,8 @@ export type {
   RecordedEvent,
   StreamAppend,
 } from './event-store.port.ts';
+export { eventMetadata } from './event-metadata.ts';
+export type { EventMetadataOptions } from './event-metadata.ts';
 export { PostgresEventStore, createPostgresEventStore } from './postgres-event-store.ts';
 export type { FeedLag, PostgresEventStoreOptions } from './postgres-event-store.ts';
 export { KurrentDbEventStore, createKurrentDbEventStore } from './kurrentdb-event-store.ts';

@@ -16,6 +16,11 @@ export function port(defaultPort: number) {
     .default(defaultPort);
 }
 
+/** The interface a service listens on, e.g. `HOST: host()`; loopback unless set. */
+export function host(defaultHost = '127.0.0.1') {
+  return z.string().min(1).default(defaultHost);
+}
+
 /** A PostgreSQL connection URL, e.g. `DATABASE_URL: databaseUrl()`. */
 export function databaseUrl(defaultUrl = 'postgres://postgres@127.0.0.1:5432/l2o') {
   return z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' }).default(defaultUrl);
@@ -27,6 +32,33 @@ export function databaseSchema(defaultSchema = 'l2o') {
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case SQL identifier of at most 63 characters' })
     .default(defaultSchema);
+}
+
+/**
+ * Connections in a service's PostgreSQL pool per replica, e.g. `DATABASE_POOL_SIZE: databasePoolSize(20)`;
+ * `min` is what the service needs at the least (work that holds one connection while it uses another).
+ */
+export function databasePoolSize(defaultSize = 10, options: { min?: number } = {}) {
+  return z.coerce
+    .number()
+    .int()
+    .min(options.min ?? 2)
+    .max(200)
+    .default(defaultSize);
+}
+
+// Kafka's topic name characters; group ids keep to them too, as they end dead-letter topic names.
+const kafkaName = /^[a-zA-Z0-9._-]*$/;
+const kafkaNameError = { error: 'expected only letters, digits, ".", "_" or "-"' };
+
+/** Prefix of every topic name, so several environments can share one cluster; empty (the default) in production. */
+export function topicNamespace() {
+  return z.string().regex(kafkaName, kafkaNameError).default('');
+}
+
+/** A Kafka consumer group id, e.g. `LEAD_CONSUMER_GROUP: consumerGroup('routing')`. */
+export function consumerGroup(defaultGroup: string) {
+  return z.string().min(1).regex(kafkaName, kafkaNameError).default(defaultGroup);
 }
 
 const brokersMessage = 'expected a comma-separated list of host:port';

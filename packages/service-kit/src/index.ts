@@ -6,7 +6,18 @@
  */
 export { loadConfig, ConfigError } from './load-config.ts';
 export type { ConfigIssue } from './load-config.ts';
-export { port, databaseUrl, databaseSchema, kafkaBrokers, logLevel, logLevels } from './env-schemas.ts';
+export {
+  port,
+  host,
+  databaseUrl,
+  databaseSchema,
+  databasePoolSize,
+  kafkaBrokers,
+  topicNamespace,
+  consumerGroup,
+  logLevel,
+  logLevels,
+} from './env-schemas.ts';
 export type { LogLevel } from './env-schemas.ts';
 export { createLogger } from './create-logger.ts';
 export type { Logger } from './create-logger.ts';
@@ -22,6 +33,6 @@ export type { ErrorCode, ErrorResponse } from './http-error.ts';
 export { requestContext } from './request-tracing.ts';
 export { startTelemetry, currentTraceparent } from './telemetry.ts';
 export type { Telemetry, TelemetryOptions } from './telemetry.ts';
-export { runService, stopInOrder } from './run-service.ts';
+export { runService, stopInOrder, exitOnFatalError } from './run-service.ts';
 export type { RunningService, RunServiceOptions } from './run-service.ts';
 export type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';

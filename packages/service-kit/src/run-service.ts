@@ -77,3 +77,15 @@ export async function stopInOrder(options: {
   }
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} part(s) failed to stop`);
 }
+
+/**
+ * An `onFatalError` for a part that stopped for good and does not restart itself (kafkajs gives up on a
+ * consumer after some errors): logs `<part> stopped for good` as fatal and exits 1. Crash-only on
+ * purpose: the supervisor restarts the process, with every part fresh.
+ */
+export function exitOnFatalError(options: { logger: Logger; part: string }): (error: Error) => never {
+  return (error) => {
+    options.logger.fatal({ err: error }, `${options.part} stopped for good`);
+    process.exit(1);
+  };
+}

@@ -69,3 +69,12 @@ describe('runService', () => {
     ]);
   });
 });
+
+describe('exitOnFatalError', () => {
+  it('logs the part as stopped for good and exits 1 without stopping the rest', async () => {
+    const service = runFixture('part-fatal');
+    expect(await service.exitCode).toBe(1);
+    // The fatal line is flushed synchronously at exit, so it may overtake the start line still being written.
+    expect(service.messages.toSorted()).toEqual(['fixture started', 'lead consumer stopped for good']);
+  });
+});

@@ -3,3 +3,9 @@ export { waitFor } from './wait-for.ts';
 export { kafkaBrokers, uniqueSuffix } from './kafka.ts';
 export { freePorts } from './free-port.ts';
 export { spawnService, withServiceOutput, type ServiceProcess } from './spawn-service.ts';
+export {
+  requestWithApiKey,
+  type ApiKeyRequest,
+  type InjectableApp,
+  type TestResponse,
+} from './request-with-api-key.ts';

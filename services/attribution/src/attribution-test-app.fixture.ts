@@ -5,22 +5,17 @@ import type { AttributionCalculatedV1, CloudEvent } from '@l2o/contracts';
 import { streamIdFor } from '@l2o/contracts';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import type { PostgresEventStore, RecordedEvent } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
+import { createPool, migrateModules } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import type { ApiScope, ServiceServer } from '@l2o/service-kit';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
-import { freshSchema } from '@l2o/testing';
+import { freshSchema, requestWithApiKey } from '@l2o/testing';
+import type { ApiKeyRequest, TestResponse } from '@l2o/testing';
 import { buildApp } from './app.ts';
 import type { AttributionDeps } from './attribution-deps.ts';
 import { onAttributionEvent } from './consumer/on-attribution-event.ts';
 import { migrateAttribution } from './migrate-attribution.ts';
 import { createAttributionSettingsRepository } from './settings/attribution-settings.repository.ts';
-
-export type TestResponse = {
-  statusCode: number;
-  body: string;
-  json<T = unknown>(): T;
-};
 
 /** Attribution on a fresh schema with every migration applied, for `*.int.spec.ts`. */
 export type AttributionTestApp = {
@@ -37,12 +32,7 @@ export type AttributionTestApp = {
   deliver(...events: CloudEvent[]): Promise<void>;
   /** A fresh tenant with an API key of `scopes`. */
   newTenant(scopes?: ApiScope[]): Promise<{ tenantId: string; apiKey: string }>;
-  request(options: {
-    method?: 'GET' | 'POST' | 'PUT';
-    url: string;
-    apiKey: string;
-    body?: unknown;
-  }): Promise<TestResponse>;
+  request(options: ApiKeyRequest): Promise<TestResponse>;
   /** The events of an opportunity's attribution stream. */
   attributionEvents(opportunityId: string): Promise<Array<RecordedEvent & { data: AttributionCalculatedV1 }>>;
   close(): Promise<void>;
@@ -52,9 +42,7 @@ export async function startAttributionTestApp(options: { now?: Date } = {}): Pro
   let now = options.now ?? new Date('2025-06-30T12:00:00.000Z');
   const db = await freshSchema('attribution');
   const { databaseUrl, schema } = db;
-  await migrateEventStore({ databaseUrl, schema });
-  await migrateTenancy({ databaseUrl, schema });
-  await migrateAttribution({ databaseUrl, schema });
+  await migrateModules({ databaseUrl, schema, modules: [migrateEventStore, migrateTenancy, migrateAttribution] });
   const pool = createPool({ connectionString: databaseUrl, schema, max: 10 });
   const store = createPostgresEventStore({ pool, schema });
   const clock = () => now;
@@ -94,14 +82,7 @@ export async function startAttributionTestApp(options: { now?: Date } = {}): Pro
       const { apiKey } = await createApiKey({ pool, tenantId, name: 'attribution-test', scopes });
       return { tenantId, apiKey };
     },
-    request({ method = 'GET', url, apiKey, body }) {
-      return app.inject({
-        method,
-        url,
-        headers: { authorization: `Bearer ${apiKey}` },
-        ...(body === undefined ? {} : { payload: body as string | object }),
-      });
-    },
+    request: (options) => requestWithApiKey(app, options),
     async attributionEvents(opportunityId) {
       const events = await store.readStream(streamIdFor('attribution', opportunityId));
       return events as Array<RecordedEvent & { data: AttributionCalculatedV1 }>;

@@ -1,21 +1,27 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { databaseSchema, databaseUrl, kafkaBrokers, logLevel, port } from '@l2o/service-kit';
-
-const kafkaName = /^[a-zA-Z0-9._-]*$/;
-const kafkaNameError = { error: 'expected only letters, digits, ".", "_" or "-"' };
+import {
+  consumerGroup,
+  databasePoolSize,
+  databaseSchema,
+  databaseUrl,
+  host,
+  kafkaBrokers,
+  logLevel,
+  port,
+  topicNamespace,
+} from '@l2o/service-kit';
 
 export const ingestionConfigSchema = z.object({
   PORT: port(4001),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: host(),
   DATABASE_URL: databaseUrl(),
   DATABASE_SCHEMA: databaseSchema(),
   /** Connections per replica; batch captures run 16 items at a time per request. */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+  DATABASE_POOL_SIZE: databasePoolSize(20),
   KAFKA_BROKERS: kafkaBrokers(),
-  /** Prefix of every topic name, so several environments can share one cluster; empty in production. */
-  TOPIC_NAMESPACE: z.string().regex(kafkaName, kafkaNameError).default(''),
-  INTAKE_CONSUMER_GROUP: z.string().min(1).regex(kafkaName, kafkaNameError).default('ingestion.intake'),
+  TOPIC_NAMESPACE: topicNamespace(),
+  INTAKE_CONSUMER_GROUP: consumerGroup('ingestion.intake'),
   /** Where CSV uploads wait for the import processor; every replica that processes imports must see it. */
   IMPORT_SPOOL_DIR: z
     .string()

@@ -2,21 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import type { PostgresEventStore } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
+import { createPool, migrateModules } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import type { ApiScope, ServiceServer } from '@l2o/service-kit';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
-import { freshSchema } from '@l2o/testing';
+import { freshSchema, requestWithApiKey } from '@l2o/testing';
+import type { ApiKeyRequest, TestResponse } from '@l2o/testing';
 import { buildApp } from './app.ts';
 import { migrateIngestion } from './migrate-ingestion.ts';
-
-/** What the specs read of an injected response. */
-export type TestResponse = {
-  statusCode: number;
-  headers: Record<string, string | string[] | number | undefined>;
-  body: string;
-  json<T = unknown>(): T;
-};
 
 /** An event of a tenant as the int specs look at it. */
 export type StoredLeadEvent = { streamId: string; type: string; data: Record<string, unknown> };
@@ -31,14 +24,8 @@ export type IngestionTestApp = {
   now: Date;
   /** A fresh tenant with an API key of `scopes`; each test uses its own, so the events it finds are its alone. */
   newTenant(scopes?: ApiScope[]): Promise<{ tenantId: string; apiKey: string }>;
-  /** Injects a request authenticated with `apiKey`. */
-  request(options: {
-    method?: 'GET' | 'POST' | 'PUT';
-    url: string;
-    apiKey: string;
-    body?: unknown;
-    headers?: Record<string, string>;
-  }): Promise<TestResponse>;
+  /** Injects a request authenticated with `apiKey`; default method POST. */
+  request(options: ApiKeyRequest): Promise<TestResponse>;
   /** Every event stored for the tenant, in commit order. */
   eventsOf(tenantId: string): Promise<StoredLeadEvent[]>;
   /** The tenant's `lead_identities` rows. */
@@ -52,9 +39,7 @@ export async function startIngestionTestApp(
   const now = options.now ?? new Date('2025-03-14T09:26:53.000Z');
   const db = await freshSchema('ingestion');
   const { databaseUrl, schema } = db;
-  await migrateEventStore({ databaseUrl, schema });
-  await migrateTenancy({ databaseUrl, schema });
-  await migrateIngestion({ databaseUrl, schema });
+  await migrateModules({ databaseUrl, schema, modules: [migrateEventStore, migrateTenancy, migrateIngestion] });
   const pool = createPool({ connectionString: databaseUrl, schema, max: options.poolSize ?? 10 });
   const store = createPostgresEventStore({ pool, schema });
   const app = await buildApp({
@@ -78,14 +63,7 @@ export async function startIngestionTestApp(
       const { apiKey } = await createApiKey({ pool, tenantId, name: 'ingestion-test', scopes });
       return { tenantId, apiKey };
     },
-    request({ method = 'POST', url, apiKey, body, headers }) {
-      return app.inject({
-        method,
-        url,
-        headers: { authorization: `Bearer ${apiKey}`, ...headers },
-        ...(body === undefined ? {} : { payload: body as string | object }),
-      });
-    },
+    request: (options) => requestWithApiKey(app, { ...options, method: options.method ?? 'POST' }),
     async eventsOf(tenantId) {
       const result = await pool.query<{ stream_id: string; type: string; data: Record<string, unknown> }>(
         `SELECT stream_id, type, data FROM events WHERE metadata->>'tenantId' = $1 ORDER BY global_position`,

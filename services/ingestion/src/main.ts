@@ -1,6 +1,15 @@
+import { consumerReadiness } from '@l2o/bus';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
-import { createLogger, createMetrics, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
+import { createPool, migrateModules } from '@l2o/pg';
+import {
+  createLogger,
+  createMetrics,
+  exitOnFatalError,
+  loadConfig,
+  runService,
+  startTelemetry,
+  stopInOrder,
+} from '@l2o/service-kit';
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import { createLeadCapturer } from './capture/create-lead-capturer.ts';
@@ -21,9 +30,11 @@ await runService({
   name: 'ingestion',
   logger,
   start: async () => {
-    await migrateEventStore({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
-    await migrateTenancy({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
-    await migrateIngestion({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    await migrateModules({
+      databaseUrl: config.DATABASE_URL,
+      schema: config.DATABASE_SCHEMA,
+      modules: [migrateEventStore, migrateTenancy, migrateIngestion],
+    });
     const pool = createPool({
       connectionString: config.DATABASE_URL,
       schema: config.DATABASE_SCHEMA,
@@ -43,17 +54,8 @@ await runService({
       capturer,
       logger,
       metrics,
-      // Crash-only: kafkajs does not restart a consumer it gave up on; the supervisor restarts the process.
-      onFatalError: (error) => {
-        logger.fatal({ err: error }, 'intake consumer stopped for good');
-        process.exit(1);
-      },
+      onFatalError: exitOnFatalError({ logger, part: 'intake consumer' }),
     });
-    let intakeReady = false;
-    intake.ready.then(
-      () => (intakeReady = true),
-      () => undefined,
-    );
     const app = await buildApp({
       pool,
       store,
@@ -67,12 +69,7 @@ await runService({
       verifyApiKey: createApiKeyVerifier({ pool }),
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
-        {
-          name: 'intake consumer',
-          check: async () => {
-            if (!intakeReady) throw new Error('not yet joined its group and fetching');
-          },
-        },
+        consumerReadiness('intake consumer', intake),
       ],
     });
     const purge = setInterval(() => {

@@ -1,24 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { catalogueEntryOf, cloudEventTypeOf, streamIdFor } from '@l2o/contracts';
+import { catalogueEntryOf, streamIdFor, toCloudEvent } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { LeadCommand } from '@l2o/domain';
 import { createPostgresEventStore, handleCommand, migrateEventStore } from '@l2o/event-store';
 import type { PostgresEventStore, RecordedEvent } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
+import { createPool, migrateModules } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import type { ApiScope, ServiceServer } from '@l2o/service-kit';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
-import { freshSchema } from '@l2o/testing';
+import { freshSchema, requestWithApiKey } from '@l2o/testing';
+import type { ApiKeyRequest, TestResponse } from '@l2o/testing';
 import { buildApp } from './app.ts';
 import { migratePipeline } from './migrate-pipeline.ts';
 import { applyOpportunityEvent, opportunityEventOf } from './opportunity-view/apply-opportunity-event.ts';
 import { createPipelineSettingsRepository } from './settings/pipeline-settings.repository.ts';
 import type { PipelineSettingsRepository } from './settings/pipeline-settings.repository.ts';
-
-/** What the specs read of an injected response. */
-export type TestResponse = { statusCode: number; body: string; json<T = unknown>(): T };
 
 /** A stored event as the int specs look at it. */
 export type StoredEvent = { streamId: string; type: string; data: Record<string, unknown>; transactionId: string };
@@ -37,12 +35,8 @@ export type PipelineTestApp = {
   now: Date;
   /** A fresh tenant whose key has `scopes` (default: work_leads, read_reports, administer_rules). */
   newTenant(scopes?: ApiScope[]): Promise<TestTenant>;
-  request(options: {
-    method?: 'GET' | 'POST' | 'PUT';
-    url: string;
-    apiKey: string;
-    body?: unknown;
-  }): Promise<TestResponse>;
+  /** Default method POST. */
+  request(options: ApiKeyRequest): Promise<TestResponse>;
   /** A lead of the tenant captured (from a web form campaign) and assigned to the tenant's rep. */
   seedLead(tenant: TestTenant, options?: { ownerId?: string }): Promise<string>;
   /** A sales-qualified lead converted through the routes; resolves with the opportunity id. */
@@ -63,9 +57,7 @@ export async function startPipelineTestApp(options: { now?: Date } = {}): Promis
   const now = options.now ?? new Date('2025-04-07T14:00:00.000Z');
   const db = await freshSchema('pipeline');
   const { databaseUrl, schema } = db;
-  await migrateEventStore({ databaseUrl, schema });
-  await migrateTenancy({ databaseUrl, schema });
-  await migratePipeline({ databaseUrl, schema });
+  await migrateModules({ databaseUrl, schema, modules: [migrateEventStore, migrateTenancy, migratePipeline] });
   const pool = createPool({ connectionString: databaseUrl, schema, max: 12 });
   const store = createPostgresEventStore({ pool, schema });
   const settings = createPipelineSettingsRepository({ pool });
@@ -79,13 +71,8 @@ export async function startPipelineTestApp(options: { now?: Date } = {}): Promis
   });
   await app.ready();
 
-  const request: PipelineTestApp['request'] = ({ method = 'POST', url, apiKey, body }) =>
-    app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${apiKey}` },
-      ...(body === undefined ? {} : { payload: body as object }),
-    });
+  const request: PipelineTestApp['request'] = (options) =>
+    requestWithApiKey(app, { ...options, method: options.method ?? 'POST' });
 
   async function leadCommand(command: LeadCommand): Promise<void> {
     await handleCommand({
@@ -204,18 +191,7 @@ export async function startPipelineTestApp(options: { now?: Date } = {}): Promis
       }
     },
     async opportunityCloudEvents(tenantId) {
-      return (await storedOpportunityEvents(tenantId)).map((event) => ({
-        specversion: '1.0',
-        id: event.id,
-        type: cloudEventTypeOf(event.type, event.schemaVersion),
-        source: '/l2o/pipeline',
-        subject: event.streamId.slice('opportunity-'.length),
-        time: event.recordedAt.toISOString(),
-        datacontenttype: 'application/json',
-        tenantid: event.metadata.tenantId,
-        streamversion: event.streamVersion,
-        data: event.data,
-      }));
+      return (await storedOpportunityEvents(tenantId)).map(toCloudEvent);
     },
     async close() {
       await app.close();

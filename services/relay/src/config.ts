@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { databaseSchema, databaseUrl, kafkaBrokers, logLevel, port } from '@l2o/service-kit';
+import { databaseSchema, databaseUrl, host, kafkaBrokers, logLevel, port } from '@l2o/service-kit';
 
 export const relayConfigSchema = z.object({
   PORT: port(4007),
-  HOST: z.string().default('127.0.0.1'),
+  HOST: host(),
   DATABASE_URL: databaseUrl('postgres://postgres@127.0.0.1:5432/l2o'),
   DATABASE_SCHEMA: databaseSchema(),
   KAFKA_BROKERS: kafkaBrokers(),

@@ -1,19 +1,25 @@
 import { z } from 'zod';
-import { databaseSchema, databaseUrl, kafkaBrokers, logLevel, port } from '@l2o/service-kit';
-
-const kafkaName = /^[a-zA-Z0-9._-]*$/;
-const kafkaNameError = { error: 'expected only letters, digits, ".", "_" or "-"' };
+import {
+  consumerGroup,
+  databasePoolSize,
+  databaseSchema,
+  databaseUrl,
+  host,
+  kafkaBrokers,
+  logLevel,
+  port,
+  topicNamespace,
+} from '@l2o/service-kit';
 
 export const routingConfigSchema = z.object({
   PORT: port(4003),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: host(),
   DATABASE_URL: databaseUrl(),
   DATABASE_SCHEMA: databaseSchema(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  DATABASE_POOL_SIZE: databasePoolSize(10),
   KAFKA_BROKERS: kafkaBrokers(),
-  /** Prefix of every topic name, so several environments can share one cluster; empty in production. */
-  TOPIC_NAMESPACE: z.string().regex(kafkaName, kafkaNameError).default(''),
-  LEAD_CONSUMER_GROUP: z.string().min(1).regex(kafkaName, kafkaNameError).default('routing'),
+  TOPIC_NAMESPACE: topicNamespace(),
+  LEAD_CONSUMER_GROUP: consumerGroup('routing'),
   /** How often due first-response timers are fired. */
   SLA_TICK_SECONDS: z.coerce.number().positive().max(3600).default(5),
   /** How often leads that found nobody eligible are tried again. */

@@ -1,6 +1,15 @@
+import { consumerReadiness } from '@l2o/bus';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
-import { createLogger, createMetrics, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
+import { createPool, migrateModules } from '@l2o/pg';
+import {
+  createLogger,
+  createMetrics,
+  exitOnFatalError,
+  loadConfig,
+  runService,
+  startTelemetry,
+  stopInOrder,
+} from '@l2o/service-kit';
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import { retryWaitingLeads } from './assign/retry-waiting-leads.ts';
@@ -18,9 +27,11 @@ await runService({
   name: 'routing',
   logger,
   start: async () => {
-    await migrateEventStore({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
-    await migrateTenancy({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
-    await migrateRouting({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    await migrateModules({
+      databaseUrl: config.DATABASE_URL,
+      schema: config.DATABASE_SCHEMA,
+      modules: [migrateEventStore, migrateTenancy, migrateRouting],
+    });
     const pool = createPool({
       connectionString: config.DATABASE_URL,
       schema: config.DATABASE_SCHEMA,
@@ -45,17 +56,8 @@ await runService({
       topicNamespace: config.TOPIC_NAMESPACE,
       groupId: config.LEAD_CONSUMER_GROUP,
       metrics,
-      // Crash-only: kafkajs does not restart a consumer it gave up on; the supervisor restarts the process.
-      onFatalError: (error) => {
-        logger.fatal({ err: error }, 'lead consumer stopped for good');
-        process.exit(1);
-      },
+      onFatalError: exitOnFatalError({ logger, part: 'lead consumer' }),
     });
-    let consumerReady = false;
-    consumer.ready.then(
-      () => (consumerReady = true),
-      () => undefined,
-    );
     const timers = createSlaTimerPoller({ pool, store, clock, logger, intervalMs: config.SLA_TICK_SECONDS * 1000 });
     timers.start();
     let retrying: Promise<unknown> | undefined;
@@ -75,12 +77,7 @@ await runService({
       verifyApiKey: createApiKeyVerifier({ pool }),
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
-        {
-          name: 'lead consumer',
-          check: async () => {
-            if (!consumerReady) throw new Error('not yet joined its group and fetching');
-          },
-        },
+        consumerReadiness('lead consumer', consumer),
       ],
     });
     await app.listen({ port: config.PORT, host: config.HOST });

@@ -2,32 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { createPublisher, ensureTopics } from '@l2o/bus';
 import type { ConsumerRunner } from '@l2o/bus';
-import {
-  cloudEventTypeOf,
-  leadCapturedV1Example,
-  parseStreamId,
-  streamIdFor,
-  Topics,
-  withNamespace,
-} from '@l2o/contracts';
+import { leadCapturedV1Example, parseStreamId, streamIdFor, toCloudEvent, Topics, withNamespace } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { CaptureLead, ScoreLead } from '@l2o/domain';
 import { createPostgresEventStore, handleCommand, migrateEventStore, START } from '@l2o/event-store';
-import type { PostgresEventStore, RecordedEvent } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
+import type { PostgresEventStore } from '@l2o/event-store';
+import { createPool, migrateModules } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import type { ApiScope, Logger, ServiceServer } from '@l2o/service-kit';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
-import { freshSchema, kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
+import { freshSchema, kafkaBrokers, requestWithApiKey, uniqueSuffix, waitFor } from '@l2o/testing';
+import type { ApiKeyRequest, TestResponse } from '@l2o/testing';
 import { buildApp } from './app.ts';
 import type { Pool, Rep, RoutingSettings } from './assignment/index.ts';
 import { installDemoRouting } from './demo/demo-routing.ts';
 import { startLeadEventConsumer } from './lead-events/lead-event-consumer.ts';
 import { migrateRouting } from './migrate-routing.ts';
-
-/** What the specs read of an injected response. */
-export type TestResponse = { statusCode: number; body: string; json<T = unknown>(): T };
 
 /** An event of a lead's stream as the specs look at it. */
 export type StoredEvent = { type: string; version: number; data: Record<string, unknown> };
@@ -55,12 +46,8 @@ export type RoutingTestEnv = {
   /** Moves the clock on by `minutes`. */
   advance(minutes: number): void;
   newTenant(scopes?: ApiScope[]): Promise<{ tenantId: string; apiKey: string }>;
-  request(options: {
-    method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-    url: string;
-    apiKey: string;
-    body?: unknown;
-  }): Promise<TestResponse>;
+  /** Default method POST. */
+  request(options: ApiKeyRequest): Promise<TestResponse>;
   /** Stores a tenant's routing straight in the tables. */
   configure(tenantId: string, setup: { settings: RoutingSettings; reps: Rep[]; pools: Pool[] }): Promise<void>;
   /** Captures a lead of `tenantId` in `country` with `employees`; returns its id. */
@@ -84,9 +71,7 @@ export async function startRoutingTestEnv(options: { now?: Date } = {}): Promise
   const clock = () => now;
   const db = await freshSchema('routing');
   const { databaseUrl, schema } = db;
-  await migrateEventStore({ databaseUrl, schema });
-  await migrateTenancy({ databaseUrl, schema });
-  await migrateRouting({ databaseUrl, schema });
+  await migrateModules({ databaseUrl, schema, modules: [migrateEventStore, migrateTenancy, migrateRouting] });
   const closers: Array<() => Promise<void>> = [];
 
   const newReplica = (): Replica => {
@@ -132,14 +117,7 @@ export async function startRoutingTestEnv(options: { now?: Date } = {}): Promise
       const { apiKey } = await createApiKey({ pool, tenantId, name: 'routing-test', scopes });
       return { tenantId, apiKey };
     },
-    request({ method = 'POST', url, apiKey, body }) {
-      return app.inject({
-        method,
-        url,
-        headers: { authorization: `Bearer ${apiKey}` },
-        ...(body === undefined ? {} : { payload: body as object }),
-      });
-    },
+    request: (options) => requestWithApiKey(app, { ...options, method: options.method ?? 'POST' }),
     async configure(tenantId, setup) {
       const outcome = await installDemoRouting({ pool, tenantId, now, setup });
       if (outcome !== 'installed') throw new Error(`tenant ${tenantId} already has routing`);
@@ -255,21 +233,6 @@ async function startRoutingKafka(options: { main: Replica; clock: () => Date; lo
       await relay.stop();
       await publisher.disconnect();
     },
-  };
-}
-
-function toCloudEvent(event: RecordedEvent): CloudEvent {
-  return {
-    specversion: '1.0',
-    id: event.id,
-    type: cloudEventTypeOf(event.type, event.schemaVersion),
-    source: `/l2o/${event.metadata.producer ?? 'unknown'}`,
-    subject: parseStreamId(event.streamId)?.id ?? event.streamId,
-    time: event.recordedAt.toISOString(),
-    datacontenttype: 'application/json',
-    tenantid: event.metadata.tenantId,
-    streamversion: event.streamVersion,
-    data: event.data,
   };
 }
 

@@ -1,20 +1,26 @@
 import { z } from 'zod';
-import { databaseSchema, databaseUrl, kafkaBrokers, logLevel, port } from '@l2o/service-kit';
-
-const kafkaName = /^[a-zA-Z0-9._-]*$/;
-const kafkaNameError = { error: 'expected only letters, digits, ".", "_" or "-"' };
+import {
+  consumerGroup,
+  databasePoolSize,
+  databaseSchema,
+  databaseUrl,
+  host,
+  kafkaBrokers,
+  logLevel,
+  port,
+  topicNamespace,
+} from '@l2o/service-kit';
 
 export const scoringConfigSchema = z.object({
   PORT: port(4002),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: host(),
   DATABASE_URL: databaseUrl(),
   DATABASE_SCHEMA: databaseSchema(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(4).max(200).default(10),
+  DATABASE_POOL_SIZE: databasePoolSize(10, { min: 4 }),
   KAFKA_BROKERS: kafkaBrokers(),
-  /** Prefix of every topic name, so several environments can share one cluster; empty in production. */
-  TOPIC_NAMESPACE: z.string().regex(kafkaName, kafkaNameError).default(''),
-  LEAD_CONSUMER_GROUP: z.string().min(1).regex(kafkaName, kafkaNameError).default('scoring'),
-  OUTCOMES_CONSUMER_GROUP: z.string().min(1).regex(kafkaName, kafkaNameError).default('scoring-outcomes'),
+  TOPIC_NAMESPACE: topicNamespace(),
+  LEAD_CONSUMER_GROUP: consumerGroup('scoring'),
+  OUTCOMES_CONSUMER_GROUP: consumerGroup('scoring-outcomes'),
   /** How long after a scoring a lead whose engagement still decays is scored again. */
   RESCORE_INTERVAL_MINUTES: z.coerce.number().positive().max(10_080).default(60),
   /** How often each replica looks for leads due for a rescore. */

@@ -1,6 +1,15 @@
+import { consumerReadiness } from '@l2o/bus';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
-import { createLogger, createMetrics, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
+import { createPool, migrateModules } from '@l2o/pg';
+import {
+  createLogger,
+  createMetrics,
+  exitOnFatalError,
+  loadConfig,
+  runService,
+  startTelemetry,
+  stopInOrder,
+} from '@l2o/service-kit';
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import { scoringConfigSchema } from './config.ts';
@@ -14,23 +23,15 @@ const config = loadConfig(scoringConfigSchema);
 const logger = createLogger({ name: 'scoring', level: config.LOG_LEVEL });
 const telemetry = startTelemetry({ serviceName: 'l2o-scoring', serviceVersion: '0.1.0', env: process.env, logger });
 
-/** Readiness of a consumer: true once it joined its group and fetched. */
-function readyFlag(ready: Promise<void>): () => boolean {
-  let isReady = false;
-  ready.then(
-    () => (isReady = true),
-    () => undefined,
-  );
-  return () => isReady;
-}
-
 await runService({
   name: 'scoring',
   logger,
   start: async () => {
-    await migrateEventStore({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
-    await migrateTenancy({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
-    await migrateScoring({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
+    await migrateModules({
+      databaseUrl: config.DATABASE_URL,
+      schema: config.DATABASE_SCHEMA,
+      modules: [migrateEventStore, migrateTenancy, migrateScoring],
+    });
     const pool = createPool({
       connectionString: config.DATABASE_URL,
       schema: config.DATABASE_SCHEMA,
@@ -42,11 +43,6 @@ await runService({
     const metrics = createMetrics({ serviceName: 'l2o-scoring' });
     const scoringMetrics = createScoringMetrics({ registry: metrics });
     const rescoreIntervalMs = config.RESCORE_INTERVAL_MINUTES * 60_000;
-    // Crash-only: kafkajs does not restart a consumer it gave up on; the supervisor restarts the process.
-    const onFatalError = (name: string) => (error: Error) => {
-      logger.fatal({ err: error }, `${name} stopped for good`);
-      process.exit(1);
-    };
     const leadEvents = await startLeadEventsConsumer({
       brokers: config.KAFKA_BROKERS,
       topicNamespace: config.TOPIC_NAMESPACE,
@@ -58,7 +54,7 @@ await runService({
       scoringMetrics,
       logger,
       metrics,
-      onFatalError: onFatalError('lead events consumer'),
+      onFatalError: exitOnFatalError({ logger, part: 'lead events consumer' }),
     });
     const outcomes = await startOutcomesConsumer({
       brokers: config.KAFKA_BROKERS,
@@ -68,10 +64,8 @@ await runService({
       clock,
       logger,
       metrics,
-      onFatalError: onFatalError('outcomes consumer'),
+      onFatalError: exitOnFatalError({ logger, part: 'outcomes consumer' }),
     });
-    const leadEventsReady = readyFlag(leadEvents.ready);
-    const outcomesReady = readyFlag(outcomes.ready);
     const rescoreLoop = startRescoreLoop({
       scheduler: createRescoreScheduler({
         pool,
@@ -93,18 +87,8 @@ await runService({
       verifyApiKey: createApiKeyVerifier({ pool }),
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
-        {
-          name: 'lead events consumer',
-          check: async () => {
-            if (!leadEventsReady()) throw new Error('not yet joined its group and fetching');
-          },
-        },
-        {
-          name: 'outcomes consumer',
-          check: async () => {
-            if (!outcomesReady()) throw new Error('not yet joined its group and fetching');
-          },
-        },
+        consumerReadiness('lead events consumer', leadEvents),
+        consumerReadiness('outcomes consumer', outcomes),
       ],
     });
     await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,26 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { cloudEventTypeOf, streamIdFor } from '@l2o/contracts';
-import type { CloudEvent, LeadActivity, LeadCapturedV1 } from '@l2o/contracts';
+import { parseConsumedEvent } from '@l2o/bus';
+import { cloudEventTypesOf, streamIdFor, toCloudEvent } from '@l2o/contracts';
+import type { LeadActivity, LeadCapturedV1 } from '@l2o/contracts';
 import { decideMerge, evolveLead, initialLeadState, leadDecider } from '@l2o/domain';
 import type { LeadCommand, LeadEvent } from '@l2o/domain';
 import { createPostgresEventStore, handleCommand, migrateEventStore, toNewEvents } from '@l2o/event-store';
 import type { PostgresEventStore, RecordedEvent } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
+import { createPool, migrateModules } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import type { ApiScope, ServiceServer } from '@l2o/service-kit';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
-import { freshSchema } from '@l2o/testing';
+import { freshSchema, requestWithApiKey } from '@l2o/testing';
+import type { ApiKeyRequest, TestResponse } from '@l2o/testing';
 import { buildApp } from './app.ts';
-import { cloudEventTypesOf, parseConsumedEvent } from './consumed-event.ts';
 import { applyLeadEventAndScore } from './lead-events/apply-lead-event.ts';
 import { scoredLeadEventNames } from './lead-events/on-lead-event.ts';
 import { scoringMetadata } from './score-lead/rescore-lead.ts';
 import { noScoringMetrics } from './scoring-metrics.ts';
 import { migrateScoring } from './migrate-scoring.ts';
-
-/** What the specs read of an injected response. */
-export type TestResponse = { statusCode: number; body: string; json<T = unknown>(): T };
 
 /** Scoring on a fresh schema with every migration applied and a clock the spec moves, for `*.int.spec.ts`. */
 export type ScoringTestEnv = {
@@ -33,12 +31,7 @@ export type ScoringTestEnv = {
   setNow(now: Date): void;
   /** A fresh tenant with an API key of `scopes`; each test uses its own. */
   newTenant(scopes?: ApiScope[]): Promise<{ tenantId: string; apiKey: string }>;
-  request(options: {
-    method?: 'GET' | 'POST' | 'PUT';
-    url: string;
-    apiKey: string;
-    body?: unknown;
-  }): Promise<TestResponse>;
+  request(options: ApiKeyRequest): Promise<TestResponse>;
   /** Captures a lead on its stream (as ingestion would) at the clock's time; returns its id. */
   captureLead(options: {
     tenantId: string;
@@ -71,28 +64,10 @@ export const idealProfile = {
   company: { name: 'Big Soft', industry: 'Software', size: 5000, country: 'US' },
 } satisfies Pick<LeadCapturedV1, 'contact' | 'company'>;
 
-/** A stored lead event as the relay publishes it: the store's id, the lead's stream version. */
-export function toCloudEvent(event: RecordedEvent): CloudEvent {
-  return {
-    specversion: '1.0',
-    id: event.id,
-    type: cloudEventTypeOf(event.type, event.schemaVersion),
-    source: '/l2o/test',
-    subject: event.streamId.slice(event.streamId.indexOf('-') + 1),
-    time: event.recordedAt.toISOString(),
-    datacontenttype: 'application/json',
-    tenantid: event.metadata.tenantId,
-    streamversion: event.streamVersion,
-    data: event.data,
-  };
-}
-
 export async function startScoringTestEnv(): Promise<ScoringTestEnv> {
   const db = await freshSchema('scoring');
   const { databaseUrl, schema } = db;
-  await migrateEventStore({ databaseUrl, schema });
-  await migrateTenancy({ databaseUrl, schema });
-  await migrateScoring({ databaseUrl, schema });
+  await migrateModules({ databaseUrl, schema, modules: [migrateEventStore, migrateTenancy, migrateScoring] });
   const pool = createPool({ connectionString: databaseUrl, schema, max: 12 });
   const store = createPostgresEventStore({ pool, schema });
   let now = startOfTests;
@@ -129,14 +104,7 @@ export async function startScoringTestEnv(): Promise<ScoringTestEnv> {
       const { apiKey } = await createApiKey({ pool, tenantId, name: 'scoring-test', scopes });
       return { tenantId, apiKey };
     },
-    request({ method = 'GET', url, apiKey, body }) {
-      return app.inject({
-        method,
-        url,
-        headers: { authorization: `Bearer ${apiKey}` },
-        ...(body === undefined ? {} : { payload: body as object }),
-      });
-    },
+    request: (options) => requestWithApiKey(app, options),
     async captureLead({ tenantId, contact, company, customFields }) {
       const leadId = randomUUID();
       await decide(leadId, tenantId, {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
-import { parseEventData } from '@l2o/contracts';
 import type { LeadActivity } from '@l2o/contracts';
-import { RuleViolation } from '../rule-violation.ts';
+import { publishable } from '../decider.fixture.ts';
 import type { CaptureLead, LeadCommand, MergeLeads, RecordActivity } from './lead.commands.ts';
 import { leadDecider } from './lead.decider.ts';
 import type { LeadCaptured, LeadEvent } from './lead.events.ts';
 import type { Lead } from './lead.state.ts';
+
+export { publishable, ruleViolationOf } from '../decider.fixture.ts';
 
 export const now = new Date('2025-03-14T09:26:53.000Z');
 export const later = new Date('2025-04-02T14:05:12.000Z');
@@ -99,23 +99,4 @@ export function given(events: readonly LeadEvent[]): Lead {
 /** The events a command yields on a stream, each checked against its public contract. */
 export function when(events: readonly LeadEvent[], command: LeadCommand): LeadEvent[] {
   return publishable(leadDecider.decide(command, given(events)));
-}
-
-/** Fails unless every event's data is valid for its catalogue schema, as subscribers will parse it. */
-export function publishable(events: LeadEvent[]): LeadEvent[] {
-  for (const event of events) {
-    expect(parseEventData(event.type, 1, event.data), event.type).toEqual(JSON.parse(JSON.stringify(event.data)));
-  }
-  return events;
-}
-
-/** The RuleViolation an action throws; fails when it throws nothing or something else. */
-export function ruleViolationOf(act: () => unknown): RuleViolation {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof RuleViolation) return error;
-    throw error;
-  }
-  throw new Error('expected a RuleViolation, nothing was thrown');
 }

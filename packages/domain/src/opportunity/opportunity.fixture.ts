@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
-import { parseEventData } from '@l2o/contracts';
 import type { OpportunityStage } from '@l2o/contracts';
-import { RuleViolation } from '../rule-violation.ts';
+import { publishable } from '../decider.fixture.ts';
 import type {
   ChangeAmount,
   ChangeCloseDate,
@@ -19,6 +17,8 @@ import { opportunityDecider } from './opportunity.decider.ts';
 import type { OpportunityEvent, OpportunityOpened } from './opportunity.events.ts';
 import type { Opportunity } from './opportunity.state.ts';
 import { opportunityIdForLead } from './opportunity-id.ts';
+
+export { publishable, ruleViolationOf } from '../decider.fixture.ts';
 
 export const openedAt = new Date('2025-04-07T14:05:00.000Z');
 export const later = new Date('2025-04-24T10:00:00.000Z');
@@ -152,23 +152,4 @@ export function given(events: readonly OpportunityEvent[]): Opportunity {
 /** The events a command yields on a stream, each checked against its public contract. */
 export function when(events: readonly OpportunityEvent[], command: OpportunityCommand): OpportunityEvent[] {
   return publishable(opportunityDecider.decide(command, given(events)));
-}
-
-/** Fails unless every event's data is valid for its catalogue schema, as subscribers will parse it. */
-export function publishable(events: OpportunityEvent[]): OpportunityEvent[] {
-  for (const event of events) {
-    expect(parseEventData(event.type, 1, event.data), event.type).toEqual(JSON.parse(JSON.stringify(event.data)));
-  }
-  return events;
-}
-
-/** The RuleViolation an action throws; fails when it throws nothing or something else. */
-export function ruleViolationOf(act: () => unknown): RuleViolation {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof RuleViolation) return error;
-    throw error;
-  }
-  throw new Error('expected a RuleViolation, nothing was thrown');
 }

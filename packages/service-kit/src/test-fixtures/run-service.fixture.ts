@@ -1,5 +1,5 @@
 import { createLogger } from '../create-logger.ts';
-import { runService } from '../run-service.ts';
+import { exitOnFatalError, runService } from '../run-service.ts';
 
 // A service process for run-service.unit.spec.ts; argv[2] picks how it behaves.
 const mode = process.argv[2] ?? 'normal';
@@ -13,6 +13,9 @@ await runService({
     if (mode === 'fail-start') throw new Error('database unreachable');
     const keepAlive = setInterval(() => {}, 60_000);
     if (mode === 'crash') setImmediate(() => Promise.reject(new Error('handler blew up')));
+    if (mode === 'part-fatal') {
+      setImmediate(() => exitOnFatalError({ logger, part: 'lead consumer' })(new Error('coordinator gone')));
+    }
     return {
       stop: async () => {
         logger.info('stop called');

@@ -1,5 +1,5 @@
 import { attributionCalculatedV1Schema, streamIdFor } from '@l2o/contracts';
-import { handleCommand } from '@l2o/event-store';
+import { eventMetadata, handleCommand } from '@l2o/event-store';
 import type { AttributionDeps, EventOrigin } from '../attribution-deps.ts';
 import { currentLearnedWeights } from '../data-driven/learn-weights.ts';
 import type { LearnedWeights } from '../data-driven/learned-weights.ts';
@@ -96,7 +96,7 @@ export async function appendAttributions(
     streamId: streamIdFor('attribution', deal.opportunityId),
     decider: attributionStreamDecider,
     command: options.command,
-    metadata: { tenantId: deal.tenantId, producer: 'attribution', ...origin },
+    metadata: eventMetadata({ ...origin, tenantId: deal.tenantId, producer: 'attribution' }),
     eventId: (event) => attributionEventId(event.data),
   });
   return result.events.length;

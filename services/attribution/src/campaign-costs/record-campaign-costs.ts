@@ -1,5 +1,5 @@
 import { streamIdFor } from '@l2o/contracts';
-import { handleCommand } from '@l2o/event-store';
+import { eventMetadata, handleCommand } from '@l2o/event-store';
 import type { EventStore } from '@l2o/event-store';
 import { campaignCostsAggregateId, campaignCostsDecider } from './campaign-costs.decider.ts';
 import type { CampaignCost } from './campaign-costs.decider.ts';
@@ -32,12 +32,12 @@ export async function recordCampaignCosts(options: {
           streamId: streamIdFor('attribution', campaignCostsAggregateId({ tenantId, campaign })),
           decider: campaignCostsDecider,
           command: { type: 'RecordCampaignCosts', tenantId, campaign, costs, recordedAt: options.now.toISOString() },
-          metadata: {
+          metadata: eventMetadata({
             tenantId,
             producer: 'attribution',
-            ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
-            ...(options.traceparent === undefined ? {} : { traceparent: options.traceparent }),
-          },
+            correlationId: options.correlationId,
+            traceparent: options.traceparent,
+          }),
           eventId: (event) => event.id,
         });
         for (const event of result.events) recorded.add(costKey(campaign, String(event.data.date)));

@@ -1,9 +1,8 @@
-import { PermanentError } from '@l2o/bus';
+import { parseConsumedEvent, PermanentError } from '@l2o/bus';
 import type { EventHandler } from '@l2o/bus';
 import { currentTraceparent } from '@l2o/service-kit';
 import { attributeWonDeal } from '../attribute-deal/attribute-won-deal.ts';
 import type { AttributionDeps, EventOrigin } from '../attribution-deps.ts';
-import { parseConsumedEvent } from '../consumed-event.ts';
 import { opportunityEventNames, recordOpportunityEvent } from '../journeys/record-opportunity-event.ts';
 import type { AttributionOpportunityEvent } from '../journeys/record-opportunity-event.ts';
 import { leadEventNames, recordLeadEvent } from '../touchpoints/record-lead-event.ts';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
+import type { CatalogueEvent } from '@l2o/contracts';
 import { withTransaction } from '@l2o/pg';
-import type { ConsumedCatalogueEvent } from '../consumed-event.ts';
 import { markMilestone, removeMilestone } from '../touchpoints/touchpoints.repository.ts';
 import {
   findJourney,
@@ -18,7 +18,7 @@ export const opportunityEventNames = [
   'OpportunityLost',
   'OpportunityReopened',
 ] as const;
-export type AttributionOpportunityEvent = ConsumedCatalogueEvent<(typeof opportunityEventNames)[number]>;
+export type AttributionOpportunityEvent = CatalogueEvent<(typeof opportunityEventNames)[number]>;
 
 /**
  * Applies an opportunity event to its journey, in one transaction with the opportunity's applied stream

@@ -1,4 +1,4 @@
-import type { ConsumedCatalogueEvent } from '../consumed-event.ts';
+import type { CatalogueEvent } from '@l2o/contracts';
 import type { Milestone } from '../models/index.ts';
 
 /** A touch as attribution stores it, taken from one lead event. */
@@ -16,7 +16,7 @@ export type NewTouch = {
 };
 
 /** The lead events that bring a touch. */
-export type TouchEvent = ConsumedCatalogueEvent<'LeadCaptured' | 'LeadTouchRecorded' | 'LeadActivityRecorded'>;
+export type TouchEvent = CatalogueEvent<'LeadCaptured' | 'LeadTouchRecorded' | 'LeadActivityRecorded'>;
 
 /**
  * The touch a lead event brings, or undefined for an activity that names neither a channel nor a campaign

@@ -1,6 +1,6 @@
 import type pg from 'pg';
+import type { CatalogueEvent } from '@l2o/contracts';
 import { withTransaction } from '@l2o/pg';
-import type { ConsumedCatalogueEvent } from '../consumed-event.ts';
 import { registerTenantForRecompute } from '../data-driven/recompute-schedule.repository.ts';
 import { recordConversion } from '../journeys/journeys.repository.ts';
 import { lockLead, setLeadOpportunity, setLeadVersion, setMergedInto } from './attribution-leads.repository.ts';
@@ -16,7 +16,7 @@ export const leadEventNames = [
   'LeadConverted',
   'LeadsMerged',
 ] as const;
-export type AttributionLeadEvent = ConsumedCatalogueEvent<(typeof leadEventNames)[number]>;
+export type AttributionLeadEvent = CatalogueEvent<(typeof leadEventNames)[number]>;
 
 /**
  * Applies a lead event to the touchpoints, in one transaction with the lead's applied stream version:

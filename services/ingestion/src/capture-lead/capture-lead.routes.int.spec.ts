@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leadCapturedV1Schema, streamIdFor } from '@l2o/contracts';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import type { PostgresEventStore } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
+import { createPool, migrateModules } from '@l2o/pg';
 import { createLogger, startTelemetry } from '@l2o/service-kit';
 import type { ApiScope, ServiceServer } from '@l2o/service-kit';
 import { createApiKey, createApiKeyVerifier, migrateTenancy, revokeApiKey } from '@l2o/tenancy';
@@ -26,9 +26,11 @@ describe('POST /v1/leads', () => {
 
   beforeAll(async () => {
     db = await freshSchema('ingestion');
-    await migrateEventStore({ databaseUrl: db.databaseUrl, schema: db.schema });
-    await migrateTenancy({ databaseUrl: db.databaseUrl, schema: db.schema });
-    await migrateIngestion({ databaseUrl: db.databaseUrl, schema: db.schema });
+    await migrateModules({
+      databaseUrl: db.databaseUrl,
+      schema: db.schema,
+      modules: [migrateEventStore, migrateTenancy, migrateIngestion],
+    });
     pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 4 });
     store = createPostgresEventStore({ pool, schema: db.schema });
     app = await buildApp({

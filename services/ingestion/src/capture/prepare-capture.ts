@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { leadCapturedV1Schema } from '@l2o/contracts';
 import type { LeadChannel, LeadTouchpoint } from '@l2o/contracts';
 import type { CaptureLead } from '@l2o/domain';
-import type { EventMetadata } from '@l2o/event-store';
+import { eventMetadata } from '@l2o/event-store';
+import type { EventMetadata, EventMetadataOptions } from '@l2o/event-store';
 import { identityKeys, normalizeSubmission } from '../normalize/index.ts';
 import type { FieldError, IdentityKey, NormalizedSubmission } from '../normalize/index.ts';
 import type { IngestionSettings } from '../settings/ingestion-settings.repository.ts';
@@ -63,19 +64,8 @@ export function submissionField(eventField: string | undefined): string {
 }
 
 /** The metadata of the events ingestion appends for a caller (a request, an intake message). */
-export function ingestionMetadata(input: {
-  tenantId: string;
-  correlationId?: string | undefined;
-  causationId?: string | undefined;
-  traceparent?: string | undefined;
-}): EventMetadata {
-  return {
-    tenantId: input.tenantId,
-    producer: 'ingestion',
-    ...(input.correlationId === undefined ? {} : { correlationId: input.correlationId }),
-    ...(input.causationId === undefined ? {} : { causationId: input.causationId }),
-    ...(input.traceparent === undefined ? {} : { traceparent: input.traceparent }),
-  };
+export function ingestionMetadata(origin: Omit<EventMetadataOptions, 'producer'>): EventMetadata {
+  return eventMetadata({ ...origin, producer: 'ingestion' });
 }
 
 const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i;

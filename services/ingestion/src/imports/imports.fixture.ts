@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import type { PostgresEventStore } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
+import { createPool, migrateModules } from '@l2o/pg';
 import { buildServer, createLogger } from '@l2o/service-kit';
 import type { Logger, ServiceServer } from '@l2o/service-kit';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
@@ -67,9 +67,11 @@ export type ImportsFixture = {
 
 export async function createImportsFixture(): Promise<ImportsFixture> {
   const db = await freshSchema('imports');
-  await migrateEventStore({ databaseUrl: db.databaseUrl, schema: db.schema });
-  await migrateTenancy({ databaseUrl: db.databaseUrl, schema: db.schema });
-  await migrateIngestion({ databaseUrl: db.databaseUrl, schema: db.schema });
+  await migrateModules({
+    databaseUrl: db.databaseUrl,
+    schema: db.schema,
+    modules: [migrateEventStore, migrateTenancy, migrateIngestion],
+  });
   const pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 20 });
   const store = createPostgresEventStore({ pool, schema: db.schema });
   const logger = createLogger({

@@ -1,7 +1,6 @@
-import type { MetricsRegistry } from '@l2o/service-kit';
-import { runConsumer } from '@l2o/bus';
-import type { BusLogger, ConsumerRunner, ConsumerTiming } from '@l2o/bus';
-import { Topics, withNamespace } from '@l2o/contracts';
+import { runNamespacedConsumer } from '@l2o/bus';
+import type { ConsumerConnection, ConsumerRunner } from '@l2o/bus';
+import { Topics } from '@l2o/contracts';
 import type { LeadCapturer } from '../capture/lead-capturer.ts';
 import { onLeadSubmitted } from './on-lead-submitted.ts';
 
@@ -13,27 +12,14 @@ export const intakeConsumerGroup = 'ingestion.intake';
  * Offsets are committed only after the capture was appended (or the message dead-lettered), so a
  * restart redelivers what was in flight and the capture id turns it into a duplicate.
  */
-export async function startIntakeConsumer(options: {
-  brokers: string[];
-  /** Prefix of the topic name (see `withNamespace`); empty in production. */
-  topicNamespace: string;
-  /** Default {@link intakeConsumerGroup}. */
-  groupId?: string;
-  capturer: LeadCapturer;
-  logger?: BusLogger;
-  timing?: ConsumerTiming;
-  metrics?: MetricsRegistry;
-  onFatalError?: (error: Error) => void;
-}): Promise<ConsumerRunner> {
-  return runConsumer({
-    brokers: options.brokers,
-    groupId: options.groupId ?? intakeConsumerGroup,
-    topics: [withNamespace(Topics.leadIntake, options.topicNamespace)],
-    metrics: options.metrics,
+export async function startIntakeConsumer(
+  options: ConsumerConnection & { capturer: LeadCapturer },
+): Promise<ConsumerRunner> {
+  return runNamespacedConsumer({
+    connection: options,
+    defaultGroupId: intakeConsumerGroup,
+    topics: [Topics.leadIntake],
     envelope: 'intake',
     handle: onLeadSubmitted({ capturer: options.capturer }),
-    logger: options.logger,
-    timing: options.timing,
-    onFatalError: options.onFatalError,
   });
 }

@@ -1,11 +1,10 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { PermanentError, runConsumer } from '@l2o/bus';
-import type { BusLogger, ConsumerRunner, ConsumerTiming, EventHandler } from '@l2o/bus';
-import { catalogueEntryByCloudEventType, Topics, withNamespace } from '@l2o/contracts';
+import { PermanentError, runNamespacedConsumer } from '@l2o/bus';
+import type { ConsumerConnection, ConsumerRunner, EventHandler } from '@l2o/bus';
+import { catalogueEntryByCloudEventType, Topics } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import type { EventStore } from '@l2o/event-store';
-import type { MetricsRegistry } from '@l2o/service-kit';
 import type { PipelineSettingsRepository } from '../settings/pipeline-settings.repository.ts';
 import { applyOpportunityEvent, opportunityEventOf } from './apply-opportunity-event.ts';
 import type { StreamEvent } from './pipeline-opportunity.projection.ts';
@@ -43,27 +42,11 @@ function streamEventOf(event: CloudEvent): StreamEvent {
  * Starts the consumer group that keeps pipeline's opportunity view and stage timers on
  * `l2o.opportunity.v1`. Every type on the topic is consumed, known or not, so the view's versions have no holes.
  */
-export async function startOpportunityConsumer(
-  options: ViewDeps & {
-    brokers: string[];
-    /** Prefix of the topic name (see `withNamespace`); empty in production. */
-    topicNamespace: string;
-    /** Default {@link opportunityConsumerGroup}. */
-    groupId?: string;
-    logger?: BusLogger;
-    timing?: ConsumerTiming;
-    metrics?: MetricsRegistry;
-    onFatalError?: (error: Error) => void;
-  },
-): Promise<ConsumerRunner> {
-  return runConsumer({
-    brokers: options.brokers,
-    groupId: options.groupId ?? opportunityConsumerGroup,
-    topics: [withNamespace(Topics.opportunity, options.topicNamespace)],
+export async function startOpportunityConsumer(options: ViewDeps & ConsumerConnection): Promise<ConsumerRunner> {
+  return runNamespacedConsumer({
+    connection: options,
+    defaultGroupId: opportunityConsumerGroup,
+    topics: [Topics.opportunity],
     handle: onOpportunityEvent(options),
-    logger: options.logger,
-    timing: options.timing,
-    metrics: options.metrics,
-    onFatalError: options.onFatalError,
   });
 }

@@ -1,7 +1,7 @@
 import { streamIdFor } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { AcceptLead, AssignLead, BreachResponseSla, DisqualifyLead, RecordContact, RejectLead } from '@l2o/domain';
-import { handleCommand } from '@l2o/event-store';
+import { eventMetadata, handleCommand } from '@l2o/event-store';
 import type { EventStore } from '@l2o/event-store';
 import { currentTraceparent } from '@l2o/service-kit';
 
@@ -25,20 +25,19 @@ export async function sendLeadCommand(options: {
   correlationId?: string | undefined;
   causationId?: string | undefined;
 }): Promise<string[]> {
-  const { command, correlationId, causationId } = options;
-  const traceparent = currentTraceparent();
+  const { command } = options;
   const { events } = await handleCommand({
     store: options.store,
     streamId: streamIdFor('lead', command.data.leadId),
     decider: leadDecider,
     command,
-    metadata: {
+    metadata: eventMetadata({
       tenantId: command.data.tenantId,
       producer: 'routing',
-      ...(correlationId === undefined ? {} : { correlationId }),
-      ...(causationId === undefined ? {} : { causationId }),
-      ...(traceparent === undefined ? {} : { traceparent }),
-    },
+      correlationId: options.correlationId,
+      causationId: options.causationId,
+      traceparent: currentTraceparent(),
+    }),
     maxRetries: maxConflictRetries,
   });
   return events.map((event) => event.type);

@@ -1,7 +1,6 @@
-import { runConsumer } from '@l2o/bus';
-import type { ConsumerRunner, ConsumerTiming } from '@l2o/bus';
-import { Topics, withNamespace } from '@l2o/contracts';
-import type { MetricsRegistry } from '@l2o/service-kit';
+import { runNamespacedConsumer } from '@l2o/bus';
+import type { ConsumerConnection, ConsumerRunner } from '@l2o/bus';
+import { Topics } from '@l2o/contracts';
 import type { AssignDeps } from '../assign/assign-owner.ts';
 import { onLeadEvent } from './on-lead-event.ts';
 import { routingLeadEventTypes } from './routing-lead-event.ts';
@@ -14,27 +13,13 @@ export const leadConsumerGroup = 'routing';
  * an event was applied and any assignment it asked for was sent, so a crash redelivers it.
  */
 export async function startLeadEventConsumer(
-  options: AssignDeps & {
-    clock: () => Date;
-    brokers: string[];
-    /** Prefix of the topic name (see `withNamespace`); empty in production. */
-    topicNamespace: string;
-    /** Default {@link leadConsumerGroup}. */
-    groupId?: string;
-    timing?: ConsumerTiming;
-    metrics?: MetricsRegistry;
-    onFatalError?: (error: Error) => void;
-  },
+  options: AssignDeps & ConsumerConnection & { clock: () => Date },
 ): Promise<ConsumerRunner> {
-  return runConsumer({
-    brokers: options.brokers,
-    groupId: options.groupId ?? leadConsumerGroup,
-    topics: [withNamespace(Topics.lead, options.topicNamespace)],
+  return runNamespacedConsumer({
+    connection: options,
+    defaultGroupId: leadConsumerGroup,
+    topics: [Topics.lead],
     types: routingLeadEventTypes,
     handle: onLeadEvent(options),
-    logger: options.logger,
-    timing: options.timing,
-    metrics: options.metrics,
-    onFatalError: options.onFatalError,
   });
 }

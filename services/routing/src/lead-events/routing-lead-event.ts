@@ -1,5 +1,5 @@
 import { PermanentError } from '@l2o/bus';
-import { catalogueEntryByCloudEventType, cloudEventTypeOf } from '@l2o/contracts';
+import { catalogueEntryByCloudEventType, cloudEventTypesOf } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import type { RoutingLeadEvent, RoutingLeadEventType } from '../routing-leads/routing-lead.ts';
 
@@ -19,7 +19,7 @@ const followed: readonly RoutingLeadEventType[] = [
 ];
 
 /** The CloudEvents types routing's lead consumer receives; the bus skips the others from the headers. */
-export const routingLeadEventTypes: readonly string[] = followed.map((name) => cloudEventTypeOf(name, 1));
+export const routingLeadEventTypes: readonly string[] = cloudEventTypesOf(followed);
 
 /** A lead event as routing handles it: the parsed event and where it sits in the lead's stream. */
 export type ConsumedLeadEvent = {

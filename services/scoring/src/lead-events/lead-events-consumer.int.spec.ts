@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublisher, ensureTopics } from '@l2o/bus';
 import type { ConsumerRunner, Publisher } from '@l2o/bus';
-import { Topics, withNamespace } from '@l2o/contracts';
+import { toCloudEvent, Topics, withNamespace } from '@l2o/contracts';
 import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
 import { noScoringMetrics } from '../scoring-metrics.ts';
-import { idealProfile, rescoreIntervalMs, startScoringTestEnv, toCloudEvent } from '../scoring-test-env.fixture.ts';
+import { idealProfile, rescoreIntervalMs, startScoringTestEnv } from '../scoring-test-env.fixture.ts';
 import type { ScoringTestEnv } from '../scoring-test-env.fixture.ts';
 import { startLeadEventsConsumer } from './lead-events-consumer.ts';
 

@@ -1,10 +1,9 @@
 import type pg from 'pg';
-import { PermanentError } from '@l2o/bus';
+import { parseConsumedEvent, PermanentError } from '@l2o/bus';
 import type { EventHandler } from '@l2o/bus';
 import { RuleViolation } from '@l2o/domain';
 import type { EventStore } from '@l2o/event-store';
 import { currentTraceparent } from '@l2o/service-kit';
-import { parseConsumedEvent } from '../consumed-event.ts';
 import { scoringMetadata } from '../score-lead/rescore-lead.ts';
 import type { ScoringMetrics } from '../scoring-metrics.ts';
 import { applyLeadEventAndScore } from './apply-lead-event.ts';

@@ -1,7 +1,6 @@
 import type pg from 'pg';
-import { PermanentError } from '@l2o/bus';
+import { parseConsumedEvent, PermanentError } from '@l2o/bus';
 import type { EventHandler } from '@l2o/bus';
-import { parseConsumedEvent } from '../consumed-event.ts';
 import type { Outcome } from '../model/index.ts';
 import { forgetOutcome, recordOutcome } from './learn-outcomes.ts';
 import { rememberOpportunity } from './outcomes.repository.ts';

@@ -1,8 +1,8 @@
 import type { LeadScoringTrigger } from '@l2o/contracts';
 import { streamIdFor } from '@l2o/contracts';
 import { LeadMergedError, leadDecider } from '@l2o/domain';
-import { handleCommand } from '@l2o/event-store';
-import type { EventMetadata, EventStore } from '@l2o/event-store';
+import { eventMetadata, handleCommand } from '@l2o/event-store';
+import type { EventMetadata, EventMetadataOptions, EventStore } from '@l2o/event-store';
 import { scoreLead } from '../model/index.ts';
 import type { LeadScore } from '../model/index.ts';
 import type { ScoringMetrics } from '../scoring-metrics.ts';
@@ -93,17 +93,6 @@ export async function saveRescore(
 }
 
 /** The metadata of the events a scoring appends, caused by `causationId` when an event caused it. */
-export function scoringMetadata(options: {
-  tenantId: string;
-  correlationId?: string | undefined;
-  causationId?: string | undefined;
-  traceparent?: string | undefined;
-}): EventMetadata {
-  return {
-    tenantId: options.tenantId,
-    producer: 'scoring',
-    ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
-    ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
-    ...(options.traceparent === undefined ? {} : { traceparent: options.traceparent }),
-  };
+export function scoringMetadata(origin: Omit<EventMetadataOptions, 'producer'>): EventMetadata {
+  return eventMetadata({ ...origin, producer: 'scoring' });
 }
