@@ -11,6 +11,17 @@ import { createLogger } from '@l2o/service-kit';
 import { freshSchema } from '@l2o/testing';
 import { buildApp } from '../src/app.ts';
 import { migrateProjections, reportingSchemaOf } from '../src/migrations.ts';
+import {
+  funnelAndResponseQueries,
+  funnelAndResponseTables,
+  rollUpSeededFunnel,
+  seedFunnelAndResponse,
+} from './funnel-response.bench-queries.ts';
+import {
+  pipelineAndAttributionQueries,
+  pipelineAndAttributionTables,
+  seedPipelineAndAttribution,
+} from './pipeline-attribution.bench-queries.ts';
 
 const { values } = parseArgs({
   options: { leads: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '200' } },
@@ -117,6 +128,9 @@ const queries: Array<{ name: string; url: () => string }> = [
   },
 ];
 
+queries.push(...funnelAndResponseQueries);
+queries.push(...pipelineAndAttributionQueries);
+
 function percentile(sortedMs: number[], p: number): number {
   return sortedMs[Math.min(sortedMs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1))] ?? NaN;
 }
@@ -143,10 +157,15 @@ try {
   for (let first = 1; first <= totalLeads; first += batchSize) {
     const last = Math.min(totalLeads, first + batchSize - 1);
     await pool.query(seedBatch, [first, last]);
+    await seedFunnelAndResponse({ pool, first, last });
+    await seedPipelineAndAttribution({ pool, first, last });
     bar.update(last);
   }
   bar.stop();
+  await rollUpSeededFunnel({ pool });
   await pool.query('VACUUM ANALYZE leads');
+  for (const table of funnelAndResponseTables) await pool.query(`VACUUM ANALYZE ${table}`);
+  for (const table of pipelineAndAttributionTables) await pool.query(`VACUUM ANALYZE ${table}`);
   console.log(`seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s (${tenant} holds half)`);
 
   const app = await buildApp({

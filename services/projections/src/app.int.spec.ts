@@ -43,7 +43,12 @@ describe('projections app', () => {
   beforeAll(async () => {
     db = await freshProjectionsSchema('proj_metrics');
     pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 4 });
-    await ensureTopics({ brokers: kafkaBrokers(), topics: [{ topic, partitions: 1 }] });
+    // The consumer reads every topic its read models follow: opportunity and attribution ones must exist too.
+    const followed = [Topics.opportunity, Topics.attribution].map((name) => withNamespace(name, namespace));
+    await ensureTopics({
+      brokers: kafkaBrokers(),
+      topics: [topic, ...followed].map((name) => ({ topic: name, partitions: 1 })),
+    });
     publisher = createPublisher({ brokers: kafkaBrokers(), clientId: 'projections-metrics-test' });
     await publisher.connect();
     app = await buildApp({

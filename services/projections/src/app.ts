@@ -1,10 +1,14 @@
 import type pg from 'pg';
 import { buildServer } from '@l2o/service-kit';
 import type { AuthOptions, Logger, MetricsRegistry, ReadinessCheck, ServiceServer } from '@l2o/service-kit';
+import { attributionRoutes } from './attribution/attribution.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
+import { funnelRoutes } from './funnel/funnel.routes.ts';
 import { leadTimelineRoutes } from './lead-timeline/lead-timeline.routes.ts';
 import { leadsRoutes } from './leads/leads.routes.ts';
+import { pipelineRoutes } from './pipeline/pipeline.routes.ts';
 import { leadCountsRoutes } from './reports/lead-counts.routes.ts';
+import { responseRoutes } from './response/response.routes.ts';
 
 export type ProjectionsDeps = {
   /** Reads the read model tables (in the service's schema). */
@@ -31,6 +35,10 @@ export async function buildApp(deps: ProjectionsDeps): Promise<ServiceServer> {
       await app.register(leadsRoutes({ pool: deps.pool }));
       await app.register(leadTimelineRoutes({ pool: deps.pool }));
       await app.register(leadCountsRoutes({ pool: deps.pool }));
+      await app.register(funnelRoutes({ pool: deps.pool }));
+      await app.register(responseRoutes({ pool: deps.pool }));
+      await app.register(pipelineRoutes({ pool: deps.pool }));
+      await app.register(attributionRoutes({ pool: deps.pool }));
       await app.register(dashboardRoutes());
     },
     metrics: deps.metrics,

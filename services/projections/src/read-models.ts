@@ -1,6 +1,10 @@
+import { attributionReadModel } from './attribution/attribution.projection.ts';
+import { funnelReadModel } from './funnel/funnel.projection.ts';
 import { leadTimelineReadModel } from './lead-timeline/lead-timeline.projection.ts';
 import { leadsReadModel } from './leads/leads.projection.ts';
+import { pipelineReadModel } from './pipeline/pipeline.projection.ts';
 import type { ReadModel } from './read-model/read-model.ts';
+import { responseReadModel } from './response/response.projection.ts';
 
 export { applyEvent, StreamGapError } from './read-model/apply-event.ts';
 export type { ApplyOutcome, ApplyResult } from './read-model/apply-event.ts';
@@ -8,7 +12,14 @@ export { projectedFromCloudEvent, projectedFromRecordedEvent } from './read-mode
 export type { ProjectedEvent, ReadModel } from './read-model/read-model.ts';
 
 /** Every read model this service keeps, in the order they apply an event. */
-export const readModels: readonly ReadModel[] = [leadsReadModel, leadTimelineReadModel];
+export const readModels: readonly ReadModel[] = [
+  leadsReadModel,
+  leadTimelineReadModel,
+  funnelReadModel,
+  responseReadModel,
+  pipelineReadModel,
+  attributionReadModel,
+];
 
 /**
  * The read models a name stands for: one by its name, or all of them for `all`.

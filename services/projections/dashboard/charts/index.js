@@ -1,4 +1,11 @@
+import { attributionByModel } from './attribution-by-model.js';
+import { channelRoi } from './channel-roi.js';
+import { funnel } from './funnel.js';
 import { leadsByChannel } from './leads-by-channel.js';
+import { pipelineByStage } from './pipeline-by-stage.js';
+import { pipelineForecast } from './pipeline-forecast.js';
+import { repWorkload } from './rep-workload.js';
+import { slaCompliance } from './sla-compliance.js';
 
 /**
  * The dashboard's charts, in page order. A chart is one module exporting an object:
@@ -10,4 +17,13 @@ import { leadsByChannel } from './leads-by-channel.js';
  *   data table, whose cells carry the numbers as data-* attributes (for readers and tests).
  * Funnel, pipeline, SLA, workload, attribution and ROI charts join here, one module each.
  */
-export const charts = [leadsByChannel];
+export const charts = [
+  leadsByChannel,
+  funnel,
+  slaCompliance,
+  repWorkload,
+  pipelineByStage,
+  pipelineForecast,
+  attributionByModel,
+  channelRoi,
+];

@@ -27,7 +27,12 @@ describe('read model consumer', () => {
     db = await freshProjectionsSchema('proj_kafka');
     pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 4 });
     // One partition, so the order of the published events is the order they are handled in.
-    await ensureTopics({ brokers: kafkaBrokers(), topics: [{ topic, partitions: 1 }] });
+    // The consumer reads every topic its read models follow: opportunity and attribution ones must exist too.
+    const followed = [Topics.opportunity, Topics.attribution].map((name) => withNamespace(name, namespace));
+    await ensureTopics({
+      brokers: kafkaBrokers(),
+      topics: [topic, ...followed].map((name) => ({ topic: name, partitions: 1 })),
+    });
     publisher = createPublisher({ brokers: kafkaBrokers(), clientId: 'projections-test' });
     await publisher.connect();
   });

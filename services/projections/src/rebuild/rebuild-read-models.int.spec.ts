@@ -7,7 +7,9 @@ import { uniqueSuffix, waitFor } from '@l2o/testing';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
 import { applyEvent } from '../read-model/apply-event.ts';
+import { appendStreamPlans, planDealHistory } from '../read-model/deal-history.fixture.ts';
 import { appendLeadHistory, cloudEventOf, planLeadHistory } from '../read-model/lead-history.fixture.ts';
+import { appendOpportunityHistory, planOpportunityHistory } from '../read-model/opportunity-history.fixture.ts';
 import { projectedFromCloudEvent } from '../read-model/projected-event.ts';
 import { readModels } from '../read-models.ts';
 import { rebuildReadModels } from './rebuild-read-models.ts';
@@ -35,6 +37,28 @@ describe('rebuilding the read models', () => {
       leads: await rows('SELECT * FROM leads ORDER BY tenant_id, lead_id'),
       timeline: await rows('SELECT * FROM lead_timeline ORDER BY tenant_id, lead_id, stream_version'),
       positions: await rows('SELECT * FROM read_model_positions ORDER BY read_model, stream_id'),
+      funnelLeads: await rows('SELECT * FROM funnel_leads ORDER BY tenant_id, lead_id'),
+      funnelWins: await rows('SELECT * FROM funnel_wins ORDER BY tenant_id, opportunity_id, won_at'),
+      funnelDaily: await rows(
+        'SELECT * FROM funnel_daily ORDER BY tenant_id, captured_day, channel, campaign NULLS FIRST, source NULLS FIRST',
+      ),
+      funnelDailyByChannel: await rows(
+        'SELECT * FROM funnel_daily_by_channel ORDER BY tenant_id, captured_day, channel',
+      ),
+      responseLeads: await rows('SELECT * FROM response_leads ORDER BY tenant_id, lead_id'),
+      responseAssignments: await rows(
+        'SELECT * FROM response_assignments ORDER BY tenant_id, lead_id, assigned_version',
+      ),
+      opportunityStates: await rows('SELECT * FROM opportunity_states ORDER BY tenant_id, opportunity_id, version'),
+      stageVisits: await rows('SELECT * FROM opportunity_stage_visits ORDER BY tenant_id, opportunity_id, version'),
+      channelCredits: await rows(
+        'SELECT * FROM attribution_channel_credits ORDER BY tenant_id, opportunity_id, model, channel',
+      ),
+      campaignCredits: await rows(
+        'SELECT * FROM attribution_campaign_credits ORDER BY tenant_id, opportunity_id, model, position',
+      ),
+      reopenings: await rows('SELECT * FROM attribution_reopenings ORDER BY tenant_id, opportunity_id'),
+      campaignCosts: await rows('SELECT * FROM campaign_costs ORDER BY tenant_id, campaign, day'),
     };
   }
 
@@ -47,7 +71,15 @@ describe('rebuilding the read models', () => {
       from: new Date('2025-03-01T00:00:00Z'),
       days: 60,
     });
-    const total = plans.reduce((sum, plan) => sum + plan.events.length, 0);
+    const opportunities = planOpportunityHistory({ leads: plans, seed: 20_250_315 });
+    // Attributions of won deals and campaign costs; the opportunity streams are the ones above.
+    const attributions = planDealHistory({
+      leads: plans,
+      seed: 20_250_316,
+      from: new Date('2025-03-01T00:00:00Z'),
+      days: 60,
+    }).filter((plan) => plan.aggregate === 'attribution');
+    const total = [...plans, ...opportunities, ...attributions].reduce((sum, plan) => sum + plan.events.length, 0);
 
     // Live: the feed as the relay publishes it, each event applied as the Kafka consumer does, every
     // seventh delivered twice, while the history is still being appended.
@@ -64,7 +96,11 @@ describe('rebuilding the read models', () => {
         }
       },
     });
-    expect(await appendLeadHistory({ store, plans })).toBe(total);
+    const appended = await appendLeadHistory({ store, plans });
+    const dealEvents =
+      (await appendOpportunityHistory({ store, plans: opportunities })) +
+      (await appendStreamPlans({ store, plans: attributions }));
+    expect(appended + dealEvents).toBe(total);
     await waitFor('the live read models to take every event', () => applied === total, { timeoutMs: 180_000 });
     await live.stop();
     const liveRows = await snapshot();
@@ -73,9 +109,18 @@ describe('rebuilding the read models', () => {
 
     expect(report).toEqual({ events: total, skipped: [] });
     expect(await snapshot()).toEqual(liveRows);
-    const { leads = [], timeline = [] } = liveRows;
+    const { leads = [], timeline = [], funnelLeads = [], funnelWins = [], responseAssignments = [] } = liveRows;
     expect(leads).toHaveLength(2_000);
-    expect(timeline).toHaveLength(total);
+    expect(timeline).toHaveLength(appended);
+    expect(funnelLeads).toHaveLength(2_000);
+    expect(funnelWins.length).toBeGreaterThan(50);
+    expect(funnelWins.some((row) => (row as { reopened_at: Date | null }).reopened_at !== null)).toBe(true);
+    expect(responseAssignments.length).toBeGreaterThan(leads.length / 4);
+    const { opportunityStates = [], channelCredits = [], campaignCosts = [], reopenings = [] } = liveRows;
+    expect(opportunityStates.length).toBeGreaterThan(opportunities.length);
+    expect(channelCredits.length).toBeGreaterThan(50);
+    expect(campaignCosts.length).toBe(3 * 4 * 60);
+    expect(reopenings.length).toBeGreaterThan(0);
     const statuses = new Set(leads.map((row) => (row as { status: string }).status));
     expect([...statuses].sort()).toEqual(
       ['assigned', 'captured', 'converted', 'disqualified', 'merged', 'mql', 'sql', 'working'].sort(),

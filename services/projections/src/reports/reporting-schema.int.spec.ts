@@ -70,7 +70,9 @@ describe('the reporting schema', () => {
        WHERE n.nspname = $1 AND c.relkind = 'v' ORDER BY 1`,
       [db.reportingSchema],
     );
-    expect(comments.rows.map((row) => row.view)).toEqual(['lead_events', 'lead_response_sla', 'leads', 'leads_daily']);
+    expect(comments.rows.map((row) => row.view)).toEqual(
+      expect.arrayContaining(['lead_events', 'lead_response_sla', 'leads', 'leads_daily']),
+    );
     expect(comments.rows.every((row) => (row.comment ?? '').length > 20)).toBe(true);
     const undocumented = await pool.query<{ column_name: string }>(
       `SELECT a.attname AS column_name FROM pg_attribute a
@@ -79,6 +81,21 @@ describe('the reporting schema', () => {
       [reporting('leads')],
     );
     expect(undocumented.rows).toEqual([]);
+  });
+
+  it('lets the reporting role read the funnel and response views, documented column by column', async () => {
+    for (const view of ['funnel_leads', 'funnel_wins', 'response_assignments']) {
+      await expect(analyst.query(`SELECT * FROM ${reporting(view)} LIMIT 1`), view).resolves.toBeDefined();
+      const undocumented = await pool.query<{ attname: string }>(
+        `SELECT attname FROM pg_attribute
+         WHERE attrelid = $1::regclass AND attnum > 0 AND col_description(attrelid, attnum) IS NULL
+           AND attname NOT IN ('lead_id', 'opportunity_id')`,
+        [reporting(view)],
+      );
+      expect(undocumented.rows, view).toEqual([]);
+    }
+    const funnel = await analyst.query(`SELECT lead_id::text, channel, mql_at FROM ${reporting('funnel_leads')}`);
+    expect(funnel.rows).toEqual([{ lead_id: captured.subject, channel: 'web_form', mql_at: null }]);
   });
 
   it('creates the role and grants again without failing when migrated a second time', async () => {
