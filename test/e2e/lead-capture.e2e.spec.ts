@@ -49,6 +49,9 @@ describe('lead capture across the running services', () => {
       topics: [
         { topic: leadTopic, partitions: 3 },
         { topic: intakeTopic, partitions: 3 },
+        // Projections also follows the opportunity and attribution topics and will not start without them.
+        { topic: withNamespace(Topics.opportunity, namespace), partitions: 3 },
+        { topic: withNamespace(Topics.attribution, namespace), partitions: 3 },
       ],
     });
     pool = createPool({ connectionString: databaseUrl, schema, max: 2 });
