@@ -49,13 +49,24 @@ const defaultMaxRetries = 3;
 export async function handleCommand<Command, Event extends DecidedEvent, State>(
   options: HandleCommandOptions<Command, Event, State>,
 ): Promise<HandleCommandResult<Event>> {
-  const maxRetries = options.maxRetries ?? defaultMaxRetries;
-  for (let attempt = 1; ; attempt += 1) {
+  return retryOnConflict(() => decideAndAppend(options), { maxRetries: options.maxRetries ?? defaultMaxRetries });
+}
+
+/**
+ * Runs a whole load-decide-append again, after a growing random delay, each time another writer got
+ * there first (a {@link ConcurrencyError}); for decisions that span several streams as much as for one.
+ * @throws the last {@link ConcurrencyError} after `maxRetries` retries; any other error at once.
+ */
+export async function retryOnConflict<Result>(
+  attempt: () => Promise<Result>,
+  options: { maxRetries: number },
+): Promise<Result> {
+  for (let tries = 1; ; tries += 1) {
     try {
-      return await decideAndAppend(options);
+      return await attempt();
     } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt > maxRetries) throw error;
-      await sleep(retryDelayMs(attempt));
+      if (!(error instanceof ConcurrencyError) || tries > options.maxRetries) throw error;
+      await sleep(retryDelayMs(tries));
     }
   }
 }

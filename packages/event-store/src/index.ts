@@ -25,6 +25,7 @@ export { InvalidFeedCursorError } from './feed-cursor.ts';
 export {
   handleCommand,
   retryDelayMs,
+  retryOnConflict,
   toNewEvents,
   type CommandDecider,
   type DecidedEvent,

@@ -1,10 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { z } from 'zod';
 import { streamIdFor } from '@l2o/contracts';
 import { decideMerge, evolveLead, initialLeadState } from '@l2o/domain';
 import type { Lead, LeadEvent, MergeLeads } from '@l2o/domain';
-import { ConcurrencyError, retryDelayMs, toNewEvents } from '@l2o/event-store';
+import { retryOnConflict, toNewEvents } from '@l2o/event-store';
 import type { EventStore, RecordedEvent } from '@l2o/event-store';
 import { currentTraceparent, errorResponseSchema, HttpError, tenantOf } from '@l2o/service-kit';
 import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
@@ -85,20 +84,16 @@ export function mergeLeadsRoutes(options: {
         const survivorStream = streamIdFor('lead', survivorLeadId);
         const mergedStream = streamIdFor('lead', mergedLeadId);
 
-        let status: 'merged' | 'already_merged' | undefined;
-        for (let attempt = 1; status === undefined; attempt += 1) {
-          const [survivorPast, mergedPast] = await Promise.all([
-            store.readStream(survivorStream),
-            store.readStream(mergedStream),
-          ]);
-          const survivor = existing({ past: survivorPast, tenantId, field: 'survivorLeadId' });
-          const merged = existing({ past: mergedPast, tenantId, field: 'mergedLeadId' });
-          const decision = decideMerge({ survivor, merged, command });
-          if (decision.survivorEvents.length === 0 && decision.mergedEvents.length === 0) {
-            status = 'already_merged';
-            break;
-          }
-          try {
+        const status = await retryOnConflict(
+          async (): Promise<'merged' | 'already_merged'> => {
+            const [survivorPast, mergedPast] = await Promise.all([
+              store.readStream(survivorStream),
+              store.readStream(mergedStream),
+            ]);
+            const survivor = existing({ past: survivorPast, tenantId, field: 'survivorLeadId' });
+            const merged = existing({ past: mergedPast, tenantId, field: 'mergedLeadId' });
+            const decision = decideMerge({ survivor, merged, command });
+            if (decision.survivorEvents.length === 0 && decision.mergedEvents.length === 0) return 'already_merged';
             await store.appendToStreams([
               {
                 streamId: survivorStream,
@@ -111,12 +106,10 @@ export function mergeLeadsRoutes(options: {
                 expectedVersion: mergedPast.at(-1)?.streamVersion ?? 'no_stream',
               },
             ]);
-            status = 'merged';
-          } catch (error) {
-            if (!(error instanceof ConcurrencyError) || attempt > maxConflictRetries) throw error;
-            await sleep(retryDelayMs(attempt));
-          }
-        }
+            return 'merged';
+          },
+          { maxRetries: maxConflictRetries },
+        );
         // Also on already_merged: it finishes a merge whose repointing a crash interrupted.
         await repointIdentities({ pool, tenantId, fromLeadId: mergedLeadId, toLeadId: survivorLeadId });
         return { survivorLeadId, mergedLeadId, status };

@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { streamIdFor } from '@l2o/contracts';
 import { leadDecider, opportunityDecider, opportunityIdForLead, RuleViolation } from '@l2o/domain';
 import type { ConvertLead, LeadEvent, OpportunityEvent } from '@l2o/domain';
-import { ConcurrencyError, retryDelayMs, toNewEvents } from '@l2o/event-store';
+import { retryOnConflict, toNewEvents } from '@l2o/event-store';
 import type { EventMetadata, EventStore, RecordedEvent, StreamAppend } from '@l2o/event-store';
 import { capturedTouchpoint, foldLead, tenantLead } from '../aggregates/lead-history.ts';
 import { foldOpportunity } from '../aggregates/opportunity-record.ts';
@@ -50,41 +49,39 @@ export async function convertLead(options: {
     metadata: { now },
   };
 
-  for (let attempt = 1; ; attempt += 1) {
-    const [leadPast, opportunityPast] = await Promise.all([
-      store.readStream(leadStream),
-      store.readStream(opportunityStream),
-    ]);
-    const lead = tenantLead(foldLead(leadPast), tenantId);
-    const leadEvents: LeadEvent[] = leadDecider.decide(convert, lead);
-    // The Lead decider refuses a merged lead, so this one is active.
-    if (lead.status !== 'active') throw new Error(`lead ${leadId} is ${lead.status} but took a conversion`);
-    const opening = opportunityOpening({
-      lead,
-      touchpoint: capturedTouchpoint(leadPast),
-      terms,
-      opportunityId,
-      pipelineId: pipeline.id,
-      firstStage: firstStage(pipeline),
-      now,
-    });
-    const opportunityEvents: OpportunityEvent[] = opportunityDecider.decide(
-      opening,
-      foldOpportunity(opportunityPast).opportunity,
-    );
-    const appends: StreamAppend[] = [
-      appendOf({ streamId: leadStream, past: leadPast, events: leadEvents, metadata }),
-      appendOf({ streamId: opportunityStream, past: opportunityPast, events: opportunityEvents, metadata }),
-    ].filter((append) => append.events.length > 0);
-    if (appends.length === 0) return { opportunityId, status: 'already_converted' };
-    try {
+  return retryOnConflict(
+    async (): Promise<ConversionOutcome> => {
+      const [leadPast, opportunityPast] = await Promise.all([
+        store.readStream(leadStream),
+        store.readStream(opportunityStream),
+      ]);
+      const lead = tenantLead(foldLead(leadPast), tenantId);
+      const leadEvents: LeadEvent[] = leadDecider.decide(convert, lead);
+      // The Lead decider refuses a merged lead, so this one is active.
+      if (lead.status !== 'active') throw new Error(`lead ${leadId} is ${lead.status} but took a conversion`);
+      const opening = opportunityOpening({
+        lead,
+        touchpoint: capturedTouchpoint(leadPast),
+        terms,
+        opportunityId,
+        pipelineId: pipeline.id,
+        firstStage: firstStage(pipeline),
+        now,
+      });
+      const opportunityEvents: OpportunityEvent[] = opportunityDecider.decide(
+        opening,
+        foldOpportunity(opportunityPast).opportunity,
+      );
+      const appends: StreamAppend[] = [
+        appendOf({ streamId: leadStream, past: leadPast, events: leadEvents, metadata }),
+        appendOf({ streamId: opportunityStream, past: opportunityPast, events: opportunityEvents, metadata }),
+      ].filter((append) => append.events.length > 0);
+      if (appends.length === 0) return { opportunityId, status: 'already_converted' };
       await store.appendToStreams(appends);
       return { opportunityId, status: opportunityEvents.length > 0 ? 'converted' : 'already_converted' };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt > maxConflictRetries) throw error;
-      await sleep(retryDelayMs(attempt));
-    }
-  }
+    },
+    { maxRetries: maxConflictRetries },
+  );
 }
 
 function appendOf(options: {
