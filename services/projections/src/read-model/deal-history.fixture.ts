@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { streamIdFor } from '@l2o/contracts';
-import type { Aggregate, AttributionModelName, LeadChannel, OpportunityStage } from '@l2o/contracts';
+import type { AttributionModelName, LeadChannel, OpportunityStage } from '@l2o/contracts';
 import { START } from '@l2o/event-store';
-import type { EventStore, StreamAppend } from '@l2o/event-store';
-import type { LeadPlan, PlannedEvent } from './lead-history.fixture.ts';
+import type { LeadPlan, PlannedEvent, StreamPlan } from './lead-history.fixture.ts';
+
+export { appendStreamPlans } from './lead-history.fixture.ts';
+export type { StreamPlan } from './lead-history.fixture.ts';
 import { projectedFromRecordedEvent } from './projected-event.ts';
 import type { ProjectedEvent } from './read-model.ts';
 
 /** The whole stream of one opportunity, deal attribution or campaign's costs, first event first. */
-export type StreamPlan = { aggregate: Aggregate; id: string; tenantId: string; events: PlannedEvent[] };
 
 /** The stages every planned opportunity moves through, in pipeline order. */
 export const plannedStages: readonly OpportunityStage[] = [
@@ -262,41 +263,6 @@ function planCampaignCosts(options: {
       return { aggregate: 'attribution' as const, id: randomUUID(), tenantId, events };
     }),
   );
-}
-
-/** Appends the plans to `store`, round by round like the lead history; resolves with the count. */
-export async function appendStreamPlans(options: {
-  store: EventStore;
-  plans: readonly StreamPlan[];
-  streamsPerAppend?: number;
-}): Promise<number> {
-  const perAppend = options.streamsPerAppend ?? 100;
-  const rounds = Math.max(0, ...options.plans.map((plan) => plan.events.length));
-  let appended = 0;
-  for (let round = 0; round < rounds; round += 1) {
-    const appends: StreamAppend[] = options.plans.flatMap((plan) => {
-      const planned = plan.events[round];
-      if (planned === undefined) return [];
-      const event = {
-        id: randomUUID(),
-        type: planned.type,
-        data: planned.data,
-        metadata: { tenantId: plan.tenantId, producer: 'history-fixture' },
-      };
-      return [
-        {
-          streamId: streamIdFor(plan.aggregate, plan.id),
-          events: [event],
-          expectedVersion: round === 0 ? ('no_stream' as const) : round,
-        },
-      ];
-    });
-    for (let start = 0; start < appends.length; start += perAppend) {
-      await options.store.appendToStreams(appends.slice(start, start + perAppend));
-    }
-    appended += appends.length;
-  }
-  return appended;
 }
 
 /** The plans' events as read models receive them, without an event store, each recorded at its planned time. */

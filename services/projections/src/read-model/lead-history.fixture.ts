@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cloudEventTypeOf, leadCapturedV1Example, leadScoredV1Example, streamIdFor } from '@l2o/contracts';
-import type { CloudEvent, EventName, LeadChannel } from '@l2o/contracts';
+import type { Aggregate, CloudEvent, EventName, LeadChannel } from '@l2o/contracts';
 import { START } from '@l2o/event-store';
 import type { EventStore, RecordedEvent, StreamAppend } from '@l2o/event-store';
 import { projectedFromRecordedEvent } from './projected-event.ts';
@@ -167,13 +167,16 @@ function planOwnership(options: {
   }
 }
 
+/** Any aggregate's planned stream: lead, opportunity or attribution. */
+export type StreamPlan = { aggregate: Aggregate; id: string; tenantId: string; events: PlannedEvent[] };
+
 /**
- * Appends the plans to `store` the way leads arrive: round by round, each round one more event of
- * every lead that has one, up to `streamsPerAppend` streams per transaction. Resolves with the count.
+ * Appends the plans to `store` the way events arrive: round by round, each round one more event of
+ * every stream that has one, up to `streamsPerAppend` streams per transaction. Resolves with the count.
  */
-export async function appendLeadHistory(options: {
+export async function appendStreamPlans(options: {
   store: EventStore;
-  plans: readonly LeadPlan[];
+  plans: readonly StreamPlan[];
   streamsPerAppend?: number;
 }): Promise<number> {
   const perAppend = options.streamsPerAppend ?? 100;
@@ -191,9 +194,9 @@ export async function appendLeadHistory(options: {
       };
       return [
         {
-          streamId: streamIdFor('lead', plan.leadId),
+          streamId: streamIdFor(plan.aggregate, plan.id),
           events: [event],
-          expectedVersion: round === 0 ? 'no_stream' : round,
+          expectedVersion: round === 0 ? ('no_stream' as const) : round,
         },
       ];
     });
@@ -203,6 +206,16 @@ export async function appendLeadHistory(options: {
     appended += appends.length;
   }
   return appended;
+}
+
+/** Appends the lead plans round by round with {@link appendStreamPlans}. Resolves with the count. */
+export async function appendLeadHistory(options: {
+  store: EventStore;
+  plans: readonly LeadPlan[];
+  streamsPerAppend?: number;
+}): Promise<number> {
+  const plans = options.plans.map((plan) => ({ aggregate: 'lead' as const, id: plan.leadId, ...plan }));
+  return appendStreamPlans({ ...options, plans });
 }
 
 /**

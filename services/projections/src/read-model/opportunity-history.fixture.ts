@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { opportunityOpenedV1Example, streamIdFor } from '@l2o/contracts';
 import type { OpportunityStage } from '@l2o/contracts';
 import { START } from '@l2o/event-store';
-import type { EventStore, StreamAppend } from '@l2o/event-store';
+import type { EventStore } from '@l2o/event-store';
+import { appendStreamPlans } from './lead-history.fixture.ts';
 import type { LeadPlan, PlannedEvent } from './lead-history.fixture.ts';
 import { projectedFromRecordedEvent } from './projected-event.ts';
 import type { ProjectedEvent } from './read-model.ts';
@@ -99,27 +100,14 @@ export function planOpportunityHistory(options: { leads: readonly LeadPlan[]; se
   });
 }
 
-/** Appends each planned opportunity stream whole, up to `streamsPerAppend` streams per transaction. */
+/** Appends the opportunity plans round by round with {@link appendStreamPlans}. Resolves with the count. */
 export async function appendOpportunityHistory(options: {
   store: EventStore;
   plans: readonly OpportunityPlan[];
   streamsPerAppend?: number;
 }): Promise<number> {
-  const appends: StreamAppend[] = options.plans.map((plan) => ({
-    streamId: streamIdFor('opportunity', plan.opportunityId),
-    expectedVersion: 'no_stream',
-    events: plan.events.map((planned) => ({
-      id: randomUUID(),
-      type: planned.type,
-      data: planned.data,
-      metadata: { tenantId: plan.tenantId, producer: 'history-fixture' },
-    })),
-  }));
-  const perAppend = options.streamsPerAppend ?? 100;
-  for (let start = 0; start < appends.length; start += perAppend) {
-    await options.store.appendToStreams(appends.slice(start, start + perAppend));
-  }
-  return appends.reduce((sum, append) => sum + append.events.length, 0);
+  const plans = options.plans.map((plan) => ({ aggregate: 'opportunity' as const, id: plan.opportunityId, ...plan }));
+  return appendStreamPlans({ ...options, plans });
 }
 
 /** The plans' events as read models receive them, without an event store, each recorded at its planned time. */
