@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { waitFor } from '@l2o/testing';
-import { ConcurrencyError, DuplicateEventIdError } from './event-store.port.ts';
+import { ConcurrencyError, DuplicateEventIdError, START } from './event-store.port.ts';
 import type { EventStore, ExpectedVersion, FeedCursor, NewEvent, RecordedEvent } from './event-store.port.ts';
 
 /** Opens the store under test; `teardown` closes it and removes what it stored where it can. */
-export type EventStoreContractSetup = () => Promise<{ store: EventStore; teardown: () => Promise<void> }>;
+export type EventStoreContractSetup = () => Promise<{
+  store: EventStore;
+  teardown: () => Promise<void>;
+  /**
+   * Re-stamps every stored event's feed position, keeping the order, so the positions cross the values
+   * where a wrong sort shows (PostgreSQL: transaction ids on both sides of 1,000, 10,000 and 100,000).
+   * When given, the long-feed test reads from `START` after calling it.
+   */
+  spreadFeedPositions?: () => Promise<void>;
+}>;
 
 /**
  * The behaviour every `EventStore` adapter must show. Tests use fresh stream ids and read the feed
@@ -20,9 +29,10 @@ export function describeEventStoreContract(
   (options.skip ? describe.skip : describe)(`${name} (event store contract)`, () => {
     let store: EventStore;
     let teardown: (() => Promise<void>) | undefined;
+    let spreadFeedPositions: (() => Promise<void>) | undefined;
 
     beforeAll(async () => {
-      ({ store, teardown } = await setup());
+      ({ store, teardown, spreadFeedPositions } = await setup());
     });
     afterAll(async () => {
       await teardown?.();
@@ -302,6 +312,54 @@ export function describeEventStoreContract(
           'a3',
           'a4',
         ]);
+      });
+
+      it('returns every event once and in order, read in pages of 1, 2 and 500 and by a subscription', async () => {
+        const head = await store.headCursor();
+        const streams = [streamId(), streamId(), streamId()];
+        const appended: NewEvent[] = [];
+        for (let round = 0; round < 30; round += 1) {
+          const events = Array.from({ length: 1 + (round % 3) }, () => event());
+          await store.appendToStream(streams[round % 3] ?? '', events, { expectedVersion: 'any' });
+          appended.push(...events);
+        }
+        await feedShows(store, head, appended.at(-1)?.id);
+        await spreadFeedPositions?.();
+        const from = spreadFeedPositions ? START : head;
+        const mine = (events: RecordedEvent[]) => events.filter((e) => streams.includes(e.streamId)).map((e) => e.id);
+        const expected = appended.map((e) => e.id);
+
+        for (const pageSize of [1, 2, 500]) {
+          const read: RecordedEvent[] = [];
+          let cursor = from;
+          for (;;) {
+            const page = await store.readFeed(cursor, { maxCount: pageSize });
+            if (page.events.length === 0) break;
+            expect(page.events.length).toBeLessThanOrEqual(pageSize);
+            read.push(...page.events);
+            cursor = page.cursor;
+          }
+          expect(mine(read), `pages of ${pageSize}`).toEqual(expected);
+          expect(new Set(read.map((e) => e.id)).size, `pages of ${pageSize}: no event twice`).toBe(read.length);
+          // On a store of its own the test knows the head; a shared server's may have moved on.
+          if (spreadFeedPositions) expect(await store.headCursor()).toBe(cursor);
+        }
+
+        const delivered: RecordedEvent[] = [];
+        const subscription = store.subscribeToFeed({
+          from,
+          maxBatch: 7,
+          onEvents: async (events) => {
+            delivered.push(...events);
+          },
+        });
+        onTestFinished(() => subscription.stop());
+        await waitFor('the subscription to deliver every event', () => mine(delivered).length >= expected.length, {
+          timeoutMs: 10_000,
+        });
+        await subscription.stop();
+        expect(mine(delivered)).toEqual(expected);
+        expect(new Set(delivered.map((e) => e.id)).size).toBe(delivered.length);
       });
 
       it('returns an empty page and the same cursor when nothing follows', async () => {

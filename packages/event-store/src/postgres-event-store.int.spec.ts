@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createPool, quoteIdent, withTransaction } from '@l2o/pg';
-import { freshSchema, waitFor } from '@l2o/testing';
+import { freshSchema, spreadTransactionIdsAcrossDigits, waitFor } from '@l2o/testing';
 import { describeEventStoreContract } from './event-store.contract.ts';
 import { DuplicateEventIdError, START } from './event-store.port.ts';
 import type { NewEvent, RecordedEvent } from './event-store.port.ts';
@@ -17,6 +17,7 @@ describeEventStoreContract('PostgresEventStore', async () => {
   const store = createPostgresEventStore({ connectionString: db.databaseUrl, schema: db.schema, pollIntervalMs: 10 });
   return {
     store,
+    spreadFeedPositions: async () => void (await spreadTransactionIdsAcrossDigits(store.pool)),
     teardown: async () => {
       await store.close();
       await db.drop();

@@ -9,3 +9,9 @@ export {
   type InjectableApp,
   type TestResponse,
 } from './request-with-api-key.ts';
+export {
+  advanceTransactionIdsPast,
+  idsAroundBoundaries,
+  spreadTransactionIdsAcrossDigits,
+  transactionIdDigitBoundaries,
+} from './transaction-ids.ts';
