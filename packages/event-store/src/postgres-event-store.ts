@@ -57,8 +57,11 @@ type EventRow = {
   global_position: number | string;
 };
 
+// The transaction id leaves as text (node-postgres has no xid8 parser), so every ORDER BY and comparison
+// names `events.transaction_id`: a bare `transaction_id` there would bind to this text alias and sort
+// "10000" before "9999", which skipped most of a feed once ids gained a digit.
 const eventColumns = `event_id::text AS event_id, stream_id, stream_version, type, schema_version, data, metadata,
-  recorded_at, transaction_id::text AS transaction_id, global_position`;
+  recorded_at, events.transaction_id::text AS transaction_id, global_position`;
 
 const defaultFeedPage = 500;
 
@@ -147,9 +150,9 @@ export class PostgresEventStore implements EventStore {
     // page's last cursor. A plain `global_position > $last` would skip events that commit late.
     const result = await this.#pool.query<EventRow>(
       `SELECT ${eventColumns} FROM events
-       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id, global_position
+       WHERE (events.transaction_id, events.global_position) > ($1::xid8, $2::bigint)
+         AND events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY events.transaction_id, events.global_position
        LIMIT $3`,
       [String(cursor.transactionId), String(cursor.position), options.maxCount ?? defaultFeedPage],
     );
@@ -159,9 +162,9 @@ export class PostgresEventStore implements EventStore {
 
   async headCursor(): Promise<FeedCursor> {
     const result = await this.#pool.query<{ transaction_id: string; global_position: number | string }>(
-      `SELECT transaction_id::text AS transaction_id, global_position FROM events
-       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+      `SELECT events.transaction_id::text AS transaction_id, events.global_position FROM events
+       WHERE events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
     );
     const row = result.rows[0];
     return row ? rowCursor(row) : START;
@@ -171,10 +174,10 @@ export class PostgresEventStore implements EventStore {
   async feedLag(from: FeedCursor): Promise<FeedLag> {
     const cursor = decodeTransactionCursor(from);
     const result = await this.#pool.query<{ readable: number | string; held_back: number | string }>(
-      `SELECT count(*) FILTER (WHERE transaction_id < horizon.oldest_open) AS readable,
-              count(*) FILTER (WHERE transaction_id >= horizon.oldest_open) AS held_back
+      `SELECT count(*) FILTER (WHERE events.transaction_id < horizon.oldest_open) AS readable,
+              count(*) FILTER (WHERE events.transaction_id >= horizon.oldest_open) AS held_back
        FROM events, pg_snapshot_xmin(pg_current_snapshot()) AS horizon(oldest_open)
-       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
+       WHERE (events.transaction_id, events.global_position) > ($1::xid8, $2::bigint)`,
       [String(cursor.transactionId), String(cursor.position)],
     );
     const row = result.rows[0];
