@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableString } from './storable-text.ts';
 
 /**
  * The CloudEvents 1.0 context attributes of every event the platform publishes. On Kafka they
@@ -41,7 +42,7 @@ export type CloudEvent<T = unknown> = CloudEventAttributes & {
 /** The W3C `traceparent` format: version, trace id, parent span id, flags. */
 export const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-const nonEmpty = z.string().min(1);
+const nonEmpty = storableString().min(1);
 
 /**
  * Validates the attributes of an incoming event (not its data, which has a schema per type).
@@ -60,7 +61,7 @@ export const cloudEventAttributesSchema = z.object({
   correlationid: nonEmpty.optional(),
   causationid: nonEmpty.optional(),
   traceparent: z.string().regex(traceparentPattern).optional(),
-  tracestate: z.string().optional(),
+  tracestate: storableString().optional(),
 }) satisfies z.ZodType<CloudEventAttributes>;
 
 /**

@@ -1,5 +1,6 @@
 export * from './envelope.ts';
 export * from './topics.ts';
+export * from './storable-text.ts';
 export * from './catalogue.ts';
 export * from './catalogue-event.ts';
 export * from './stored-event.ts';

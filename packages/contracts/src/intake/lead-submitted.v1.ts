@@ -8,6 +8,7 @@ import {
   leadExternalIdSchema,
   leadTouchpointSchema,
 } from '../lead/lead-captured.v1.ts';
+import { storableString } from '../storable-text.ts';
 import { Topics } from '../topics.ts';
 
 // Intake messages come from producers outside the event store, so they belong to no aggregate
@@ -33,14 +34,14 @@ export const intakeCloudEventAttributesSchema = cloudEventAttributesSchema
   .omit({ subject: true, streamversion: true })
   // The id becomes the lead's capture id (at most 200 characters in LeadCaptured) behind a short prefix.
   .extend({
-    id: z.string().min(1).max(128),
-    subject: z.string().min(1).optional(),
+    id: storableString().min(1).max(128),
+    subject: storableString().min(1).optional(),
   }) satisfies z.ZodType<IntakeCloudEventAttributes>;
 
 /** The `ce_type` of a lead submission on `l2o.lead-intake.v1`. */
 export const leadSubmittedV1Type = 'l2o.lead-intake.submitted.v1';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => storableString().trim().min(1).max(max);
 
 /**
  * Data of `l2o.lead-intake.submitted.v1`: one lead as a platform producer submits it, the same shape

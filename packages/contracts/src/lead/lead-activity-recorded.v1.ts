@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refuseUnstorableText } from '../storable-text.ts';
 import { leadCaptureIdSchema, leadChannels, leadScalarSchema } from './lead-captured.v1.ts';
 import { isoDateTime, text } from './lead-schema-parts.ts';
 
@@ -21,7 +22,7 @@ export const leadActivitySchema = z
     occurredAt: isoDateTime.describe('When the person acted, which may precede recordedAt.'),
     campaign: text(200).optional(),
     channel: z.enum(leadChannels).optional(),
-    url: z.httpUrl().max(2048).describe('The page, asset or link involved.').optional(),
+    url: z.httpUrl().max(2048).check(refuseUnstorableText).describe('The page, asset or link involved.').optional(),
     title: text(500).describe('Title of the page, asset, email or webinar.').optional(),
     details: z
       .record(text(64), leadScalarSchema)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refuseUnstorableText, storableString } from '../storable-text.ts';
 import { isoDateTime, text } from './lead-schema-parts.ts';
 
 // Unknown keys are stripped on parse (zod's default `z.object`), never rejected: a subscriber
@@ -50,7 +51,7 @@ export const leadCompanySchema = z
   .object({
     name: text(300).optional(),
     domain: z.hostname().max(253).describe('Bare host name, e.g. acme.com.').optional(),
-    website: z.httpUrl().max(2048).optional(),
+    website: z.httpUrl().max(2048).check(refuseUnstorableText).optional(),
     industry: text(200).optional(),
     size: z.int().positive().max(10_000_000).describe('Number of employees.').optional(),
     country: z
@@ -103,7 +104,7 @@ export const leadExternalIdSchema = z.object({
 export type LeadExternalId = z.output<typeof leadExternalIdSchema>;
 
 /** A custom field's value: scalars only, so every subscriber can store it as a column. */
-export const leadScalarSchema = z.union([z.string().max(2048), z.number(), z.boolean(), z.null()]);
+export const leadScalarSchema = z.union([storableString().max(2048), z.number(), z.boolean(), z.null()]);
 export type LeadScalar = z.output<typeof leadScalarSchema>;
 
 /** Flat tenant-defined fields of a lead. */
