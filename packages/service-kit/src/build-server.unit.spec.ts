@@ -49,6 +49,13 @@ async function testApp(options: { readiness?: ReadinessCheck[] } = {}) {
         },
         async (_request, reply) => reply.code(202).send({ accepted: true }),
       );
+      routes.post(
+        '/v1/fields',
+        {
+          schema: { body: z.object({ customFields: z.record(z.string().regex(/^\w+$/, 'letters only'), z.string()) }) },
+        },
+        async (_request, reply) => reply.code(204).send(),
+      );
       routes.post('/v1/rule', async () => {
         throw new RuleViolation('lead already captured');
       });
@@ -149,6 +156,24 @@ describe('buildServer', () => {
     it('lists every validation issue', async () => {
       const response = await app.inject({ method: 'POST', url: '/v1/leads', payload: { email: 'nope' } });
       expect(response.json().errors.map((issue: { field: string }) => issue.field)).toEqual(['email', 'company']);
+    });
+
+    it('names the record, not the raw key, when a record key is refused', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/fields',
+        payload: { customFields: { 'a\u0000b': 'x' } },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        field: 'customFields',
+        reason: 'key "a\\u0000b": letters only',
+      });
+    });
+
+    it('names a nested value by its dotted path', async () => {
+      const response = await app.inject({ method: 'POST', url: '/v1/fields', payload: { customFields: { a: 1 } } });
+      expect(response.json()).toMatchObject({ status: 400, field: 'customFields.a' });
     });
 
     it('answers a missing body with 400 naming the body', async () => {

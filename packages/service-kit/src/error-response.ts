@@ -1,16 +1,26 @@
+import { fieldErrorOf } from './field-error.ts';
 import type { ErrorCode, ErrorResponse } from './http-error.ts';
 import { HttpError } from './http-error.ts';
 
-type ValidationIssue = { instancePath?: unknown; message?: unknown };
+type ValidationIssue = { keyword?: unknown; instancePath?: unknown; message?: unknown; params?: unknown };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
 /** `/contact/email` → `contact.email`; the whole body (or query…) is named after its part of the request. */
-function fieldOf(instancePath: unknown, context: string): string {
-  const segments = typeof instancePath === 'string' ? instancePath.split('/').filter((segment) => segment !== '') : [];
-  return segments.length === 0 ? context : segments.join('.');
+function fieldErrorOfValidation(issue: ValidationIssue, context: string) {
+  const { instancePath, params } = issue;
+  const path = typeof instancePath === 'string' ? instancePath.split('/').filter((segment) => segment !== '') : [];
+  return fieldErrorOf(
+    {
+      code: issue.keyword,
+      path,
+      message: typeof issue.message === 'string' ? issue.message : 'invalid value',
+      issues: isRecord(params) ? params.issues : undefined,
+    },
+    context,
+  );
 }
 
 function codeForStatus(status: number): ErrorCode {
@@ -49,10 +59,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
 
   if (Array.isArray(fields.validation) && fields.validation.length > 0) {
     const context = typeof fields.validationContext === 'string' ? fields.validationContext : 'body';
-    const errors = (fields.validation as ValidationIssue[]).map((issue) => ({
-      field: fieldOf(issue.instancePath, context),
-      reason: typeof issue.message === 'string' ? issue.message : 'invalid value',
-    }));
+    const errors = (fields.validation as ValidationIssue[]).map((issue) => fieldErrorOfValidation(issue, context));
     const [first] = errors as [(typeof errors)[number]];
     return { status: 400, code: 'validation_failed', field: first.field, reason: first.reason, errors };
   }

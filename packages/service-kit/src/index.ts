@@ -29,6 +29,8 @@ export type { ReadinessCheck } from './health.routes.ts';
 export { tenantOf } from './api-key-auth.ts';
 export type { ApiScope, AuthOptions, Principal } from './api-key-auth.ts';
 export { HttpError, errorCodes, errorResponseSchema } from './http-error.ts';
+export { fieldErrorOf } from './field-error.ts';
+export type { FieldError, IssueLike } from './field-error.ts';
 export type { ErrorCode, ErrorResponse } from './http-error.ts';
 export { requestContext } from './request-tracing.ts';
 export { startTelemetry, currentTraceparent } from './telemetry.ts';
