@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { unstorableTextReason } from '@l2o/contracts';
 import type { LeadChannel } from '@l2o/contracts';
 import type { Consent, ExternalId, FieldError, LeadSubmission } from '../normalize/index.ts';
 
@@ -78,6 +79,9 @@ export function parseColumnMapping(text: string): Outcome<ColumnMapping> {
   const mapping: ColumnMapping = {};
   for (const [column, path] of Object.entries(parsed)) {
     if (typeof path !== 'string') return { ok: false, reason: `column "${column}" must map to a field path string` };
+    // JSON escapes (\u0000) get past a check of the parameter's text; the mapping is stored with the import.
+    const unstorable = unstorableTextReason(column) ?? unstorableTextReason(path);
+    if (unstorable !== undefined) return { ok: false, reason: `a column or field path ${unstorable}` };
     const known = fieldPathOf(path);
     if (known === undefined) {
       return {
@@ -212,6 +216,13 @@ export function rowToSubmission(options: {
   for (const { index, path } of columns) {
     const cell = record[index]?.trim() ?? '';
     if (cell === '') continue;
+    // Refused here, naming the field, so such a row never reaches the database (which refuses it
+    // on every attempt) and its reason never quotes the character back.
+    const unstorable = unstorableTextReason(cell);
+    if (unstorable !== undefined) {
+      errors.push({ field: path, reason: unstorable });
+      continue;
+    }
     const kind: FieldKind = path.startsWith(customFieldPrefix)
       ? 'text'
       : importFieldPaths[path as keyof typeof importFieldPaths];
@@ -249,13 +260,21 @@ export function rowToSubmission(options: {
   return { ok: true, submission };
 }
 
-/** The record as column → cell, for the rejection report; extra cells beyond the header are kept by position. */
+/**
+ * The record as column → cell, for the rejection report; extra cells beyond the header are kept by
+ * position. A NUL or a lone surrogate, which the report's store refuses, reads as U+FFFD.
+ */
 export function rawRow(header: readonly string[], record: readonly string[]): Record<string, string> {
   const raw: Record<string, string> = {};
   record.forEach((cell, index) => {
-    raw[header[index] ?? `column ${index + 1}`] = cell;
+    raw[storableText(header[index] ?? `column ${index + 1}`)] = storableText(cell);
   });
   return raw;
+}
+
+/** The text with each NUL and lone surrogate replaced by U+FFFD, so PostgreSQL can store it. */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', '\uFFFD').toWellFormed();
 }
 
 function canonicalJson(value: unknown): string {

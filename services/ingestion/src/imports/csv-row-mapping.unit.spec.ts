@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unstorableTextReason } from '@l2o/contracts';
 import {
   captureIdFor,
   fieldPathOf,
@@ -54,6 +55,12 @@ describe('parseColumnMapping', () => {
     ['an array', '["email"]', /must be a JSON object/],
     ['a non-string path', '{"E-mail":1}', /column "E-mail" must map to a field path string/],
     ['an empty object', '{}', /maps no column/],
+    ['a NUL in a column, escaped in the JSON', '{"E\\u0000mail":"email"}', /a column or field path contains a NUL/],
+    [
+      'a lone surrogate in a path',
+      '{"Seats":"customFields.\\ud800"}',
+      /a column or field path contains a lone surrogate/,
+    ],
   ])('refuses %s', (_case, text, reason) => {
     const parsed = parseColumnMapping(text);
     expect(parsed.ok).toBe(false);
@@ -169,6 +176,21 @@ describe('rowToSubmission', () => {
     });
   });
 
+  it('names each field whose cell holds a NUL or a lone surrogate, without quoting the cell', () => {
+    const header = ['email', 'firstName', 'company.size', 'customFields.notes'];
+    const mappedRow = submissionOf(header, ['a@example.com', 'A\u0000da', '1\u00002', 'x\udc00']);
+    expect(mappedRow).toEqual({
+      ok: false,
+      errors: [
+        { field: 'firstName', reason: expect.stringMatching(/^contains a NUL character .* at position 1/) },
+        { field: 'company.size', reason: expect.stringMatching(/^contains a NUL character/) },
+        { field: 'customFields.notes', reason: expect.stringMatching(/^contains a lone surrogate/) },
+      ],
+    });
+    const reasons = mappedRow.ok ? [] : mappedRow.errors.map((error) => error.reason);
+    expect(reasons.map((reason) => unstorableTextReason(reason))).toEqual([undefined, undefined, undefined]);
+  });
+
   it('reads a short row’s missing cells as blank', () => {
     expect(submissionOf(['email', 'firstName'], ['a@example.com'])).toEqual({
       ok: true,
@@ -183,6 +205,13 @@ describe('rawRow', () => {
       email: 'a@example.com',
       name: 'Ada',
       'column 3': 'x',
+    });
+  });
+
+  it('keeps a NUL or lone surrogate as U+FFFD, which the report can store', () => {
+    expect(rawRow(['email', 'n\u0000ame'], ['a\u0000@example.com', '\ud800Ada\ud83d\ude00'])).toEqual({
+      email: 'a\uFFFD@example.com',
+      'n\uFFFDame': '\uFFFDAda\ud83d\ude00',
     });
   });
 });
