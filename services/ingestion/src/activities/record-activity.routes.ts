@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { leadActivitySchema, leadActivityTypes, streamIdFor } from '@l2o/contracts';
+import { leadActivitySchema, leadActivityTypes, storableString, streamIdFor } from '@l2o/contracts';
 import { leadDecider, RuleViolation } from '@l2o/domain';
 import type { RecordActivity } from '@l2o/domain';
 import { handleCommand } from '@l2o/event-store';
@@ -20,7 +20,7 @@ const exampleLeadId = '0b6f3c2e-5d4a-4f1b-9c8e-2a7d6e5f4c3b';
 const recordActivityBody = z
   .object({
     leadId: z.uuid().optional().describe('The lead; or give its email.'),
-    email: z.string().trim().min(1).max(254).optional().describe('Finds the lead by its normalized email.'),
+    email: storableString().trim().min(1).max(254).optional().describe('Finds the lead by its normalized email.'),
     type: z.enum(leadActivityTypes),
     occurredAt: activity.occurredAt,
     campaign: activity.campaign,
@@ -28,8 +28,7 @@ const recordActivityBody = z
     url: activity.url,
     title: activity.title,
     details: activity.details,
-    idempotencyKey: z
-      .string()
+    idempotencyKey: storableString()
       .trim()
       .min(1)
       .max(128)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableString } from '@l2o/contracts';
 import { currentTraceparent, errorResponseSchema, tenantOf } from '@l2o/service-kit';
 import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
 import type { BulkLeadCapturer } from '../capture/create-lead-capturer.ts';
@@ -8,7 +9,7 @@ import { leadMatchRuleSchema } from '../settings/ingestion-settings.schema.ts';
 
 export const maxBatchItems = 1000;
 
-const idempotencyKeySchema = z.string().trim().min(1).max(128);
+const idempotencyKeySchema = storableString().trim().min(1).max(128);
 
 const { $schema: _, ...itemJsonSchema } = z.toJSONSchema(leadSubmissionSchema, { io: 'input', unrepresentable: 'any' });
 const documentedItem = {

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { leadChannels, leadConsentSchema, leadCustomFieldsSchema } from '@l2o/contracts';
+import { leadChannels, leadConsentSchema, leadCustomFieldsSchema, storableString } from '@l2o/contracts';
+import { fieldErrorOf } from '@l2o/service-kit';
 import type { FieldError, LeadSubmission } from '../normalize/index.ts';
 
 // Values are taken as entered and normalized afterwards (normalize/), so the limits here are those of
 // LeadCaptured and a value's format is checked by its normalizer, which names the field it rejects.
 // A blank text counts as not given, as an empty form field or CSV cell does. (No z.preprocess here:
 // zod leaves the examples out of the input JSON Schema of a schema that transforms.)
-const text = (max: number) => z.string().trim().max(max).optional();
+const text = (max: number) => storableString().trim().max(max).optional();
 
 const submissionExample = {
   email: 'ada@example.com',
@@ -61,7 +62,7 @@ export const leadSubmissionSchema = z
     consent: leadConsentSchema.optional(),
     touchpoint: touchpointSchema.optional(),
     externalId: z
-      .object({ source: z.string().trim().max(64), id: z.string().trim().max(256) })
+      .object({ source: storableString().trim().max(64), id: storableString().trim().max(256) })
       .optional()
       .describe('The id of this person in the system the lead comes from; a second capture of it is a duplicate.'),
     customFields: leadCustomFieldsSchema.optional(),
@@ -87,8 +88,5 @@ export function parseLeadSubmission(
 
 /** zod issues as `{field, reason}`, the field a dotted path (`company.size`), `body` for the whole input. */
 export function fieldErrors(error: z.ZodError, root = 'body'): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length === 0 ? root : issue.path.map(String).join('.'),
-    reason: issue.message,
-  }));
+  return error.issues.map((issue) => fieldErrorOf(issue, root));
 }

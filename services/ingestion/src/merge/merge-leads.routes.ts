@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { streamIdFor } from '@l2o/contracts';
+import { storableString, streamIdFor } from '@l2o/contracts';
 import { decideMerge, evolveLead, initialLeadState } from '@l2o/domain';
 import type { Lead, LeadEvent, MergeLeads } from '@l2o/domain';
 import { retryOnConflict, toNewEvents } from '@l2o/event-store';
@@ -15,7 +15,7 @@ const mergeBody = z
   .object({
     survivorLeadId: z.uuid().describe('The lead that stays and takes the other’s keys, captures and profile gaps.'),
     mergedLeadId: z.uuid().describe('The lead merged into the survivor; its later captures and activities go there.'),
-    reason: z.string().trim().min(1).max(500).optional(),
+    reason: storableString().trim().min(1).max(500).optional(),
   })
   .meta({
     examples: [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableString } from '@l2o/contracts';
 import { defaultMatchRules, normalizeCountry } from '../normalize/index.ts';
 import type { MatchRule } from '../normalize/index.ts';
 
@@ -13,8 +14,7 @@ const example = { defaultCountry: 'GB', matchRules: ['email', 'phone', 'external
 /** A tenant's ingestion settings as `PUT /v1/settings/ingestion` takes them and `GET` returns them. */
 export const ingestionSettingsSchema = z
   .object({
-    defaultCountry: z
-      .string()
+    defaultCountry: storableString()
       .trim()
       .min(2)
       .max(100)
