@@ -1,8 +1,18 @@
 import { parse } from 'csv-parse';
 import type { Parser } from 'csv-parse';
+import { storableString } from '@l2o/contracts';
 
 /** Longest record accepted, in characters: a quote left open would otherwise swallow the whole file into memory. */
 export const maxRecordChars = 1_000_000;
+
+/**
+ * The cell delimiter of an upload: one character that is neither a quote nor a line break (either
+ * would split the file differently from what the writer meant), nor a NUL or a lone surrogate (which
+ * could not be stored with the import). Checked with the query, before the upload is read.
+ */
+export const csvDelimiterSchema = storableString()
+  .length(1, 'must be exactly one character (%09 for tab)')
+  .refine((value) => !['"', '\r', '\n'].includes(value), 'cannot be a quote or a line break');
 
 /**
  * The one CSV reading of an upload, at spooling and at processing, so both count the same rows:

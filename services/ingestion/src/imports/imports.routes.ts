@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { z } from 'zod';
-import { leadChannels } from '@l2o/contracts';
+import { leadChannels, storableString, unstorableTextReason } from '@l2o/contracts';
 import { errorResponseSchema, HttpError, tenantOf } from '@l2o/service-kit';
 import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
-import { csvLine } from './csv-format.ts';
+import { csvDelimiterSchema, csvLine } from './csv-format.ts';
 import { parseColumnMapping, resolveColumns } from './csv-row-mapping.ts';
 import type { ColumnMapping, ImportDefaults } from './csv-row-mapping.ts';
 import { findImport, insertImport, rejectionsAfter } from './imports.repository.ts';
@@ -36,11 +36,10 @@ const links = (importId: string) => ({
 });
 const linksSchema = z.object({ self: z.string(), rejections: z.string() });
 
-const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
+const optionalText = (max: number) => storableString().trim().min(1).max(max).optional();
 
 const importQuery = z.object({
-  mapping: z
-    .string()
+  mapping: storableString()
     .optional()
     .describe(
       'JSON object: column header → lead field path (email, phone, firstName, lastName, jobTitle, company.name, ' +
@@ -64,10 +63,7 @@ const importQuery = z.object({
   externalIdSource: optionalText(64)
     .describe('externalId.source of rows that give an externalId.id.')
     .meta({ examples: ['hubspot'] }),
-  delimiter: z
-    .string()
-    .length(1)
-    .refine((value) => !['"', '\r', '\n'].includes(value), 'cannot be a quote or a line break')
+  delimiter: csvDelimiterSchema
     .default(',')
     .describe('One character; %09 for tab.')
     .meta({ examples: [';'] }),
@@ -156,6 +152,20 @@ function percentOf(record: ImportRecord): number | undefined {
   if (record.totalRows === null) return undefined;
   if (record.totalRows === 0) return 0;
   return Math.floor((record.counts.processed / record.totalRows) * 1000) / 10;
+}
+
+/** Header cells become the import's stored columns, so one PostgreSQL cannot store refuses the file. */
+function refuseUnstorableHeader(header: readonly string[]): void {
+  header.forEach((cell, index) => {
+    const reason = unstorableTextReason(cell);
+    if (reason === undefined) return;
+    throw new HttpError({
+      status: 400,
+      code: 'bad_request',
+      field: 'body',
+      reason: `header column ${index + 1} ${reason}`,
+    });
+  });
 }
 
 /** The applied mapping in the file's column order; jsonb keeps keys in an order of its own. */
@@ -283,6 +293,7 @@ export function importRoutes(options: ImportRoutesOptions): FastifyPluginAsyncZo
           delimiter: query.delimiter,
           maxBytes,
           checkHeader: (header) => {
+            refuseUnstorableHeader(header);
             const resolved = resolveColumns({ header, ...(mapping === undefined ? {} : { mapping }) });
             if (!resolved.ok) {
               const field = resolved.field === 'header' ? 'body' : 'mapping';
@@ -297,19 +308,25 @@ export function importRoutes(options: ImportRoutesOptions): FastifyPluginAsyncZo
           ...(query.campaign === undefined ? {} : { campaign: query.campaign }),
           ...(query.externalIdSource === undefined ? {} : { externalIdSource: query.externalIdSource }),
         };
-        await insertImport(options.pool, {
-          id: importId,
-          tenantId,
-          filePath,
-          fileName: query.fileName ?? null,
-          fileBytes: spooled.bytes,
-          fileSha256: spooled.sha256,
-          delimiter: query.delimiter,
-          columns: spooled.header,
-          mapping: applied,
-          defaults,
-          totalRows: spooled.rows,
-        });
+        try {
+          await insertImport(options.pool, {
+            id: importId,
+            tenantId,
+            filePath,
+            fileName: query.fileName ?? null,
+            fileBytes: spooled.bytes,
+            fileSha256: spooled.sha256,
+            delimiter: query.delimiter,
+            columns: spooled.header,
+            mapping: applied,
+            defaults,
+            totalRows: spooled.rows,
+          });
+        } catch (error) {
+          // A spooled file is kept only for an import that exists: nothing else would ever remove it.
+          await unlink(filePath).catch(() => undefined);
+          throw error;
+        }
         request.log.info({ importId, rows: spooled.rows, bytes: spooled.bytes }, 'import received');
         return reply
           .code(202)
