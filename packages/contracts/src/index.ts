@@ -1,6 +1,7 @@
 export * from './envelope.ts';
 export * from './topics.ts';
 export * from './storable-text.ts';
+export * from './bounded-numbers.ts';
 export * from './catalogue.ts';
 export * from './catalogue-event.ts';
 export * from './stored-event.ts';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { leadChannels } from '../lead/lead-captured.v1.ts';
 import { isoDateTime, text } from '../lead/lead-schema-parts.ts';
-import { currencySchema, opportunityAmountSchema } from '../opportunity/opportunity-schema-parts.ts';
+import { moneyAmountSchema, positiveCountSchema } from '../bounded-numbers.ts';
+import { currencySchema } from '../opportunity/opportunity-schema-parts.ts';
 
 /**
  * The attribution models a won deal is credited by. The rule-based ones read the deal's journey alone;
@@ -21,8 +22,6 @@ export const attributionModelNames = [
 ] as const;
 export type AttributionModelName = (typeof attributionModelNames)[number];
 
-const moneySchema = opportunityAmountSchema;
-
 /** Whole cents of a major-unit amount with at most two decimals. */
 function centsOf(amount: number): number {
   return Math.round(amount * 100);
@@ -40,7 +39,7 @@ export const attributionCreditSchema = z.object({
   campaign: text(200).optional(),
   medium: text(200).optional(),
   weight: z.number().min(0).max(1).describe("The touch's share of the deal; the shares sum to 1."),
-  amount: moneySchema.describe('The money credited to the touch, in major units of the deal currency.'),
+  amount: moneyAmountSchema.describe('The money credited to the touch, in major units of the deal currency.'),
 });
 export type AttributionCredit = z.output<typeof attributionCreditSchema>;
 
@@ -53,20 +52,20 @@ export const attributionCalculatedV1Schema = z
     model: z.enum(attributionModelNames),
     calculatedAt: isoDateTime,
     wonAt: isoDateTime.describe('The win this attribution is for; a reopened and won again deal has a later one.'),
-    amount: moneySchema.describe('The deal amount at the win.'),
+    amount: moneyAmountSchema.describe('The deal amount at the win.'),
     currency: currencySchema,
     credits: z
       .array(attributionCreditSchema)
       .min(1)
       .describe('One per touch, in journey order (by time, then touch id).'),
     byChannel: z
-      .array(z.object({ channel: z.enum(leadChannels), amount: moneySchema }))
+      .array(z.object({ channel: z.enum(leadChannels), amount: moneyAmountSchema }))
       .describe('Credits totalled per channel, in order of first appearance.'),
     byCampaign: z
       .array(
         z.object({
           campaign: text(200).nullable().describe('null totals the touches without a campaign.'),
-          amount: moneySchema,
+          amount: moneyAmountSchema,
         }),
       )
       .describe('Credits totalled per campaign, in order of first appearance.'),
@@ -79,13 +78,10 @@ export const attributionCalculatedV1Schema = z
     fellBackToLinear: z
       .boolean()
       .describe('A data-driven model had no learned weight for a channel of this journey, so it split evenly.'),
-    revision: z
-      .int()
-      .positive()
-      .describe(
-        'Per opportunity and model: 1 at the first win, one more for each later version (a recalculation of ' +
-          'the learned weights that changed the credits, or a new win after a reopening). The highest is current.',
-      ),
+    revision: positiveCountSchema.describe(
+      'Per opportunity and model: 1 at the first win, one more for each later version (a recalculation of ' +
+        'the learned weights that changed the credits, or a new win after a reopening). The highest is current.',
+    ),
   })
   .refine((data) => sumOfCents(data.credits) === centsOf(data.amount), {
     message: 'the credits must add up to the amount',

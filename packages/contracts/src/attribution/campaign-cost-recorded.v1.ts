@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { leadChannels } from '../lead/lead-captured.v1.ts';
 import { isoDateTime, text } from '../lead/lead-schema-parts.ts';
-import {
-  calendarDateSchema,
-  currencySchema,
-  opportunityAmountSchema,
-} from '../opportunity/opportunity-schema-parts.ts';
+import { moneyAmountSchema } from '../bounded-numbers.ts';
+import { calendarDateSchema, currencySchema } from '../opportunity/opportunity-schema-parts.ts';
 
 /**
  * Data of `CampaignCostRecorded` version 1: what a campaign cost on one day. It is the day's total, not an
@@ -17,7 +14,7 @@ export const campaignCostRecordedV1Schema = z
     campaign: text(200).describe('As touches name it (touchpoint.campaign or utm.campaign).'),
     channel: z.enum(leadChannels).describe('The channel the money was spent on.'),
     date: calendarDateSchema.describe('The day the cost is for.'),
-    amount: opportunityAmountSchema.describe("The day's total, in major units of currency."),
+    amount: moneyAmountSchema.describe("The day's total, in major units of currency."),
     currency: currencySchema,
     recordedAt: isoDateTime,
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { companySizeSchema } from '../bounded-numbers.ts';
 import { cloudEventAttributesSchema } from '../envelope.ts';
 import type { CloudEventAttributes } from '../envelope.ts';
 import {
@@ -64,7 +65,7 @@ export const leadSubmissionV1Schema = z
         domain: text(253).describe('Host name; a scheme, www. and a path are removed.').optional(),
         website: text(2048).optional(),
         industry: text(200).optional(),
-        size: z.int().positive().max(10_000_000).describe('Number of employees.').optional(),
+        size: companySizeSchema.describe('Number of employees.').optional(),
         country: text(100).describe('ISO 3166-1 alpha-2 code or English country name.').optional(),
       })
       .optional(),

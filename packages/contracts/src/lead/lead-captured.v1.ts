@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { companySizeSchema } from '../bounded-numbers.ts';
 import { refuseUnstorableText, storableString } from '../storable-text.ts';
 import { isoDateTime, text } from './lead-schema-parts.ts';
 
@@ -53,7 +54,7 @@ export const leadCompanySchema = z
     domain: z.hostname().max(253).describe('Bare host name, e.g. acme.com.').optional(),
     website: z.httpUrl().max(2048).check(refuseUnstorableText).optional(),
     industry: text(200).optional(),
-    size: z.int().positive().max(10_000_000).describe('Number of employees.').optional(),
+    size: companySizeSchema.describe('Number of employees.').optional(),
     country: z
       .string()
       .regex(/^[A-Z]{2}$/)

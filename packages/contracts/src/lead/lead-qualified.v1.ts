@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { positiveCountSchema } from '../bounded-numbers.ts';
 import { leadRefShape, scoreSchema } from './lead-lifecycle-parts.ts';
 import { isoDateTime } from './lead-schema-parts.ts';
 
@@ -9,7 +10,7 @@ export const leadQualifiedV1Schema = z
     qualifiedAt: isoDateTime,
     score: scoreSchema,
     threshold: scoreSchema.describe('The tenant’s MQL threshold the score reached.'),
-    ruleSetVersion: z.number().int().positive(),
+    ruleSetVersion: positiveCountSchema,
   })
   .describe('The lead’s score reached the MQL threshold: it is marketing-qualified and ready for routing.');
 

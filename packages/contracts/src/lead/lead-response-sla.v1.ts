@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { positiveCountSchema } from '../bounded-numbers.ts';
 import { leadRefShape, repIdSchema } from './lead-lifecycle-parts.ts';
 import { isoDateTime, text } from './lead-schema-parts.ts';
 
@@ -11,7 +12,7 @@ export const leadResponseSlaBreachedV1Schema = z
     assignedAt: isoDateTime,
     dueAt: isoDateTime,
     breachedAt: isoDateTime,
-    breachCount: z.number().int().positive().describe('Breaches on this lead so far, this one included.'),
+    breachCount: positiveCountSchema.describe('Breaches on this lead so far, this one included.'),
     managerId: repIdSchema.describe('The manager of the pool or rep, to be told.').optional(),
   })
   .describe('The owner neither accepted nor contacted the lead before the first-response deadline; it is recycled.');
@@ -56,7 +57,7 @@ export const leadEscalatedV1Schema = z
   .object({
     ...leadRefShape,
     escalatedAt: isoDateTime,
-    breachCount: z.number().int().positive(),
+    breachCount: positiveCountSchema,
     managerId: repIdSchema.optional(),
     reason: text(500),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { positiveCountSchema } from '../bounded-numbers.ts';
 import { leadGrades, leadRefShape, scoreSchema } from './lead-lifecycle-parts.ts';
 import { isoDateTime, text } from './lead-schema-parts.ts';
 
@@ -50,7 +51,7 @@ export const leadScoredV1Schema = z
       })
       .describe('Each part on 0–100 before weighting.'),
     breakdown: z.array(leadScoreContributionSchema).max(200),
-    ruleSetVersion: z.number().int().positive().describe('The version of the tenant’s scoring rule set that was used.'),
+    ruleSetVersion: positiveCountSchema.describe('The version of the tenant’s scoring rule set that was used.'),
     trigger: z.enum(leadScoringTriggers),
   })
   .describe('A lead was scored and its score or grade changed.');

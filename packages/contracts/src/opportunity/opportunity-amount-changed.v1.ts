@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoDateTime, text } from '../lead/lead-schema-parts.ts';
-import { currencySchema, opportunityAmountSchema } from './opportunity-schema-parts.ts';
+import { moneyAmountSchema } from '../bounded-numbers.ts';
+import { currencySchema } from './opportunity-schema-parts.ts';
 
 /** Data of `OpportunityAmountChanged` version 1: the expected amount of an open opportunity changed. */
 export const opportunityAmountChangedV1Schema = z
@@ -8,8 +9,8 @@ export const opportunityAmountChangedV1Schema = z
     opportunityId: z.uuid(),
     tenantId: text(64),
     changedAt: isoDateTime,
-    amount: opportunityAmountSchema,
-    previousAmount: opportunityAmountSchema,
+    amount: moneyAmountSchema,
+    previousAmount: moneyAmountSchema,
     currency: currencySchema.describe('The currency of both amounts, fixed when the opportunity opened.'),
   })
   .describe('The expected amount of an open opportunity changed.');

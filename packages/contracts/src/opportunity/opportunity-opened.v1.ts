@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { leadChannels } from '../lead/lead-captured.v1.ts';
 import { isoDateTime, text } from '../lead/lead-schema-parts.ts';
+import { companySizeSchema, moneyAmountSchema } from '../bounded-numbers.ts';
 import {
   calendarDateSchema,
   currencySchema,
-  opportunityAmountSchema,
   opportunityFieldsSchema,
   opportunityStageSchema,
 } from './opportunity-schema-parts.ts';
@@ -20,7 +20,7 @@ export const opportunityCompanySchema = z
       .regex(/^[A-Z]{2}$/)
       .describe('ISO 3166-1 alpha-2 code, upper case.')
       .optional(),
-    employees: z.int().positive().max(10_000_000).describe('Number of employees.').optional(),
+    employees: companySizeSchema.describe('Number of employees.').optional(),
   })
   .describe('The organisation buying, from the converted lead.');
 export type OpportunityCompany = z.output<typeof opportunityCompanySchema>;
@@ -54,7 +54,7 @@ export const opportunityOpenedV1Schema = z
     openedAt: isoDateTime,
     ownerId: text(64).describe('The sales rep who owns the opportunity.'),
     name: text(300),
-    amount: opportunityAmountSchema,
+    amount: moneyAmountSchema,
     currency: currencySchema,
     expectedCloseDate: calendarDateSchema,
     pipelineId: text(64),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countSchema, wholePercentSchema } from '../bounded-numbers.ts';
 import { leadScalarSchema } from '../lead/lead-captured.v1.ts';
 import { text } from '../lead/lead-schema-parts.ts';
 
@@ -11,22 +12,14 @@ export const opportunityStageSchema = z
   .object({
     id: text(64),
     name: text(200),
-    probability: z.int().min(0).max(100).describe('Default win probability of the stage, in percent.'),
+    probability: wholePercentSchema.describe('Default win probability of the stage, in percent.'),
     forecastCategory: z.enum(forecastCategories),
-    position: z
-      .int()
-      .nonnegative()
-      .describe('0-based place of the stage in its pipeline; a move to a higher position is forward.'),
+    position: countSchema.describe(
+      '0-based place of the stage in its pipeline; a move to a higher position is forward.',
+    ),
   })
   .describe('A pipeline stage as defined when the event happened.');
 export type OpportunityStage = z.output<typeof opportunityStageSchema>;
-
-/** A money amount in major units (12500.5 is 12,500.50) with at most two decimals. */
-export const opportunityAmountSchema = z
-  .number()
-  .nonnegative()
-  .multipleOf(0.01)
-  .describe('Major units of the currency, at most two decimals.');
 
 /** An ISO 4217 currency code. */
 export const currencySchema = z

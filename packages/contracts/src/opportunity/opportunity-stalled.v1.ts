@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { durationDaysSchema } from '../bounded-numbers.ts';
 import { isoDateTime, text } from '../lead/lead-schema-parts.ts';
 import { opportunityStageSchema } from './opportunity-schema-parts.ts';
-
-/** The longest stage SLA, in days, an `OpportunityStalled` can carry. */
-export const maxStageSlaDays = 3650;
 
 /** Data of `OpportunityStalled` version 1: an open opportunity stayed in a stage longer than its SLA. */
 export const opportunityStalledV1Schema = z
@@ -13,7 +11,7 @@ export const opportunityStalledV1Schema = z
     stalledAt: isoDateTime,
     stage: opportunityStageSchema.describe('The stage it stalled in; it is still there.'),
     enteredStageAt: isoDateTime.describe('When it entered the stage; published at most once per stage entry.'),
-    slaDays: z.int().positive().max(maxStageSlaDays).describe("The stage's SLA in days at the time."),
+    slaDays: durationDaysSchema.describe("The stage's SLA in days at the time."),
   })
   .describe('An open opportunity stayed in a stage longer than the stage SLA.');
 

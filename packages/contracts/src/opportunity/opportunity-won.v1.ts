@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoDateTime, text } from '../lead/lead-schema-parts.ts';
-import { currencySchema, opportunityAmountSchema, opportunityStageSchema } from './opportunity-schema-parts.ts';
+import { moneyAmountSchema } from '../bounded-numbers.ts';
+import { currencySchema, opportunityStageSchema } from './opportunity-schema-parts.ts';
 
 /** Data of `OpportunityWon` version 1: the deal was won, at its final amount. */
 export const opportunityWonV1Schema = z
@@ -8,7 +9,7 @@ export const opportunityWonV1Schema = z
     opportunityId: z.uuid(),
     tenantId: text(64),
     wonAt: isoDateTime,
-    amount: opportunityAmountSchema.describe('The final amount of the deal, which revenue reports use.'),
+    amount: moneyAmountSchema.describe('The final amount of the deal, which revenue reports use.'),
     currency: currencySchema,
     stage: opportunityStageSchema.describe('The stage the opportunity was won from.'),
   })

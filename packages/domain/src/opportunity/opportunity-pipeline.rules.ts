@@ -26,10 +26,3 @@ export function unmetExitCriteria(fields: OpportunityFields, exitCriteria: reado
 export function stallDueAt(enteredStageAt: string, slaDays: number): Date {
   return new Date(Date.parse(enteredStageAt) + slaDays * dayMs);
 }
-
-/** Money in major units: finite, not negative, at most two decimals (what the event contract accepts). */
-export function isValidAmount(amount: number): boolean {
-  if (!Number.isFinite(amount) || amount < 0) return false;
-  const cents = amount * 100;
-  return Math.abs(cents - Math.round(cents)) < 1e-6;
-}

@@ -1,4 +1,4 @@
-import { calendarDateSchema, maxStageSlaDays } from '@l2o/contracts';
+import { calendarDateSchema, isMoneyAmount, maxDurationDays, maxMoneyAmount } from '@l2o/contracts';
 import type { OpportunityFields } from '@l2o/contracts';
 import { RuleViolation } from '../rule-violation.ts';
 import { unreachable } from '../unreachable.ts';
@@ -17,7 +17,7 @@ import type {
 import type { OpportunityEvent } from './opportunity.events.ts';
 import type { ActiveOpportunity, Opportunity } from './opportunity.state.ts';
 import { opportunityIdForLead } from './opportunity-id.ts';
-import { isValidAmount, stageDirection, stallDueAt, unmetExitCriteria } from './opportunity-pipeline.rules.ts';
+import { stageDirection, stallDueAt, unmetExitCriteria } from './opportunity-pipeline.rules.ts';
 
 type OpenedOpportunity = Exclude<Opportunity, { status: 'none' }>;
 
@@ -209,8 +209,8 @@ function reopenOpportunity(command: ReopenOpportunity, opportunity: Opportunity)
 function markStalled(command: MarkStalled, opportunity: Opportunity): OpportunityEvent[] {
   const deal = existing(opportunity, command.data);
   const { stageId, enteredStageAt, slaDays } = command.data;
-  if (!Number.isInteger(slaDays) || slaDays <= 0 || slaDays > maxStageSlaDays) {
-    throw new RuleViolation(`a stage SLA is a whole number of days from 1 to ${maxStageSlaDays}`, { field: 'slaDays' });
+  if (!Number.isInteger(slaDays) || slaDays <= 0 || slaDays > maxDurationDays) {
+    throw new RuleViolation(`a stage SLA is a whole number of days from 1 to ${maxDurationDays}`, { field: 'slaDays' });
   }
   // The timer was set for one stage entry: leaving the stage or closing makes it moot, and a
   // timer that fires twice must not mark the same entry twice.
@@ -259,8 +259,8 @@ function openOne(opportunity: Opportunity, target: { opportunityId: string; tena
 }
 
 function assertAmount(amount: number): void {
-  if (!isValidAmount(amount)) {
-    throw new RuleViolation('an amount is not negative and has at most two decimals', { field: 'amount' });
+  if (!isMoneyAmount(amount)) {
+    throw new RuleViolation(`an amount is from 0 to ${maxMoneyAmount} with at most two decimals`, { field: 'amount' });
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { maxMoneyAmount } from '@l2o/contracts';
 import {
   changeAmount,
   changeCloseDate,
@@ -26,8 +27,8 @@ describe('Opportunity', () => {
       expect(when([], command)).toEqual([openedFrom(command)]);
     });
 
-    it('opens one with an amount of zero', () => {
-      const command = openOpportunity({ data: { amount: 0 } });
+    it.each([0, maxMoneyAmount])('opens one with an amount of %s', (amount) => {
+      const command = openOpportunity({ data: { amount } });
       expect(when([], command)).toEqual([openedFrom(command)]);
     });
 
@@ -36,7 +37,7 @@ describe('Opportunity', () => {
       expect(ruleViolationOf(() => when([], command))).toMatchObject({ field: 'opportunityId' });
     });
 
-    it.each([-1, 10.005, Number.NaN])('refuses an amount of %s', (amount) => {
+    it.each([-1, 10.005, Number.NaN, maxMoneyAmount + 0.01])('refuses an amount of %s', (amount) => {
       expect(ruleViolationOf(() => when([], openOpportunity({ data: { amount } })))).toMatchObject({
         field: 'amount',
       });

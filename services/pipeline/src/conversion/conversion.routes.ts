@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDateSchema, currencySchema, opportunityAmountSchema, streamIdFor } from '@l2o/contracts';
+import { calendarDateSchema, currencySchema, moneyAmountSchema, streamIdFor } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { QualifySalesLead } from '@l2o/domain';
 import { handleCommand } from '@l2o/event-store';
@@ -27,7 +27,7 @@ const convertBody = z
   .object({
     by: repId.describe('The rep who converts; must own the lead, and owns the opportunity.'),
     name: z.string().trim().min(1).max(300).optional().describe("Default: the company's name, else the person's."),
-    amount: opportunityAmountSchema,
+    amount: moneyAmountSchema,
     currency: currencySchema,
     expectedCloseDate: calendarDateSchema,
     pipelineId: z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDateSchema, opportunityAmountSchema, opportunityFieldsSchema, streamIdFor } from '@l2o/contracts';
+import { calendarDateSchema, moneyAmountSchema, opportunityFieldsSchema, streamIdFor } from '@l2o/contracts';
 import type { OpportunityCommand } from '@l2o/domain';
 import type { EventStore } from '@l2o/event-store';
 import { currentTraceparent, errorResponseSchema, tenantOf } from '@l2o/service-kit';
@@ -140,7 +140,7 @@ export function opportunityRoutes(options: {
       path: 'amount',
       summary: 'Change the amount',
       description: 'Changes the expected amount, in the currency the opportunity opened with.',
-      body: z.object({ amount: opportunityAmountSchema }),
+      body: z.object({ amount: moneyAmountSchema }),
       command: ({ body, current, now }) => ({
         type: 'ChangeAmount',
         data: { ...ref(current), amount: body.amount },
@@ -162,7 +162,7 @@ export function opportunityRoutes(options: {
       path: 'win',
       summary: 'Close as won',
       description: 'Closes the opportunity as won at the final amount, or its current amount when none is given.',
-      body: z.object({ amount: opportunityAmountSchema.optional() }),
+      body: z.object({ amount: moneyAmountSchema.optional() }),
       command: ({ body, current, now }) => ({
         type: 'WinOpportunity',
         data: { ...ref(current), ...(body.amount === undefined ? {} : { amount: body.amount }) },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { forecastCategories, maxStageSlaDays } from '@l2o/contracts';
+import { durationDaysSchema, forecastCategories, wholePercentSchema } from '@l2o/contracts';
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
   error: 'expected 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit',
@@ -10,18 +10,14 @@ const label = (max: number) => z.string().trim().min(1).max(max);
 export const pipelineStageSettingsSchema = z.object({
   id: identifier,
   name: label(200),
-  probability: z.int().min(0).max(100).describe('Default win probability in percent; the forecast weighs by it.'),
+  probability: wholePercentSchema.describe('Default win probability in percent; the forecast weighs by it.'),
   forecastCategory: z.enum(forecastCategories),
   exitCriteria: z
     .array(label(64))
     .max(50)
     .refine((fields) => new Set(fields).size === fields.length, { message: 'a field is listed twice' })
     .describe('Opportunity fields that must be set (not empty, not false) before it moves past this stage.'),
-  slaDays: z
-    .int()
-    .min(1)
-    .max(maxStageSlaDays)
-    .describe('Days an opportunity may stay in the stage before it is marked stalled.'),
+  slaDays: durationDaysSchema.describe('Days an opportunity may stay in the stage before it is marked stalled.'),
 });
 export type PipelineStageSettings = z.output<typeof pipelineStageSettingsSchema>;
 
