@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { fractionalDaysSchema, percentSchema } from '@l2o/contracts';
 import { attributionModels } from './attribution-model.ts';
-
-const percent = z.number().min(0).max(100);
 
 /** Shares are percentages of the deal and must add up to 100 (a float tolerance allows 33.3 + 33.3 + 33.4). */
 function sumsToHundred(shares: Record<string, number>): boolean {
@@ -11,40 +10,36 @@ const sumMessage = { message: 'the shares must add up to 100' };
 
 const positionBasedSchema = z
   .object({
-    first: percent.describe('Share of the first touch.'),
-    middle: percent.describe('Share split evenly over the touches between the first and the last.'),
-    last: percent.describe('Share of the last touch.'),
+    first: percentSchema.describe('Share of the first touch.'),
+    middle: percentSchema.describe('Share split evenly over the touches between the first and the last.'),
+    last: percentSchema.describe('Share of the last touch.'),
   })
   .refine(sumsToHundred, sumMessage)
   .describe('U-shaped.');
 
 const wShapedSchema = z
   .object({
-    firstTouch: percent,
-    leadCreated: percent,
-    opportunityCreated: percent,
-    rest: percent.describe('Split evenly over the touches that hold none of the three positions.'),
+    firstTouch: percentSchema,
+    leadCreated: percentSchema,
+    opportunityCreated: percentSchema,
+    rest: percentSchema.describe('Split evenly over the touches that hold none of the three positions.'),
   })
   .refine(sumsToHundred, sumMessage)
   .describe('W-shaped.');
 
 const fullPathSchema = z
   .object({
-    firstTouch: percent,
-    leadCreated: percent,
-    opportunityCreated: percent,
-    closedWon: percent,
-    rest: percent.describe('Split evenly over the touches that hold none of the four positions.'),
+    firstTouch: percentSchema,
+    leadCreated: percentSchema,
+    opportunityCreated: percentSchema,
+    closedWon: percentSchema,
+    rest: percentSchema.describe('Split evenly over the touches that hold none of the four positions.'),
   })
   .refine(sumsToHundred, sumMessage)
   .describe('Full path (Z-shaped).');
 
 const timeDecaySchema = z.object({
-  halfLifeDays: z
-    .number()
-    .positive()
-    .max(3650)
-    .describe('A touch this many days older than another gets half its weight.'),
+  halfLifeDays: fractionalDaysSchema.describe('A touch this many days older than another gets half its weight.'),
 });
 
 export const shapleyValueKinds = ['conversion_count', 'conversion_rate'] as const;

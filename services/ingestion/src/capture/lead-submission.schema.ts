@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { leadChannels, leadConsentSchema, leadCustomFieldsSchema, storableString } from '@l2o/contracts';
+import {
+  companySizeSchema,
+  leadChannels,
+  leadConsentSchema,
+  leadCustomFieldsSchema,
+  storableString,
+} from '@l2o/contracts';
 import { fieldErrorOf } from '@l2o/service-kit';
 import type { FieldError, LeadSubmission } from '../normalize/index.ts';
 
@@ -55,7 +61,7 @@ export const leadSubmissionSchema = z
         domain: text(253).describe('Host name; a scheme, www. and a path are removed.'),
         website: text(2048),
         industry: text(200),
-        size: z.int().positive().max(10_000_000).optional().describe('Number of employees.'),
+        size: companySizeSchema.optional().describe('Number of employees.'),
         country: text(100).describe('ISO 3166-1 alpha-2 code or English country name.'),
       })
       .optional(),

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { leadScoredV1Example } from '@l2o/contracts';
+import { leadScoredV1Example, maxPgInteger } from '@l2o/contracts';
 import { errorResponseSchema, HttpError, tenantOf } from '@l2o/service-kit';
 import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
 
@@ -70,7 +70,8 @@ export function leadTimelineRoutes(options: { pool: pg.Pool }): FastifyPluginAsy
           tags: ['leads'],
           params: z.object({ leadId: z.uuid() }),
           querystring: z.object({
-            afterVersion: z.coerce.number().int().min(0).default(0),
+            // stream_version is an integer column: a larger value would fail the query, not find nothing.
+            afterVersion: z.coerce.number().int().min(0).max(maxPgInteger).default(0),
             limit: z.coerce.number().int().min(1).max(1000).default(500),
           }),
           response: {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedInt, durationMinutesSchema, maxSettingCount, maxWeight } from '@l2o/contracts';
 
 const ianaTimeZonePattern = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
 
@@ -15,6 +16,7 @@ export function isIanaTimeZone(value: string): boolean {
 
 // 64 characters: the lead events carry rep, pool and rule ids within that limit.
 const id = z.string().trim().min(1).max(64);
+const settingCount = boundedInt({ min: 0, max: maxSettingCount });
 const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const endClockTime = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:MM (24:00 for midnight)');
 const leaveBound = z
@@ -59,13 +61,13 @@ export const repSchema = z.object({
         .describe('From and to are inclusive as dates; a date-time `to` ends the leave at that instant.'),
     )
     .optional(),
-  maxOpenLeads: z.number().int().min(0).optional().describe('Open leads the rep may own at once.'),
-  dailyQuota: z.number().int().min(0).optional().describe('Leads the rep may be assigned per local calendar day.'),
+  maxOpenLeads: settingCount.optional().describe('Open leads the rep may own at once.'),
+  dailyQuota: settingCount.optional().describe('Leads the rep may be assigned per local calendar day.'),
 });
 
 export const poolMemberSchema = z.object({
   repId: id,
-  weight: z.number().int().min(1).max(1000).default(1).describe('Share of leads under the weighted strategy.'),
+  weight: boundedInt({ min: 1, max: maxWeight }).default(1).describe('Share of leads under the weighted strategy.'),
 });
 
 /** A team that leads are assigned within, by its strategy. */
@@ -108,7 +110,7 @@ export const routingRuleSchema = z.object({
   name: z.string().trim().min(1).max(200),
   poolId: id,
   conditions: ruleConditionsSchema.describe('No conditions match every lead.'),
-  responseSlaMinutes: z.number().int().min(1).optional().describe('First-response SLA of the leads it routes.'),
+  responseSlaMinutes: durationMinutesSchema.optional().describe('First-response SLA of the leads it routes.'),
 });
 
 /** A tenant's routing: ordered rules (first match wins) and where leads go otherwise. */
@@ -118,8 +120,8 @@ export const routingSettingsSchema = z.object({
   }),
   defaultPoolId: id.describe('Takes leads no rule matches and leads whose pool has nobody eligible.'),
   sharedPoolId: id.describe('Where leads go after a first-response SLA breach; may be the default pool.'),
-  defaultResponseSlaMinutes: z.number().int().min(1).default(120),
-  escalateAfterBreaches: z.number().int().min(1).default(2),
+  defaultResponseSlaMinutes: durationMinutesSchema.default(120),
+  escalateAfterBreaches: boundedInt({ min: 1, max: maxSettingCount }).default(2),
 });
 
 export type Rep = z.output<typeof repSchema>;

@@ -1,4 +1,4 @@
-import { leadActivityTypes } from '@l2o/contracts';
+import { boundedInt, fractionalDaysSchema, leadActivityTypes, maxSettingCount, weightSchema } from '@l2o/contracts';
 import { z } from 'zod';
 import { knownFieldPaths } from './scoring-input.ts';
 
@@ -40,13 +40,15 @@ export const fitRuleSchema = z.discriminatedUnion('operator', [
 export type FitRule = z.output<typeof fitRuleSchema>;
 export type FitOperator = FitRule['operator'];
 
+const settingCount = boundedInt({ min: 1, max: maxSettingCount });
+
 const activityPointsSchema = z.object({
   points: z.number().min(0).max(100).describe('Points of one activity when it happens now.'),
   cap: z.number().min(0).max(100).describe('Most points all activities of this type give together, after decay.'),
 });
 
 const engagementSchema = z.object({
-  halfLifeDays: z.number().positive().max(3650).default(14),
+  halfLifeDays: fractionalDaysSchema.default(14),
   activities: z.partialRecord(z.enum(leadActivityTypes), activityPointsSchema),
 });
 export type EngagementConfig = z.output<typeof engagementSchema>;
@@ -54,8 +56,8 @@ export type EngagementConfig = z.output<typeof engagementSchema>;
 const predictiveSchema = z
   .object({
     enabled: z.boolean().default(false),
-    minOutcomes: z.int().min(1).default(30).describe('Closed (won or lost) leads needed before the model is used.'),
-    minPerClass: z.int().min(1).default(5).describe('Won leads and lost leads each needed.'),
+    minOutcomes: settingCount.default(30).describe('Closed (won or lost) leads needed before the model is used.'),
+    minPerClass: settingCount.default(5).describe('Won leads and lost leads each needed.'),
     smoothing: z.number().positive().max(100).default(1).describe('Laplace smoothing alpha.'),
     features: z.array(fieldPathSchema).max(50).default([]),
   })
@@ -67,9 +69,9 @@ export type PredictiveConfig = z.output<typeof predictiveSchema>;
 
 const weightsSchema = z
   .object({
-    fit: z.number().min(0).default(0.5),
-    engagement: z.number().min(0).default(0.3),
-    predictive: z.number().min(0).default(0.2),
+    fit: weightSchema.default(0.5),
+    engagement: weightSchema.default(0.3),
+    predictive: weightSchema.default(0.2),
   })
   // Without predictive history the score falls back to fit and engagement, so they cannot both be zero.
   .refine((weights) => weights.fit + weights.engagement > 0, { message: 'fit and engagement cannot both weigh 0' });
