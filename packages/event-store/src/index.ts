@@ -19,8 +19,14 @@ export type { FeedLag, PostgresEventStoreOptions } from './postgres-event-store.
 export { KurrentDbEventStore, createKurrentDbEventStore } from './kurrentdb-event-store.ts';
 export type { KurrentDbEventStoreOptions } from './kurrentdb-event-store.ts';
 export { migrateEventStore } from './migrate-event-store.ts';
-export { loadCheckpoint, saveCheckpoint } from './feed-checkpoint.ts';
-export type { Queryable } from './feed-checkpoint.ts';
+export {
+  checkLegacyCheckpoint,
+  loadCheckpoint,
+  requestCheckpointRewind,
+  saveCheckpoint,
+  takeCheckpointRewind,
+} from './feed-checkpoint.ts';
+export type { LegacyCheckpointCheck, Queryable } from './feed-checkpoint.ts';
 export { InvalidFeedCursorError } from './feed-cursor.ts';
 export {
   handleCommand,

@@ -1,10 +1,17 @@
-import { createPublisher } from '@l2o/bus';
-import { createPostgresEventStore, loadCheckpoint, migrateEventStore, saveCheckpoint } from '@l2o/event-store';
+import { createPublisher, kafkaReadiness } from '@l2o/bus';
+import {
+  createPostgresEventStore,
+  loadCheckpoint,
+  migrateEventStore,
+  saveCheckpoint,
+  takeCheckpointRewind,
+} from '@l2o/event-store';
 import { createPool } from '@l2o/pg';
 import { createLogger, createMetrics, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
 import { buildApp } from './app.ts';
 import { relayConfigSchema } from './config.ts';
 import { acquireLeaderLock } from './leader-lock.ts';
+import { settleLegacyCheckpoint } from './legacy-checkpoint.ts';
 import { runRelay } from './relay.ts';
 import { createRelayMetrics } from './relay-metrics.ts';
 import { toOutgoingMessage } from './to-cloud-event.ts';
@@ -40,7 +47,10 @@ await runService({
     const app = await buildApp({
       logger,
       metrics: registry,
-      readiness: [{ name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) }],
+      readiness: [
+        { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
+        kafkaReadiness({ brokers: config.KAFKA_BROKERS }),
+      ],
     });
     await app.listen({ port: config.PORT, host: config.HOST });
 
@@ -65,12 +75,14 @@ await runService({
       metrics.leader.set(1);
       logger.info('relay lock acquired; publishing the event store feed');
       try {
+        await settleLegacyCheckpoint({ db: pool, name: CHECKPOINT, logger });
         await publisher.connect();
         await Promise.race([
           lock.lost,
           runRelay({
             readFeed: (from, options) => store.readFeed(from, options),
             loadCursor: () => loadCheckpoint(pool, CHECKPOINT),
+            takeRewind: () => takeCheckpointRewind(pool, CHECKPOINT),
             saveCursor: async (next) => {
               await saveCheckpoint(pool, CHECKPOINT, next);
               cursor = next;

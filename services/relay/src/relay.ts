@@ -15,6 +15,8 @@ export async function runRelay(options: {
   readFeed: (from: FeedCursor, options: { maxCount: number }) => Promise<FeedPage>;
   loadCursor: () => Promise<FeedCursor>;
   saveCursor: (cursor: FeedCursor) => Promise<void>;
+  /** A cursor an operator asked the relay to go back to (scripts/relay-republish), taken once. */
+  takeRewind?: () => Promise<FeedCursor | undefined>;
   publish: (topic: string, messages: Array<{ key: string; event: CloudEvent }>) => Promise<void>;
   toMessage: (event: RecordedEvent) => OutgoingMessage;
   batchSize: number;
@@ -25,6 +27,12 @@ export async function runRelay(options: {
   let cursor = await options.loadCursor();
   let published = 0;
   while (!options.signal.aborted) {
+    const rewind = await options.takeRewind?.();
+    if (rewind !== undefined) {
+      // Saved at once, so a crash right after still re-publishes from there.
+      await options.saveCursor(rewind);
+      cursor = rewind;
+    }
     const page = await options.readFeed(cursor, { maxCount: options.batchSize });
     if (page.events.length > 0) {
       await publishInOrder(page.events.map(options.toMessage), options.publish);

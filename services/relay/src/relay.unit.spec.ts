@@ -95,4 +95,30 @@ describe('relay', () => {
     });
     expect(published).toEqual([events[2]!.id]);
   });
+
+  it('goes back to a cursor an operator asked for, saves it first, and publishes from there again', async () => {
+    const events = [recorded(1, 'lead-a'), recorded(2, 'lead-a'), recorded(3, 'lead-b')];
+    const published: string[] = [];
+    const saved: string[] = [];
+    const rewinds: Array<FeedCursor | undefined> = [undefined, undefined, '1:1'];
+    const controller = new AbortController();
+    await runRelay({
+      readFeed: feedOf(events),
+      loadCursor: async () => 'start',
+      saveCursor: async (cursor) => {
+        saved.push(cursor);
+        if (saved.length === 4) controller.abort();
+      },
+      takeRewind: async () => rewinds.shift(),
+      publish: async (_topic, messages) => {
+        published.push(...messages.map((message) => message.event.id));
+      },
+      toMessage,
+      batchSize: 2,
+      idlePollMs: 5,
+      signal: controller.signal,
+    });
+    expect(saved).toEqual(['1:2', '1:3', '1:1', '1:3']);
+    expect(published).toEqual([events[0]!.id, events[1]!.id, events[2]!.id, events[1]!.id, events[2]!.id]);
+  });
 });
