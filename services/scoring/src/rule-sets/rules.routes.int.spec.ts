@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxDurationDays, maxSettingCount, maxWeight } from '@l2o/contracts';
 import { defaultScoringRuleSet } from '../model/index.ts';
 import { idealProfile, startOfTests, startScoringTestEnv } from '../scoring-test-env.fixture.ts';
 import type { ScoringTestEnv } from '../scoring-test-env.fixture.ts';
@@ -86,6 +87,32 @@ describe('/v1/scoring/rules', () => {
     expect(responses[1]?.json()).toMatchObject({ field: 'fit.rules', reason: 'rule ids must be unique' });
     expect(responses[2]?.json()).toMatchObject({ field: 'weights', reason: 'fit and engagement cannot both weigh 0' });
     expect((await env.request({ url, apiKey })).json()).toMatchObject({ version: 1 });
+  });
+
+  it('stores every setting at its bound and refuses one step beyond it with 400 naming the field', async () => {
+    const { apiKey } = await env.newTenant();
+    const base = defaultScoringRuleSet;
+    const atTheBounds = {
+      ...base,
+      engagement: { ...base.engagement, halfLifeDays: maxDurationDays },
+      predictive: { ...base.predictive, minOutcomes: maxSettingCount, minPerClass: maxSettingCount },
+      weights: { fit: maxWeight, engagement: maxWeight, predictive: maxWeight },
+    };
+    const beyond: Array<[string, unknown]> = [
+      ['engagement.halfLifeDays', { ...base, engagement: { ...base.engagement, halfLifeDays: maxDurationDays + 1 } }],
+      ['predictive.minOutcomes', { ...base, predictive: { ...base.predictive, minOutcomes: maxSettingCount + 1 } }],
+      ['weights.fit', { ...base, weights: { ...base.weights, fit: maxWeight + 1 } }],
+      ['weights.engagement', { ...base, weights: { ...base.weights, engagement: 1.7976931348623157e308 } }],
+    ];
+
+    const refused = await Promise.all(beyond.map(([, body]) => env.request({ method: 'PUT', url, apiKey, body })));
+    const stored = await env.request({ method: 'PUT', url, apiKey, body: atTheBounds });
+
+    expect(refused.map((response) => [response.statusCode, response.json().field])).toEqual(
+      beyond.map(([field]) => [400, field]),
+    );
+    expect(stored.statusCode, stored.body).toBe(200);
+    expect((await env.request({ url, apiKey })).json()).toMatchObject({ version: 2, ruleSet: atTheBounds });
   });
 
   it('answers 403 to a PUT with a key that may only read reports', async () => {
