@@ -306,7 +306,7 @@ describe('createLeadCapturer', () => {
     ];
 
     it.each(refused)(
-      'rejects $name naming $field with a reason, and appends nothing',
+      'rejects $name naming $field with a reason, and appends nothing and claims no key',
       async ({ submission, field, code }) => {
         const tenantId = newTenantId();
         const result = await capture(tenantId, submission);
@@ -317,6 +317,7 @@ describe('createLeadCapturer', () => {
           reason: expect.any(String),
         });
         expect(await env.eventsOf(tenantId)).toEqual([]);
+        expect(await env.identitiesOf(tenantId)).toEqual([]);
       },
     );
   });
@@ -412,6 +413,95 @@ describe('createLeadCapturer', () => {
       ]);
 
       expect(results.map((result) => result.status)).toEqual(['accepted', 'merged']);
+    });
+  });
+
+  describe('when the append fails after the keys were claimed', () => {
+    function failingStore(failures: { single: boolean; multi: boolean }) {
+      const failure = () => new Error('the store is unreachable');
+      return {
+        readStream: env.store.readStream.bind(env.store),
+        appendToStream: failures.single
+          ? async () => Promise.reject(failure())
+          : env.store.appendToStream.bind(env.store),
+        appendToStreams: failures.multi
+          ? async () => Promise.reject(failure())
+          : env.store.appendToStreams.bind(env.store),
+      };
+    }
+
+    it('releases the claims of a capture, so no key points at a lead that does not exist', async () => {
+      const tenantId = newTenantId();
+      const failing = createLeadCapturer({
+        pool: env.pool,
+        store: failingStore({ single: true, multi: true }),
+        clock: () => env.now,
+      });
+
+      await expect(
+        failing.capture({
+          tenantId,
+          submission: { email: 'ada@example.com', phone: '+14155550123' },
+          defaultChannel: 'api',
+        }),
+      ).rejects.toThrow('the store is unreachable');
+
+      expect(await env.identitiesOf(tenantId)).toEqual([]);
+      expect(await env.eventsOf(tenantId)).toEqual([]);
+    });
+
+    it('releases the claims of every new lead of a bulk append, and keeps those of the leads that exist', async () => {
+      const tenantId = newTenantId();
+      const known = await capture(tenantId, { email: 'known@example.com' });
+      const failing = createLeadCapturer({
+        pool: env.pool,
+        store: failingStore({ single: false, multi: true }),
+        clock: () => env.now,
+      });
+
+      await expect(
+        failing.captureMany([
+          { tenantId, submission: { email: 'ada@example.com' }, defaultChannel: 'csv_import' },
+          { tenantId, submission: { email: 'grace@example.org' }, defaultChannel: 'csv_import' },
+          { tenantId, submission: { email: 'known@example.com' }, defaultChannel: 'csv_import' },
+        ]),
+      ).rejects.toThrow('the store is unreachable');
+
+      expect(await env.identitiesOf(tenantId)).toEqual([
+        { kind: 'email', value: 'known@example.com', leadId: known.status === 'accepted' ? known.leadId : '' },
+      ]);
+    });
+
+    it('claims the keys again for a lead captured on a claim released meanwhile', async () => {
+      const tenantId = newTenantId();
+      const claimedLeadId = randomUUID();
+      await env.pool.query(
+        `INSERT INTO lead_identities (tenant_id, kind, value, lead_id) VALUES ($1, 'email', 'ada@example.com', $2)`,
+        [tenantId, claimedLeadId],
+      );
+      // The replica that claimed the key releases it after this capture resolved the lead, before it appends.
+      const releasing = createLeadCapturer({
+        pool: env.pool,
+        store: {
+          readStream: async (streamId, options) => {
+            await env.pool.query('DELETE FROM lead_identities WHERE tenant_id = $1', [tenantId]);
+            return env.store.readStream(streamId, options);
+          },
+          appendToStream: env.store.appendToStream.bind(env.store),
+        },
+        clock: () => env.now,
+      });
+
+      const result = await releasing.capture({
+        tenantId,
+        submission: { email: 'ada@example.com' },
+        defaultChannel: 'api',
+      });
+
+      expect(result).toEqual({ status: 'accepted', leadId: claimedLeadId });
+      expect(await env.identitiesOf(tenantId)).toEqual([
+        { kind: 'email', value: 'ada@example.com', leadId: claimedLeadId },
+      ]);
     });
   });
 

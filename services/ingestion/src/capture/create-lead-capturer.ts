@@ -13,7 +13,7 @@ import type { IngestionSettingsSource } from '../settings/ingestion-settings.rep
 import { followingMerges } from './follow-merges.ts';
 import { createKeyedQueue } from './keyed-queue.ts';
 import type { KeyedQueue } from './keyed-queue.ts';
-import { resolveLeads } from './lead-identities.ts';
+import { claimFreeKeys, releaseClaims, resolveLeads } from './lead-identities.ts';
 import type { ResolvedLead } from './lead-identities.ts';
 import type { CaptureInput, CaptureResult, LeadCapturer } from './lead-capturer.ts';
 import { prepareCapture, submissionField } from './prepare-capture.ts';
@@ -102,21 +102,67 @@ export function createLeadCapturer(options: CreateLeadCapturerOptions): BulkLead
         (lead.isNew && targets.get(lead.leadId) === 1 ? fresh : others).push({ ...item, lead });
       });
 
-      for (let start = 0; start < fresh.length; start += appendChunk) {
-        const chunk = fresh.slice(start, start + appendChunk);
-        const unappended = await appendNewLeads(chunk, results);
-        others.push(...unappended);
+      try {
+        for (let start = 0; start < fresh.length; start += appendChunk) {
+          const chunk = fresh.slice(start, start + appendChunk);
+          const unappended = await appendNewLeads(chunk, results);
+          others.push(...unappended);
+        }
+        // In list order per lead (the keyed queue), so a person twice in a batch is captured, then touched.
+        // A failure stops new work but lets the running captures settle, so no claim is released under
+        // an append still in flight.
+        let failure: { error: unknown } | undefined;
+        await mapConcurrently({
+          items: others,
+          concurrency: touchConcurrency,
+          work: async (item) => {
+            if (failure !== undefined) return;
+            try {
+              results[item.index] = await captureOnStream(item.capture, item.lead);
+            } catch (error) {
+              failure ??= { error };
+            }
+          },
+        });
+        if (failure !== undefined) throw failure.error;
+      } finally {
+        await releaseUnusedClaims(tenantId, resolved, results);
       }
-      // In list order per lead (the keyed queue), so a person twice in a batch is captured, then touched.
-      await mapConcurrently({
-        items: others,
-        concurrency: touchConcurrency,
-        work: async (item) => {
-          results[item.index] = await captureOnStream(item.capture, item.lead);
-        },
-      });
     }
     return results;
+  }
+
+  /**
+   * The keys were claimed in a transaction of their own, committed before the append: the store sits
+   * behind a port (KurrentDB shares no PostgreSQL transaction) and a claim must be visible to other
+   * replicas to serialize their captures of the person. So a new lead whose append failed or was
+   * refused is compensated here, its claims deleted, unless its stream exists after all (another
+   * capture adopted the claim and appended). A failed release only logs: the next capture of the
+   * person adopts the claim and creates the lead (see captureOnStream).
+   */
+  async function releaseUnusedClaims(
+    tenantId: string,
+    resolved: readonly ResolvedLead[],
+    results: readonly (CaptureResult | undefined)[],
+  ): Promise<void> {
+    const used = new Set(results.map((result) => (result !== undefined && 'leadId' in result ? result.leadId : '')));
+    const unused = [
+      ...new Set(resolved.filter((lead) => lead.isNew && !used.has(lead.leadId)).map((lead) => lead.leadId)),
+    ];
+    if (unused.length === 0) return;
+    try {
+      const streams = await Promise.all(
+        unused.map((leadId) => store.readStream(streamIdFor('lead', leadId), { maxCount: 1 })),
+      );
+      const leadIds = unused.filter((_leadId, index) => streams[index]?.length === 0);
+      const released = await releaseClaims({ pool, tenantId, leadIds });
+      logger?.info({ tenantId, leads: leadIds.length, keys: released }, 'released the keys of leads never appended');
+    } catch (error) {
+      logger?.warn(
+        { err: error, tenantId, leads: unused.length },
+        'could not release the keys of leads never appended',
+      );
+    }
   }
 
   /** Appends the LeadCaptured of each new lead in one transaction; answers the items left to the slow path. */
@@ -176,7 +222,12 @@ export function createLeadCapturer(options: CreateLeadCapturerOptions): BulkLead
           );
           const [first] = events;
           if (first === undefined) return { status: 'duplicate', leadId };
-          if (first.type === 'LeadCaptured') return { status: 'accepted', leadId };
+          if (first.type === 'LeadCaptured') {
+            // Captured on a claim another capture made and then released: its keys must point here again.
+            if (!resolved.isNew)
+              await claimFreeKeys({ pool, tenantId: prepared.tenantId, leadId, keys: prepared.keys });
+            return { status: 'accepted', leadId };
+          }
           // A lead without identity keys is always new, so a touch always has the key that matched.
           return { status: 'merged', leadId, matchedBy: resolved.matchedBy ?? 'email' };
         },

@@ -76,6 +76,40 @@ export async function resolveLeads(options: {
   }
 }
 
+/**
+ * Deletes every key claimed for `leadIds`: the compensation for claims whose lead was never
+ * appended (see `createLeadCapturer`), so no key is left pointing at a lead that does not exist.
+ */
+export async function releaseClaims(options: {
+  pool: pg.Pool;
+  tenantId: string;
+  leadIds: readonly string[];
+}): Promise<number> {
+  if (options.leadIds.length === 0) return 0;
+  const result = await options.pool.query(
+    'DELETE FROM lead_identities WHERE tenant_id = $1 AND lead_id = ANY($2::uuid[])',
+    [options.tenantId, options.leadIds],
+  );
+  return result.rowCount ?? 0;
+}
+
+/** Claims for `leadId` each of `keys` nobody owns, as a lead captured on keys released meanwhile needs. */
+export async function claimFreeKeys(options: {
+  pool: pg.Pool;
+  tenantId: string;
+  leadId: string;
+  keys: readonly IdentityKey[];
+}): Promise<void> {
+  const { pool, tenantId, leadId, keys } = options;
+  if (keys.length === 0) return;
+  await pool.query(
+    `INSERT INTO lead_identities (tenant_id, kind, value, lead_id)
+     SELECT $1, k.kind, k.value, $4 FROM unnest($2::text[], $3::text[]) AS k(kind, value)
+     ON CONFLICT DO NOTHING`,
+    [tenantId, keys.map((key) => key.kind), keys.map((key) => key.value), leadId],
+  );
+}
+
 /** The lead a single key points at, if any. */
 export async function findLeadByKey(options: {
   pool: pg.Pool;
