@@ -101,6 +101,19 @@ export function describeEventStoreContract(
         expect(read.map((e) => e.streamVersion)).toEqual([2, 3]);
       });
 
+      it('reads several streams in one call, each from its version, a missing one as empty', async () => {
+        const [a, b, missing] = [streamId(), streamId(), streamId()];
+        await store.appendToStream(a, [event(), event(), event()], { expectedVersion: 'no_stream' });
+        await store.appendToStream(b, [event()], { expectedVersion: 'no_stream' });
+
+        const read = await store.readStreams([{ streamId: a, fromVersion: 2 }, { streamId: b }, { streamId: missing }]);
+
+        expect([...read.keys()].sort()).toEqual([a, b, missing].sort());
+        expect(read.get(a)?.map((e) => e.streamVersion)).toEqual([2, 3]);
+        expect(read.get(b)?.map((e) => [e.streamId, e.streamVersion])).toEqual([[b, 1]]);
+        expect(read.get(missing)).toEqual([]);
+      });
+
       it('reads a stream that does not exist as empty', async () => {
         expect(await store.readStream(streamId())).toEqual([]);
       });
@@ -262,6 +275,25 @@ export function describeEventStoreContract(
         ]);
         expect(await store.readStream(a)).toHaveLength(1);
         expect(await store.readStream(b)).toHaveLength(3);
+      });
+
+      it('appends to 300 streams in one call, and a retry of the whole set stores nothing more', async () => {
+        const appends = Array.from({ length: 300 }, (_, index) => ({
+          streamId: streamId(),
+          events: Array.from({ length: 1 + (index % 3) }, () => event()),
+          expectedVersion: 'no_stream' as const,
+        }));
+
+        const first = await store.appendToStreams(appends);
+        const retry = await store.appendToStreams(appends);
+        const read = await store.readStreams(appends.map((append) => ({ streamId: append.streamId })));
+
+        expect(first.map((result) => result.appended)).toEqual(appends.map((append) => append.events.length));
+        expect(retry.map((result) => result.appended)).toEqual(appends.map(() => 0));
+        expect(retry.map((result) => result.nextExpectedVersion)).toEqual(appends.map((a) => a.events.length));
+        for (const append of appends) {
+          expect(read.get(append.streamId)?.map((e) => e.id)).toEqual(append.events.map((e) => e.id));
+        }
       });
 
       it('writes nothing to any stream when one of them conflicts', async (context) => {

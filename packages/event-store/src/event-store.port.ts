@@ -56,6 +56,9 @@ export type AppendResult = {
   appended: number;
 };
 
+/** One stream of a {@link EventStore.readStreams} call. */
+export type StreamRead = { streamId: string; fromVersion?: number };
+
 export type StreamAppend = { streamId: string; events: NewEvent[]; expectedVersion: ExpectedVersion };
 
 export type FeedPage = { events: RecordedEvent[]; cursor: FeedCursor };
@@ -87,6 +90,11 @@ export type EventStore = {
   appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]>;
   /** The stream's events in version order; empty when the stream does not exist. */
   readStream(streamId: string, options?: { fromVersion?: number; maxCount?: number }): Promise<RecordedEvent[]>;
+  /**
+   * Several streams at once, each from its `fromVersion` (default 1): a map holding every requested
+   * stream id, with its events in version order (empty when it does not exist).
+   */
+  readStreams(requests: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>>;
   /** One page of the global feed after `from`, in commit order, with no gaps. */
   readFeed(from: FeedCursor, options?: { maxCount?: number }): Promise<FeedPage>;
   /**

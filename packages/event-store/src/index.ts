@@ -11,6 +11,7 @@ export type {
   NewEvent,
   RecordedEvent,
   StreamAppend,
+  StreamRead,
 } from './event-store.port.ts';
 export { eventMetadata } from './event-metadata.ts';
 export type { EventMetadataOptions } from './event-metadata.ts';

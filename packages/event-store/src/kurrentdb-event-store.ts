@@ -39,6 +39,7 @@ import type {
   NewEvent,
   RecordedEvent,
   StreamAppend,
+  StreamRead,
 } from './event-store.port.ts';
 import { decodeLogPositionCursor, encodeLogPositionCursor } from './feed-cursor.ts';
 import { pollFeed } from './feed-poller.ts';
@@ -181,6 +182,20 @@ export class KurrentDbEventStore implements EventStore {
       throw error;
     }
     return events;
+  }
+
+  async readStreams(requests: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>> {
+    const byStream = new Map<string, RecordedEvent[]>();
+    // The server reads one stream per call; a few in flight at once keeps a large set quick without flooding it.
+    const pending = [...requests];
+    const worker = async (): Promise<void> => {
+      for (let request = pending.shift(); request; request = pending.shift()) {
+        const fromVersion = request.fromVersion ?? 1;
+        byStream.set(request.streamId, await this.readStream(request.streamId, { fromVersion }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, requests.length) }, worker));
+    return new Map(requests.map((request) => [request.streamId, byStream.get(request.streamId) ?? []]));
   }
 
   async readFeed(from: FeedCursor, options: { maxCount?: number } = {}): Promise<FeedPage> {

@@ -281,3 +281,84 @@ function naivePositionFeed(pool: pg.Pool): { poll: () => Promise<string[]>; read
 function newEvent(): NewEvent {
   return { id: randomUUID(), type: 'LeadCaptured', data: { source: 'pg-spec' }, metadata: { tenantId: 'tenant-1' } };
 }
+
+describe('PostgresEventStore set-based appends', () => {
+  let db: Awaited<ReturnType<typeof freshSchema>>;
+  let pool: pg.Pool;
+  let store: PostgresEventStore;
+  let statements: string[];
+
+  beforeAll(async () => {
+    db = await freshSchema('es_set');
+    await migrateEventStore({ databaseUrl: db.databaseUrl, schema: db.schema });
+    pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 2 });
+    // Every statement the store sends, to show that its number does not grow with the streams.
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const [text] = args;
+        statements.push(typeof text === 'string' ? text : String((text as { text?: string }).text));
+        return query(...args);
+      };
+    });
+    store = createPostgresEventStore({ pool, schema: db.schema });
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  it('appends to 1 or 1,000 streams with the same few statements', async () => {
+    const countFor = async (streams: number) => {
+      statements = [];
+      await store.appendToStreams(
+        Array.from({ length: streams }, () => ({
+          streamId: `lead-${randomUUID()}`,
+          events: [newEvent(), newEvent()],
+          expectedVersion: 'no_stream' as const,
+        })),
+      );
+      return statements.length;
+    };
+
+    const one = await countFor(1);
+    const thousand = await countFor(1_000);
+
+    expect(one).toBeLessThanOrEqual(6);
+    expect(thousand).toBe(one);
+  });
+
+  it('settles retries, new streams and appends to existing ones in one set', async () => {
+    const existing = `lead-${randomUUID()}`;
+    const retried = { streamId: `lead-${randomUUID()}`, events: [newEvent()], expectedVersion: 'no_stream' as const };
+    await store.appendToStreams([{ streamId: existing, events: [newEvent()], expectedVersion: 'no_stream' }, retried]);
+    const fresh = `lead-${randomUUID()}`;
+
+    const results = await store.appendToStreams([
+      { streamId: existing, events: [newEvent(), newEvent()], expectedVersion: 1 },
+      retried,
+      { streamId: fresh, events: [newEvent()], expectedVersion: 'any' },
+    ]);
+
+    expect(results).toEqual([
+      { nextExpectedVersion: 3, appended: 2 },
+      { nextExpectedVersion: 1, appended: 0 },
+      { nextExpectedVersion: 1, appended: 1 },
+    ]);
+  });
+
+  it('refuses the whole set, writing nothing, when one stream conflicts among many', async () => {
+    const taken = `lead-${randomUUID()}`;
+    await store.appendToStream(taken, [newEvent()], { expectedVersion: 'no_stream' });
+    const others = Array.from({ length: 50 }, () => `lead-${randomUUID()}`);
+
+    const appending = store.appendToStreams([
+      ...others.map((streamId) => ({ streamId, events: [newEvent()], expectedVersion: 'no_stream' as const })),
+      { streamId: taken, events: [newEvent()], expectedVersion: 'no_stream' },
+    ]);
+
+    await expect(appending).rejects.toMatchObject({ name: 'ConcurrencyError', streamId: taken, actual: 1 });
+    const read = await store.readStreams(others.map((streamId) => ({ streamId })));
+    expect([...read.values()].every((events) => events.length === 0)).toBe(true);
+  });
+});

@@ -21,9 +21,11 @@ import type {
   NewEvent,
   RecordedEvent,
   StreamAppend,
+  StreamRead,
 } from './event-store.port.ts';
 import { decodeTransactionCursor, encodeTransactionCursor } from './feed-cursor.ts';
 import { pollFeed } from './feed-poller.ts';
+import { appendSetBased } from './postgres-set-append.ts';
 
 export type PostgresEventStoreOptions = {
   /** Used to open the store's own pool when `pool` is not given. */
@@ -106,12 +108,7 @@ export class PostgresEventStore implements EventStore {
   async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
     assertValidAppends(appends);
     if (appends.length === 0) return [];
-    const ordered = appends
-      .map((append, index) => ({ append, index }))
-      .sort((a, b) => compare(a.append.streamId, b.append.streamId));
-    const lockKeys = [...new Set(ordered.map(({ append }) => streamLockKey(this.#schema, append.streamId)))].sort(
-      compare,
-    );
+    const lockKeys = [...new Set(appends.map((append) => streamLockKey(this.#schema, append.streamId)))].sort(compare);
     return withTransaction(this.#pool, async (client) => {
       // Every append waits for its streams here, before its first write gives it a transaction id.
       // So of two appends to one stream, the later one always has the larger transaction id, and the
@@ -122,9 +119,7 @@ export class PostgresEventStore implements EventStore {
         'SELECT pg_advisory_xact_lock(key) FROM unnest($1::bigint[]) WITH ORDINALITY AS lock(key, n) ORDER BY n',
         [lockKeys.map(String)],
       );
-      const results: AppendResult[] = new Array<AppendResult>(appends.length);
-      for (const { append, index } of ordered) results[index] = await appendOne(client, append);
-      return results;
+      return appendSetBased(client, appends);
     });
   }
 
@@ -141,6 +136,24 @@ export class PostgresEventStore implements EventStore {
       [streamId, fromVersion, options.maxCount ?? null],
     );
     return result.rows.map(toRecordedEvent);
+  }
+
+  async readStreams(requests: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>> {
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const request of requests) {
+      assertValidFromVersion(request.fromVersion ?? 1);
+      byStream.set(request.streamId, []);
+    }
+    if (byStream.size === 0) return byStream;
+    const result = await this.#pool.query<EventRow>(
+      `SELECT ${eventColumns} FROM unnest($1::text[], $2::bigint[]) AS wanted(stream_id, from_version)
+       JOIN events USING (stream_id)
+       WHERE events.stream_version >= wanted.from_version
+       ORDER BY events.stream_id, events.stream_version`,
+      [requests.map((request) => request.streamId), requests.map((request) => request.fromVersion ?? 1)],
+    );
+    for (const row of result.rows) byStream.get(row.stream_id)?.push(toRecordedEvent(row));
+    return byStream;
   }
 
   async readFeed(from: FeedCursor, options: { maxCount?: number } = {}): Promise<FeedPage> {
@@ -219,115 +232,6 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
  */
 function streamLockKey(schema: string, streamId: string): bigint {
   return createHash('sha256').update(`${schema}\u0000${streamId}`).digest().readBigInt64BE(0);
-}
-
-async function appendOne(client: pg.PoolClient, append: StreamAppend): Promise<AppendResult> {
-  const { streamId, events, expectedVersion } = append;
-  const eventIds = events.map((event) => event.id);
-  if (events.length === 0) return settleEmptyAppend(append, await currentVersion(client, streamId));
-
-  const newVersion = await writeStreamRow(client, streamId, events.length, expectedVersion);
-  if (newVersion === undefined) {
-    // The expected version does not hold, which is also what a retry of a committed append looks like.
-    const existing = await existingInStream(client, streamId, eventIds);
-    if (existing.ids.length === events.length) return { nextExpectedVersion: existing.version, appended: 0 };
-    if (existing.ids.length > 0) throw partialRetryError(streamId, existing.ids, events.length);
-    throw new ConcurrencyError(streamId, expectedVersion, existing.version === 0 ? 'no_stream' : existing.version);
-  }
-
-  const firstVersion = newVersion - events.length + 1;
-  const inserted = await client.query(
-    `INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
-     SELECT $1, $2::bigint + e.n - 1, e.event_id, e.type, e.schema_version, e.data::jsonb, e.metadata::jsonb
-     FROM unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[])
-       WITH ORDINALITY AS e(event_id, type, schema_version, data, metadata, n)
-     ORDER BY e.n
-     ON CONFLICT (event_id) DO NOTHING`,
-    [
-      streamId,
-      firstVersion,
-      eventIds,
-      events.map((event) => event.type),
-      events.map((event) => event.schemaVersion ?? 1),
-      events.map((event) => JSON.stringify(event.data)),
-      events.map((event) => JSON.stringify(event.metadata)),
-    ],
-  );
-  if (inserted.rowCount === events.length) return { nextExpectedVersion: newVersion, appended: events.length };
-
-  // Some ids were already stored (with `any` or `stream_exists` the version check cannot tell a retry).
-  // The advisory lock keeps this stream still, so what the stream holds now is final.
-  const duplicates = await client.query<{ event_id: string; stream_id: string }>(
-    `SELECT event_id::text AS event_id, stream_id FROM events
-     WHERE event_id = ANY($1::uuid[]) AND NOT (stream_id = $2 AND stream_version >= $3)`,
-    [eventIds, streamId, firstVersion],
-  );
-  const elsewhere = duplicates.rows.find((row) => row.stream_id !== streamId);
-  if (elsewhere) {
-    throw new DuplicateEventIdError(streamId, [elsewhere.event_id], `it is an event of stream ${elsewhere.stream_id}`);
-  }
-  if (inserted.rowCount !== 0)
-    throw partialRetryError(
-      streamId,
-      duplicates.rows.map((row) => row.event_id),
-      events.length,
-    );
-  const restored = await client.query<{ version: number | string }>(
-    'UPDATE streams SET version = version - $2 WHERE stream_id = $1 RETURNING version',
-    [streamId, events.length],
-  );
-  return { nextExpectedVersion: Number(restored.rows[0]?.version), appended: 0 };
-}
-
-/** Writes the stream row for an append of `count` events; the new version, or undefined on a conflict. */
-async function writeStreamRow(
-  client: pg.PoolClient,
-  streamId: string,
-  count: number,
-  expected: ExpectedVersion,
-): Promise<number | undefined> {
-  let sql: string;
-  let params: unknown[];
-  if (expected === 'no_stream' || expected === 0) {
-    sql =
-      'INSERT INTO streams (stream_id, version) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING version';
-    params = [streamId, count];
-  } else if (expected === 'any') {
-    sql = `INSERT INTO streams (stream_id, version) VALUES ($1, $2)
-           ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version RETURNING version`;
-    params = [streamId, count];
-  } else if (expected === 'stream_exists') {
-    sql = 'UPDATE streams SET version = version + $2 WHERE stream_id = $1 RETURNING version';
-    params = [streamId, count];
-  } else {
-    sql = 'UPDATE streams SET version = version + $2 WHERE stream_id = $1 AND version = $3 RETURNING version';
-    params = [streamId, count, expected];
-  }
-  const result = await client.query<{ version: number | string }>(sql, params);
-  const row = result.rows[0];
-  return row ? Number(row.version) : undefined;
-}
-
-async function currentVersion(client: pg.PoolClient, streamId: string): Promise<number | 'no_stream'> {
-  const result = await client.query<{ version: number | string }>('SELECT version FROM streams WHERE stream_id = $1', [
-    streamId,
-  ]);
-  const row = result.rows[0];
-  return row ? Number(row.version) : 'no_stream';
-}
-
-async function existingInStream(
-  client: pg.PoolClient,
-  streamId: string,
-  eventIds: string[],
-): Promise<{ version: number; ids: string[] }> {
-  const result = await client.query<{ version: number | string | null; ids: string[] }>(
-    `SELECT (SELECT version FROM streams WHERE stream_id = $1) AS version,
-            ARRAY(SELECT event_id::text FROM events WHERE stream_id = $1 AND event_id = ANY($2::uuid[])) AS ids`,
-    [streamId, eventIds],
-  );
-  const row = result.rows[0];
-  return { version: Number(row?.version ?? 0), ids: row?.ids ?? [] };
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
