@@ -38,6 +38,11 @@ describe('LeadSubmitted v1 (intake)', () => {
       ).toEqual(['id']);
     });
 
+    it.each(['id', 'subject', 'tenantid', 'source', 'correlationid'])('refuses a NUL in %s', (attribute) => {
+      const candidate = { ...attributes, [attribute]: 'x\u0000y' };
+      expect(issuesOf(intakeCloudEventAttributesSchema, candidate).map((issue) => issue.field)).toEqual([attribute]);
+    });
+
     it.each(['id', 'tenantid', 'source', 'time', 'type'])('requires %s', (attribute) => {
       const { [attribute as keyof typeof attributes]: _removed, ...rest } = attributes;
       expect(issuesOf(intakeCloudEventAttributesSchema, rest).map((issue) => issue.field)).toEqual([attribute]);
@@ -54,6 +59,31 @@ describe('LeadSubmitted v1 (intake)', () => {
         { field: 'email', message: 'an email or a phone is required' },
       ]);
       expect(issuesOf(leadSubmissionV1Schema, { phone: '020 7946 0000' })).toEqual([]);
+    });
+
+    it.each([
+      ['firstName', { email: 'a@example.com', firstName: 'Ada\u0000' }, 'firstName'],
+      ['company.name', { email: 'a@example.com', company: { name: '\ud800Engines' } }, 'company.name'],
+      [
+        'touchpoint.utm.campaign',
+        { email: 'a@example.com', touchpoint: { utm: { campaign: 'x\udc00' } } },
+        'touchpoint.utm.campaign',
+      ],
+      ['a custom field value', { email: 'a@example.com', customFields: { notes: 'a\u0000b' } }, 'customFields.notes'],
+      [
+        'a custom field key',
+        { email: 'a@example.com', customFields: { 'no\u0000tes': 1 } },
+        'customFields.no\u0000tes',
+      ],
+      ['externalId.id', { email: 'a@example.com', externalId: { source: 'crm', id: '7\u0000' } }, 'externalId.id'],
+    ])('refuses a NUL or lone surrogate in %s', (_name, data, field) => {
+      expect(issuesOf(leadSubmissionV1Schema, data).map((issue) => issue.field)).toEqual([field]);
+    });
+
+    it('accepts astral characters such as emoji in text', () => {
+      expect(
+        issuesOf(leadSubmissionV1Schema, { email: 'a@example.com', firstName: 'Ada 😀', customFields: { '😀': '😀' } }),
+      ).toEqual([]);
     });
 
     it('publishes a JSON Schema that accepts the example and extra fields and carries the email-or-phone rule', () => {

@@ -187,6 +187,53 @@ describe('Kafka intake', () => {
     expect(JSON.parse(deadLetter.value)).toEqual({ email: 'ada-at-example.com' });
   });
 
+  it('dead-letters text PostgreSQL cannot store as invalid, claims no key, and captures the one behind it', async () => {
+    const tenantId = `acme-${randomUUID()}`;
+    const nul = `nul-${randomUUID()}`;
+    const surrogateKey = `surrogate-${randomUUID()}`;
+    const nulHeader = `nul-header-${randomUUID()}`;
+    const marker = `marker-${randomUUID()}`;
+    await send(intake.topic, [
+      {
+        key: 'crm-13',
+        headers: intakeHeaders({ id: nul, tenantId }),
+        data: { email: 'a@example.com', firstName: 'A\u0000' },
+      },
+      {
+        key: 'crm-13',
+        headers: intakeHeaders({ id: surrogateKey, tenantId }),
+        data: { email: 'b@example.com', customFields: { 'seats\udc00': 3 } },
+      },
+      {
+        key: 'crm-13',
+        headers: { ...intakeHeaders({ id: nulHeader, tenantId }), ce_subject: 'crm\u000013' },
+        data: { email: 'c@example.com' },
+      },
+      { key: 'crm-13', headers: intakeHeaders({ id: marker, tenantId }), data: { email: 'marker@example.com' } },
+    ]);
+
+    const events = await waitFor('the marker captured', capturedWithCaptureId(tenantId, `intake:${marker}`));
+    expect(events.map((event) => event.data.captureId)).toEqual([`intake:${marker}`]);
+    const deadLetterOf = (id: string) =>
+      waitFor(`${id} dead-lettered`, () => intake.deadLetters.find((message) => message.headers.ce_id === id));
+    expect((await deadLetterOf(nul)).headers).toMatchObject({
+      dlq_error: 'PermanentError',
+      dlq_reason: expect.stringMatching(/^lead submission rejected: firstName: contains a NUL character/),
+    });
+    expect((await deadLetterOf(surrogateKey)).headers).toMatchObject({
+      dlq_error: 'PermanentError',
+      dlq_reason: expect.stringMatching(
+        /^lead submission rejected: customFields: key "seats\\udc00": contains a lone surrogate/,
+      ),
+    });
+    expect((await deadLetterOf(nulHeader)).headers).toMatchObject({
+      dlq_error: 'EnvelopeDecodeError',
+      dlq_reason: expect.stringMatching(/^invalid header ce_subject: contains a NUL character/),
+    });
+    const identities = await pool.query('SELECT value FROM lead_identities WHERE tenant_id = $1', [tenantId]);
+    expect(identities.rows).toEqual([{ value: 'marker@example.com' }]);
+  });
+
   it('captures a redelivered message once: one lead, no touch', async () => {
     const tenantId = `acme-${randomUUID()}`;
     const id = `resent-${randomUUID()}`;
