@@ -43,3 +43,15 @@ export function refuseUnstorableText(ctx: z.core.ParsePayload<string>): void {
 export function storableString(params?: Parameters<typeof z.string>[0]): z.ZodString {
   return z.string(params).check(refuseUnstorableText);
 }
+
+/**
+ * `value` cut to at most `max` UTF-16 code units without splitting a surrogate pair, so a clipped
+ * 😀 never leaves a lone half behind; `ellipsis` (default none) ends a clipped value within `max`.
+ */
+export function clipText(value: string, max: number, ellipsis = ''): string {
+  if (value.length <= max) return value;
+  let end = Math.max(0, max - ellipsis.length);
+  const last = value.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${value.slice(0, end)}${ellipsis}`;
+}

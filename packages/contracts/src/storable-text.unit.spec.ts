@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { refuseUnstorableText, storableString, unstorableTextReason } from './storable-text.ts';
+import { clipText, refuseUnstorableText, storableString, unstorableTextReason } from './storable-text.ts';
 
 describe('unstorableTextReason', () => {
   it('refuses a NUL and says where it is', () => {
@@ -66,5 +66,22 @@ describe('storableString', () => {
     expect(z.httpUrl().safeParse('https://example.com/\u0000').success).toBe(true);
     expect(url.safeParse('https://example.com/\u0000').success).toBe(false);
     expect(url.safeParse('https://example.com/😀').success).toBe(true);
+  });
+});
+
+describe('clipText', () => {
+  it('keeps a value within the limit as it is', () => {
+    expect(clipText('Ada', 3)).toBe('Ada');
+  });
+
+  it('cuts to the limit, ellipsis included', () => {
+    expect(clipText('Lovelace', 5)).toBe('Lovel');
+    expect(clipText('Lovelace', 5, '…')).toBe('Love…');
+  });
+
+  it('never leaves half of a surrogate pair', () => {
+    expect(clipText('ab😀', 3)).toBe('ab');
+    expect(clipText('ab😀cd', 4, '…')).toBe('ab…');
+    expect(unstorableTextReason(clipText('😀'.repeat(200), 299))).toBeUndefined();
   });
 });

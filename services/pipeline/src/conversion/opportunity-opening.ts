@@ -1,3 +1,4 @@
+import { clipText } from '@l2o/contracts';
 import type {
   LeadTouchpoint,
   OpportunityCompany,
@@ -51,7 +52,7 @@ function nameOf(lead: ActiveLead, given: string | undefined): string {
   const { contact, company } = lead.profile;
   const person = [contact.firstName, contact.lastName].filter((part) => part !== undefined).join(' ');
   const name = given ?? company.name ?? (person === '' ? undefined : person) ?? contact.email ?? `Lead ${lead.leadId}`;
-  return name.slice(0, maxNameLength);
+  return clipText(name, maxNameLength);
 }
 
 /**

@@ -89,4 +89,16 @@ describe('opportunity opening', () => {
     expect(open({ lead: personOnly }).data.name).toBe('Ada');
     expect(open({ lead: emailOnly }).data.name).toBe('ada@example.com');
   });
+
+  it('clips a long name to 300 characters without splitting an emoji', () => {
+    const emoji = lead({
+      company: {},
+      contact: { email: 'ada@example.com', firstName: 'Adam', lastName: '😀'.repeat(200) },
+    });
+
+    const { name } = open({ lead: emoji }).data;
+
+    expect(name).toBe(`Adam ${'😀'.repeat(147)}`);
+    expect(name.isWellFormed()).toBe(true);
+  });
 });

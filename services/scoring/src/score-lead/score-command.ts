@@ -1,3 +1,4 @@
+import { clipText } from '@l2o/contracts';
 import type { LeadScoringTrigger } from '@l2o/contracts';
 import type { ScoreLead } from '@l2o/domain';
 import { roundHalfUp } from '../model/index.ts';
@@ -11,7 +12,7 @@ const maxLabel = 300;
 const maxRuleId = 100;
 
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return clipText(text, max, '…');
 }
 
 /**

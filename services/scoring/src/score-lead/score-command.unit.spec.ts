@@ -62,6 +62,14 @@ describe('toScoreCommand', () => {
     expect(line?.label.endsWith('…')).toBe(true);
   });
 
+  it('shortens a label of emoji without leaving half of one', () => {
+    const score = leadScore({ breakdown: [{ part: 'predictive', label: '😀'.repeat(200), points: 0 }] });
+
+    const [line] = command(score).data.breakdown;
+
+    expect(line?.label).toBe(`${'😀'.repeat(149)}…`);
+  });
+
   it('keeps at most 200 lines, the predictive line last', () => {
     const fitLines = Array.from({ length: 250 }, (_, index) => ({
       part: 'fit' as const,
