@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedInt, durationMinutesSchema, maxSettingCount, maxWeight } from '@l2o/contracts';
+import { boundedInt, durationMinutesSchema, maxSettingCount, maxWeight, storableString } from '@l2o/contracts';
 
 const ianaTimeZonePattern = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
 
@@ -15,7 +15,7 @@ export function isIanaTimeZone(value: string): boolean {
 }
 
 // 64 characters: the lead events carry rep, pool and rule ids within that limit.
-const id = z.string().trim().min(1).max(64);
+const id = storableString().trim().min(1).max(64);
 const settingCount = boundedInt({ min: 0, max: maxSettingCount });
 const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const endClockTime = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:MM (24:00 for midnight)');
@@ -32,7 +32,7 @@ function leaveInOrder(leave: { from: string; to: string }): boolean {
 /** A sales rep as the routing admin API takes it. */
 export const repSchema = z.object({
   id,
-  name: z.string().trim().min(1).max(200),
+  name: storableString().trim().min(1).max(200),
   email: z.email().optional(),
   managerId: id.optional(),
   active: z.boolean(),
@@ -73,7 +73,7 @@ export const poolMemberSchema = z.object({
 /** A team that leads are assigned within, by its strategy. */
 export const poolSchema = z.object({
   id,
-  name: z.string().trim().min(1).max(200),
+  name: storableString().trim().min(1).max(200),
   strategy: z.enum(['round_robin', 'weighted', 'load_balanced']),
   members: z
     .array(poolMemberSchema)
@@ -84,7 +84,7 @@ export const poolSchema = z.object({
   managerId: id.optional(),
 });
 
-const values = z.array(z.string().trim().min(1).max(200)).min(1);
+const values = z.array(storableString().trim().min(1).max(200)).min(1);
 const range = z
   .object({ min: z.number().optional(), max: z.number().optional() })
   .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, {
@@ -107,7 +107,7 @@ export const ruleConditionsSchema = z.object({
 
 export const routingRuleSchema = z.object({
   id,
-  name: z.string().trim().min(1).max(200),
+  name: storableString().trim().min(1).max(200),
   poolId: id,
   conditions: ruleConditionsSchema.describe('No conditions match every lead.'),
   responseSlaMinutes: durationMinutesSchema.optional().describe('First-response SLA of the leads it routes.'),

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { leadContactMethods, streamIdFor } from '@l2o/contracts';
+import { leadContactMethods, storableString, streamIdFor } from '@l2o/contracts';
 import { RuleViolation } from '@l2o/domain';
 import { errorResponseSchema, HttpError, tenantOf } from '@l2o/service-kit';
 import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
@@ -89,7 +89,7 @@ export function repActionsRoutes(options: {
           body: z.object({
             ownerId: repId,
             method: z.enum(leadContactMethods),
-            note: z.string().min(1).max(2000).optional(),
+            note: storableString().min(1).max(2000).optional(),
           }),
           response: responses,
         },
@@ -116,7 +116,7 @@ export function repActionsRoutes(options: {
           description: `The owner hands the lead back with a reason; routing assigns it to another rep. Needs the ${workScope} scope.`,
           tags: ['rep actions'],
           params,
-          body: z.object({ ownerId: repId, reason: z.string().trim().min(1).max(500) }),
+          body: z.object({ ownerId: repId, reason: storableString().trim().min(1).max(500) }),
           response: responses,
         },
       },
@@ -135,7 +135,7 @@ export function repActionsRoutes(options: {
           description: `Ends a lead that will not be worked, with a reason. Needs the ${workScope} scope.`,
           tags: ['rep actions'],
           params,
-          body: z.object({ by: repId, reason: z.string().trim().min(1).max(500) }),
+          body: z.object({ by: repId, reason: storableString().trim().min(1).max(500) }),
           response: responses,
         },
       },

@@ -1,17 +1,28 @@
-import { boundedInt, fractionalDaysSchema, leadActivityTypes, maxSettingCount, weightSchema } from '@l2o/contracts';
+import {
+  boundedInt,
+  fractionalDaysSchema,
+  leadActivityTypes,
+  maxSettingCount,
+  refuseUnstorableText,
+  storableString,
+  weightSchema,
+} from '@l2o/contracts';
 import { z } from 'zod';
 import { knownFieldPaths } from './scoring-input.ts';
 
 /** A field a rule or a feature reads: a known path or `customFields.<name>`. */
 export const fieldPathSchema = z
-  .union([z.enum(knownFieldPaths), z.templateLiteral(['customFields.', z.string().min(1).max(64)])])
+  .union([
+    z.enum(knownFieldPaths),
+    z.templateLiteral(['customFields.', z.string().min(1).max(64)]).check(refuseUnstorableText),
+  ])
   .describe('A lead field such as company.industry, contact.seniority or customFields.budget.');
 
-const scalar = z.union([z.string().min(1).max(200), z.number(), z.boolean()]);
+const scalar = z.union([storableString().min(1).max(200), z.number(), z.boolean()]);
 
 const ruleBase = {
-  id: z.string().min(1).max(64).describe('Stable id, shown in every score breakdown.'),
-  label: z.string().min(1).max(200).describe('What a rep reads in the breakdown.'),
+  id: storableString().min(1).max(64).describe('Stable id, shown in every score breakdown.'),
+  label: storableString().min(1).max(200).describe('What a rep reads in the breakdown.'),
   field: fieldPathSchema,
   points: z.number().min(-100).max(100).describe('Fit points when the rule matches; negative to penalise.'),
 };
@@ -23,7 +34,7 @@ export const fitRuleSchema = z.discriminatedUnion('operator', [
   z.object({
     ...ruleBase,
     operator: z.literal('contains'),
-    value: z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).min(1).max(500)]),
+    value: z.union([storableString().min(1).max(200), z.array(storableString().min(1).max(200)).min(1).max(500)]),
   }),
   z.object({ ...ruleBase, operator: z.literal('gte'), value: z.number() }),
   z.object({ ...ruleBase, operator: z.literal('lte'), value: z.number() }),
