@@ -1,0 +1,403 @@
+// Fault drill: runs every service as its own process on a throw-away schema, topic namespace and a
+// Kafka broker of its own, keeps a steady load of distinct leads going, injects one fault after the
+// other (SIGKILL of each service, a broker restart, every PostgreSQL connection ended, poison on the
+// intake topic), then reconciles every accepted lead across the event store, the lead topic and the
+// read models, and prints a table: per fault, the time to recover and the effects lost or duplicated.
+//   scripts/drill [--quick] [--faults relay,scoring,broker,postgres,poison] [--rate 60] [--keep]
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { setTimeout as delay } from 'node:timers/promises';
+import kafkajs from 'kafkajs';
+import pg from 'pg';
+import { ensureTopics } from '@l2o/bus';
+import { Topics, withNamespace } from '@l2o/contracts';
+import { migrateEventStore } from '@l2o/event-store';
+import { createPool, quoteIdent } from '@l2o/pg';
+import { migrateProjections } from '@l2o/projections/migrations';
+import { createApiKey, migrateTenancy } from '@l2o/tenancy';
+import { freePorts } from '@l2o/testing';
+import { drillBroker } from './lib/drill/drill-broker.ts';
+import { printReport, writeReport, type DrillResult, type FaultResult } from './lib/drill/drill-report.ts';
+import { faultsByName, noFault, runFault, serviceNames, type Fault, type FaultContext } from './lib/drill/faults.ts';
+import { createLeadLedger, startSteadyLoad } from './lib/drill/lead-load.ts';
+import { injectPoison, type InjectedIntake } from './lib/drill/poison-messages.ts';
+import { reconcile } from './lib/drill/reconcile.ts';
+import { superviseServices } from './lib/drill/service-supervisor.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    faults: { type: 'string' },
+    rate: { type: 'string' },
+    'recovery-timeout': { type: 'string' },
+    'kafka-port': { type: 'string', default: '29092' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick;
+const allFaults = faultsByName();
+const faultNames = (values.faults ?? (quick ? 'relay,scoring,broker,postgres,poison' : [...allFaults.keys()].join(',')))
+  .split(',')
+  .map((name) => name.trim())
+  .filter((name) => name !== '');
+const unknownFaults = faultNames.filter((name) => !allFaults.has(name));
+const settings = {
+  ratePerSecond: Number(values.rate ?? (quick ? 30 : 60)),
+  batchSize: quick ? 10 : 20,
+  warmupMs: quick ? 10_000 : 20_000,
+  settleMs: quick ? 5_000 : 10_000,
+  recoveryTimeoutMs: Number(values['recovery-timeout'] ?? (quick ? 90 : 120)) * 1000,
+  drainTimeoutMs: quick ? 90_000 : 180_000,
+  kafkaPort: Number(values['kafka-port']),
+  faults: faultNames,
+};
+if (
+  unknownFaults.length > 0 ||
+  !(settings.ratePerSecond > 0) ||
+  !(settings.recoveryTimeoutMs > 0) ||
+  !Number.isInteger(settings.kafkaPort)
+) {
+  console.error(
+    `usage: scripts/drill [--quick] [--faults ${[...allFaults.keys()].join(',')}] [--rate leads/s] [--recovery-timeout s] [--kafka-port 29092] [--keep]` +
+      (unknownFaults.length > 0 ? `\nunknown fault(s): ${unknownFaults.join(', ')}` : ''),
+  );
+  process.exit(2);
+}
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+// The connection fault ends every connection of this database, so it must be the drill's alone.
+const databaseUrl = process.env.L2O_DRILL_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/l2o_drill';
+const databaseName = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+if (!databaseName.includes('drill')) {
+  console.error(
+    `L2O_DRILL_DATABASE_URL names database "${databaseName}": the drill ends every connection of its database, so use one whose name contains "drill"`,
+  );
+  process.exit(2);
+}
+const runId = Date.now().toString(36);
+const schema = `drill_${runId}`;
+const namespace = `drill-${runId}`;
+const tenantId = `drill-${runId}`;
+const runDir = `${root}.data/drill/${runId}`;
+const groups = {
+  intake: `drill-${runId}-ingestion-intake`,
+  scoring: `drill-${runId}-scoring`,
+  scoringOutcomes: `drill-${runId}-scoring-outcomes`,
+  routing: `drill-${runId}-routing`,
+  pipeline: `drill-${runId}-pipeline`,
+  attribution: `drill-${runId}-attribution`,
+  projections: `drill-${runId}-projections`,
+};
+const started = Date.now();
+const log = (message: string) =>
+  console.log(`[drill +${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+
+async function createDatabaseIfMissing(): Promise<void> {
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdent(databaseName)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function configureRouting(routingUrl: string, apiKey: string): Promise<void> {
+  // Reps without caps or hours, so every qualified lead can be assigned at once: a lead left waiting
+  // would look like a lost assignment.
+  const put = async (path: string, body: unknown) => {
+    const response = await fetch(`${routingUrl}${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`routing PUT ${path} answered ${response.status}: ${await response.text()}`);
+  };
+  const reps = ['rep-a', 'rep-b', 'rep-c', 'rep-d'];
+  for (const rep of reps) await put(`/v1/routing/reps/${rep}`, { name: rep, active: true, timezone: 'UTC' });
+  await put('/v1/routing/pools/drill', {
+    name: 'Drill',
+    strategy: 'round_robin',
+    members: reps.map((repId) => ({ repId })),
+  });
+  await put('/v1/routing/settings', { rules: [], defaultPoolId: 'drill', sharedPoolId: 'drill' });
+}
+
+/** Waits until every accepted lead reached every read model, or nothing has moved for long enough. */
+async function drain(
+  pool: pg.Pool,
+  expected: { leads: number; strong: number },
+): Promise<{ ms: number; complete: boolean }> {
+  const begin = Date.now();
+  let last = '';
+  let lastChange = Date.now();
+  while (Date.now() - begin < settings.drainTimeoutMs) {
+    const counts = await pool
+      .query<Record<string, number>>(
+        `SELECT (SELECT count(*) FROM events WHERE stream_id LIKE 'lead-%' AND metadata->>'tenantId' = $1)::int AS events,
+                (SELECT count(*) FROM events WHERE type = 'LeadAssigned' AND metadata->>'tenantId' = $1)::int AS assigned,
+                (SELECT count(*) FROM lead_timeline WHERE tenant_id = $1)::int AS timeline,
+                (SELECT count(*) FROM leads WHERE tenant_id = $1)::int AS projected,
+                (SELECT count(*) FROM scoring_leads WHERE tenant_id = $1 AND last_score IS NOT NULL)::int AS scored,
+                (SELECT count(*) FROM routing_leads WHERE tenant_id = $1)::int AS routed,
+                (SELECT count(*) FROM attribution_touchpoints WHERE tenant_id = $1)::int AS attributed`,
+        [tenantId],
+      )
+      .then((result) => result.rows[0])
+      .catch(() => undefined);
+    if (counts !== undefined) {
+      const fingerprint = JSON.stringify(counts);
+      if (fingerprint !== last) {
+        last = fingerprint;
+        lastChange = Date.now();
+      }
+      const complete =
+        (counts.assigned ?? 0) >= expected.strong &&
+        counts.timeline === counts.events &&
+        ['projected', 'scored', 'routed', 'attributed'].every((name) => (counts[name] ?? 0) >= expected.leads);
+      // Complete and quiet for a few seconds, so late duplicates show up too.
+      if (complete && Date.now() - lastChange >= 5_000) return { ms: Date.now() - begin, complete: true };
+      log(`draining: ${fingerprint} (expecting ${expected.leads} leads, ${expected.strong} assigned)`);
+    }
+    await delay(2_000);
+  }
+  return { ms: Date.now() - begin, complete: false };
+}
+
+async function cleanUp(options: { brokers: string[]; keep: boolean }): Promise<void> {
+  if (!options.keep) {
+    const { Kafka, logLevel } = kafkajs;
+    const admin = new Kafka({
+      brokers: options.brokers,
+      clientId: 'l2o-fault-drill',
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+    } finally {
+      await admin.disconnect();
+    }
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${schema}_reporting`)} CASCADE`);
+    await client.end();
+  }
+}
+
+const broker = drillBroker({ port: settings.kafkaPort, dataDir: `${root}.data/kafka-drill-${settings.kafkaPort}` });
+let supervisor: ReturnType<typeof superviseServices> | undefined;
+let pool: pg.Pool | undefined;
+let admin: pg.Client | undefined;
+let schemaCreated = false;
+let progressTimer: NodeJS.Timeout | undefined;
+try {
+  log(`run ${runId}: faults ${faultNames.join(', ')}; ${settings.ratePerSecond} leads/s; logs in ${runDir}`);
+  await mkdir(`${runDir}/imports`, { recursive: true });
+  log(`starting the drill's Kafka broker on 127.0.0.1:${settings.kafkaPort}`);
+  await broker.start();
+  await createDatabaseIfMissing();
+  admin = new pg.Client({ connectionString: databaseUrl, application_name: 'l2o-drill-admin' });
+  admin.on('error', (error) => log(`admin connection failed: ${error.message}`));
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+  schemaCreated = true;
+  log(`migrating schema ${schema} in database ${databaseName}; creating topics in namespace ${namespace}`);
+  await migrateEventStore({ databaseUrl, schema });
+  await migrateTenancy({ databaseUrl, schema });
+  await migrateProjections({ databaseUrl, schema });
+  await ensureTopics({
+    brokers: broker.brokers,
+    topics: Object.values(Topics).map((topic) => ({ topic: withNamespace(topic, namespace), partitions: 3 })),
+  });
+  pool = createPool({ connectionString: databaseUrl, schema, max: 4, applicationName: 'l2o-drill' });
+  // The connection fault ends these connections too; the pool replaces them, it must not crash the drill.
+  pool.on('error', () => undefined);
+  const { apiKey } = await createApiKey({
+    pool,
+    tenantId,
+    name: 'fault-drill',
+    scopes: ['ingest', 'administer_rules'],
+  });
+
+  const ports = await freePorts(serviceNames.length);
+  const portOf = new Map(serviceNames.map((name, index) => [name, ports[index] ?? 0]));
+  supervisor = superviseServices({
+    services: [
+      { name: 'relay', port: portOf.get('relay') ?? 0 },
+      { name: 'ingestion', port: portOf.get('ingestion') ?? 0, env: { INTAKE_CONSUMER_GROUP: groups.intake } },
+      {
+        name: 'scoring',
+        port: portOf.get('scoring') ?? 0,
+        env: { LEAD_CONSUMER_GROUP: groups.scoring, OUTCOMES_CONSUMER_GROUP: groups.scoringOutcomes },
+      },
+      { name: 'routing', port: portOf.get('routing') ?? 0, env: { LEAD_CONSUMER_GROUP: groups.routing } },
+      { name: 'pipeline', port: portOf.get('pipeline') ?? 0, env: { OPPORTUNITY_CONSUMER_GROUP: groups.pipeline } },
+      { name: 'attribution', port: portOf.get('attribution') ?? 0, env: { CONSUMER_GROUP: groups.attribution } },
+      { name: 'projections', port: portOf.get('projections') ?? 0, env: { CONSUMER_GROUP: groups.projections } },
+    ],
+    env: {
+      DATABASE_URL: databaseUrl,
+      DATABASE_SCHEMA: schema,
+      KAFKA_BROKERS: broker.brokers.join(','),
+      TOPIC_NAMESPACE: namespace,
+      IMPORT_SPOOL_DIR: `${runDir}/imports`,
+      LOG_LEVEL: 'info',
+    },
+    logDir: runDir,
+    restartDelayMs: 1_000,
+  });
+  const services = supervisor.services;
+  log('starting the services…');
+  const readyDeadline = Date.now() + 180_000;
+  for (const service of services.values()) {
+    while (!(await service.isReady())) {
+      if (Date.now() > readyDeadline)
+        throw new Error(`${service.name} was not ready within 180 s; see ${runDir}/${service.name}.log`);
+      await delay(250);
+    }
+  }
+  log('every service is ready');
+  await configureRouting(services.get('routing')?.url ?? '', apiKey);
+
+  const ledger = createLeadLedger({
+    ingestionUrl: services.get('ingestion')?.url ?? '',
+    apiKey,
+    runId,
+    retryForMs: settings.recoveryTimeoutMs,
+    maxInFlight: 16,
+  });
+  let phase = 'warm-up';
+  let lastAccepted = 0;
+  progressTimer = setInterval(() => {
+    const accepted = ledger.accepted.size;
+    log(
+      `${phase}: ${accepted} leads accepted (${((accepted - lastAccepted) / 5).toFixed(0)}/s), ` +
+        `${ledger.stats.failedAttempts} failed attempts, ${supervisor?.unplannedExits.length ?? 0} unplanned exits`,
+    );
+    lastAccepted = accepted;
+  }, 5_000);
+  const load = startSteadyLoad({ ledger, ratePerSecond: settings.ratePerSecond, batchSize: settings.batchSize });
+  await delay(settings.warmupMs);
+
+  const injected: InjectedIntake[] = [];
+  const context: FaultContext = {
+    supervisor,
+    broker,
+    admin,
+    injectPoison: async () => {
+      const intake = await injectPoison({
+        brokers: broker.brokers,
+        topic: withNamespace(Topics.leadIntake, namespace),
+        tenantId,
+        runId,
+      });
+      injected.push(intake);
+      return intake;
+    },
+  };
+  const drillPool = pool;
+  const measure = (fault: Fault) =>
+    runFault({
+      fault,
+      context,
+      ledger,
+      pool: drillPool,
+      timeoutMs: settings.recoveryTimeoutMs,
+      // After poison, progress means the valid message behind it on the same partition was captured.
+      extraProgress:
+        fault.name === allFaults.get('poison')?.name
+          ? async () => {
+              const control = injected.at(-1)?.control.id;
+              const found = await drillPool
+                .query("SELECT 1 FROM events WHERE type = 'LeadCaptured' AND data->>'captureId' = $1", [
+                  `intake:${control}`,
+                ])
+                .catch(() => undefined);
+              return (found?.rowCount ?? 0) > 0;
+            }
+          : undefined,
+    });
+
+  phase = 'baseline';
+  const baseline = await measure(noFault);
+  log(`baseline: a lead goes through in ${((baseline.progressAfterMs ?? Number.NaN) / 1000).toFixed(1)} s`);
+  const results: FaultResult[] = [];
+  for (const name of faultNames) {
+    const fault = allFaults.get(name) as Fault;
+    await delay(settings.settleMs);
+    phase = fault.name;
+    log(`fault: ${fault.name}`);
+    const result = await measure(fault);
+    results.push(result);
+    const recovered =
+      result.readyAfterMs === undefined || result.progressAfterMs === undefined
+        ? `not recovered within ${settings.recoveryTimeoutMs / 1000} s (probe missing: ${result.probe.missing.join(', ') || 'none'})`
+        : `ready after ${(result.readyAfterMs / 1000).toFixed(1)} s, a lead through after ${(result.progressAfterMs / 1000).toFixed(1)} s`;
+    log(`${fault.name}: ${recovered}${result.notes.length > 0 ? `; ${result.notes.join('; ')}` : ''}`);
+  }
+  await delay(settings.settleMs);
+  phase = 'stopping the load';
+  await load.stop();
+  clearInterval(progressTimer);
+  const leads = [...ledger.accepted.values()];
+  log(`load stopped: ${leads.length} leads accepted; waiting for the read models to catch up`);
+  const drained = await drain(drillPool, { leads: leads.length, strong: leads.filter((lead) => lead.strong).length });
+  log(
+    drained.complete
+      ? `caught up after ${(drained.ms / 1000).toFixed(1)} s`
+      : 'the read models did not catch up; reconciling anyway',
+  );
+
+  const reconciliation = await reconcile({
+    pool: drillPool,
+    tenantId,
+    accepted: ledger.accepted,
+    brokers: broker.brokers,
+    namespace,
+    intakeGroup: groups.intake,
+    injected,
+    log,
+  });
+  const result: DrillResult = {
+    runId,
+    startedAt: new Date(started).toISOString(),
+    settings: { ...settings, quick, schema, namespace, logs: runDir },
+    baseline,
+    faults: results,
+    drainMs: drained.ms,
+    drainComplete: drained.complete,
+    load: {
+      ...ledger.stats,
+      acceptedLeads: leads.length,
+      strongLeads: leads.filter((lead) => lead.strong).length,
+      probes: leads.filter((lead) => lead.probe).length,
+    },
+    unplannedExits: supervisor.unplannedExits,
+    reconciliation,
+  };
+  printReport(result, console.log);
+  const files = await writeReport(result, `${root}bench-results/drill`);
+  log(`results written to ${files.map((file) => file.replace(root, '')).join(' and ')}`);
+} catch (error) {
+  console.error(`drill failed: ${(error as Error).stack ?? String(error)}`);
+  process.exitCode = 1;
+} finally {
+  clearInterval(progressTimer);
+  log('stopping the services, removing the drill schema and topics, stopping the broker');
+  await supervisor?.stopAll().catch(() => undefined);
+  await pool?.end().catch(() => undefined);
+  await admin?.end().catch(() => undefined);
+  if (schemaCreated) {
+    await cleanUp({ brokers: broker.brokers, keep: values.keep }).catch((error: unknown) =>
+      console.error(`clean-up failed: ${(error as Error).message}`),
+    );
+  }
+  await broker.stop().catch((error: unknown) => console.error((error as Error).message));
+}
