@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDateSchema, currencySchema, moneyAmountSchema, streamIdFor } from '@l2o/contracts';
+import { calendarDateSchema, currencySchema, moneyAmountSchema, storableString, streamIdFor } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { QualifySalesLead } from '@l2o/domain';
 import { handleCommand } from '@l2o/event-store';
@@ -14,24 +14,28 @@ import { convertLead } from './convert-lead.ts';
 const scope: ApiScope = 'work_leads';
 
 const params = z.object({ leadId: z.uuid() });
-const repId = z.string().trim().min(1).max(64);
+const repId = storableString().trim().min(1).max(64);
 
 const salesQualifyBody = z
   .object({
     by: repId.describe('The rep who qualifies; must own the lead.'),
-    notes: z.string().trim().min(1).max(2000).optional(),
+    notes: storableString().trim().min(1).max(2000).optional(),
   })
   .meta({ examples: [{ by: 'rep-ines', notes: 'Budget confirmed for Q3, CFO involved' }] });
 
 const convertBody = z
   .object({
     by: repId.describe('The rep who converts; must own the lead, and owns the opportunity.'),
-    name: z.string().trim().min(1).max(300).optional().describe("Default: the company's name, else the person's."),
+    name: storableString()
+      .trim()
+      .min(1)
+      .max(300)
+      .optional()
+      .describe("Default: the company's name, else the person's."),
     amount: moneyAmountSchema,
     currency: currencySchema,
     expectedCloseDate: calendarDateSchema,
-    pipelineId: z
-      .string()
+    pipelineId: storableString()
       .min(1)
       .max(64)
       .optional()

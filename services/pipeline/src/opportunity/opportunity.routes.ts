@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { calendarDateSchema, moneyAmountSchema, opportunityFieldsSchema, streamIdFor } from '@l2o/contracts';
+import {
+  calendarDateSchema,
+  moneyAmountSchema,
+  opportunityFieldsSchema,
+  storableString,
+  streamIdFor,
+} from '@l2o/contracts';
 import type { OpportunityCommand } from '@l2o/domain';
 import type { EventStore } from '@l2o/event-store';
 import { currentTraceparent, errorResponseSchema, tenantOf } from '@l2o/service-kit';
@@ -17,8 +23,8 @@ const workScope: ApiScope = 'work_leads';
 const readScope: ApiScope = 'read_reports';
 
 const params = z.object({ id: z.uuid().describe('The opportunity id.') });
-const stageId = z.string().min(1).max(64).describe("A stage id of the opportunity's pipeline.");
-const reasonText = (max: number) => z.string().trim().min(1).max(max);
+const stageId = storableString().min(1).max(64).describe("A stage id of the opportunity's pipeline.");
+const reasonText = (max: number) => storableString().trim().min(1).max(max);
 
 const errorResponses = {
   400: errorResponseSchema,
@@ -117,7 +123,7 @@ export function opportunityRoutes(options: {
       summary: 'Move to another stage',
       description:
         'Moves the opportunity forward or back in its pipeline. A move forward needs the exit criteria of every stage it leaves set (409 naming fields.<name> otherwise).',
-      body: z.object({ stageId, by: z.string().min(1).max(64).describe('The user who moves it.') }),
+      body: z.object({ stageId, by: storableString().min(1).max(64).describe('The user who moves it.') }),
       command: ({ body, current, settings: tenantSettings, now }) =>
         moveStageCommand({ current, settings: tenantSettings, stageId: body.stageId, by: body.by, now }),
     });

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { durationDaysSchema, forecastCategories, wholePercentSchema } from '@l2o/contracts';
+import { durationDaysSchema, forecastCategories, storableString, wholePercentSchema } from '@l2o/contracts';
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
   error: 'expected 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit',
 });
-const label = (max: number) => z.string().trim().min(1).max(max);
+const label = (max: number) => storableString().trim().min(1).max(max);
 
 /** One stage of a pipeline; its position is its place in the pipeline's list. */
 export const pipelineStageSettingsSchema = z.object({
