@@ -4,6 +4,7 @@ import {
   leadActivityTypes,
   maxSettingCount,
   refuseUnstorableText,
+  scoreSchema,
   storableString,
   weightSchema,
 } from '@l2o/contracts';
@@ -97,11 +98,9 @@ const gradesSchema = z
 
 const mqlSchema = z
   .object({
-    threshold: z.number().min(0).max(100).default(60),
-    revokeBelow: z
-      .number()
-      .min(0)
-      .max(100)
+    // Whole scores: LeadQualified and LeadQualificationRevoked carry them, and every consumer refuses a fraction.
+    threshold: scoreSchema.default(60),
+    revokeBelow: scoreSchema
       .nullable()
       .default(null)
       .describe('An MQL whose score drops below this loses the status; null keeps it.'),

@@ -27,7 +27,26 @@ export async function currentRuleSet(db: Queryable, tenantId: string): Promise<V
   const row = result.rows[0];
   if (row === undefined) return defaultVersionedRuleSet;
   // Parsed on read, so defaults added to the schema later apply to rule sets stored before.
-  return { version: row.version, ruleSet: scoringRuleSetSchema.parse(row.rule_set), createdAt: row.created_at };
+  const ruleSet = scoringRuleSetSchema.parse(withWholeMqlScores(row.rule_set));
+  return { version: row.version, ruleSet, createdAt: row.created_at };
+}
+
+/**
+ * A rule set stored while MQL thresholds could be fractions, with each rounded up: scores are whole numbers,
+ * so a score reaches 60.5 exactly when it reaches 61, and falls below 40.5 exactly when it falls below 41.
+ */
+export function withWholeMqlScores(stored: unknown): unknown {
+  if (!isRecord(stored) || !isRecord(stored.mql)) return stored;
+  const mql = { ...stored.mql };
+  for (const key of ['threshold', 'revokeBelow'] as const) {
+    const value = mql[key];
+    if (typeof value === 'number') mql[key] = Math.ceil(value);
+  }
+  return { ...stored, mql };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -103,16 +103,32 @@ describe('/v1/scoring/rules', () => {
       ['predictive.minOutcomes', { ...base, predictive: { ...base.predictive, minOutcomes: maxSettingCount + 1 } }],
       ['weights.fit', { ...base, weights: { ...base.weights, fit: maxWeight + 1 } }],
       ['weights.engagement', { ...base, weights: { ...base.weights, engagement: 1.7976931348623157e308 } }],
+      // LeadQualified carries the threshold as a whole score; a fraction made every consumer refuse the event.
+      ['mql.threshold', { ...base, mql: { threshold: 60.5, revokeBelow: null } }],
     ];
 
     const refused = await Promise.all(beyond.map(([, body]) => env.request({ method: 'PUT', url, apiKey, body })));
     const stored = await env.request({ method: 'PUT', url, apiKey, body: atTheBounds });
 
-    expect(refused.map((response) => [response.statusCode, response.json().field])).toEqual(
+    expect(refused.map((response) => [response.statusCode, (response.json() as { field?: string }).field])).toEqual(
       beyond.map(([field]) => [400, field]),
     );
     expect(stored.statusCode, stored.body).toBe(200);
     expect((await env.request({ url, apiKey })).json()).toMatchObject({ version: 2, ruleSet: atTheBounds });
+  });
+
+  it('reads a rule set stored with fractional MQL thresholds as the whole scores that qualify the same leads', async () => {
+    const { tenantId, apiKey } = await env.newTenant();
+    const stored = { ...defaultScoringRuleSet, mql: { threshold: 60.5, revokeBelow: 40.2 } };
+    await env.pool.query(
+      'INSERT INTO scoring_rule_sets (tenant_id, version, rule_set, created_at) VALUES ($1, 2, $2, $3)',
+      [tenantId, JSON.stringify(stored), startOfTests],
+    );
+
+    const response = await env.request({ url, apiKey });
+
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ version: 2, ruleSet: { mql: { threshold: 61, revokeBelow: 41 } } });
   });
 
   it('answers 403 to a PUT with a key that may only read reports', async () => {
