@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { campaignCostRecordedV1Schema } from '@l2o/contracts';
 import type { EventStore } from '@l2o/event-store';
-import { currentTraceparent, errorResponseSchema, tenantOf } from '@l2o/service-kit';
+import { currentTraceparent, errorResponseSchema, fieldErrorOf, tenantOf } from '@l2o/service-kit';
 import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
 import type { CampaignCost } from './campaign-costs.decider.ts';
 import { costKey, recordCampaignCosts } from './record-campaign-costs.ts';
@@ -91,7 +91,8 @@ export function campaignCostsRoutes(options: {
         for (const [index, item] of request.body.entries()) {
           const parsed = costItemSchema.safeParse(item);
           if (!parsed.success) {
-            results[index] = { index, status: 'rejected', errors: parsed.error.issues.map(toFieldError) };
+            const errors = parsed.error.issues.map((issue) => fieldErrorOf(issue, 'item'));
+            results[index] = { index, status: 'rejected', errors };
             continue;
           }
           const key = costKey(parsed.data.campaign, parsed.data.date);
@@ -128,8 +129,4 @@ export function campaignCostsRoutes(options: {
       },
     );
   };
-}
-
-function toFieldError(issue: z.core.$ZodIssue): { field: string; reason: string } {
-  return { field: issue.path.length === 0 ? 'item' : issue.path.join('.'), reason: issue.message };
 }
