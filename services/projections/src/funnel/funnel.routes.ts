@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import { storableString } from '@l2o/contracts';
 import { errorResponseSchema, tenantOf } from '@l2o/service-kit';
 import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
 import { csvDownload, groupBySchema, reportFiltersSchema, reportInstant, wantsCsv } from '../reports/report-filters.ts';
@@ -9,7 +10,7 @@ import type { FunnelGroup } from './funnel-queries.ts';
 const scope: ApiScope = 'read_reports';
 
 const funnelQuery = reportFiltersSchema.extend({
-  source: z.string().min(1).max(200).optional().describe('Source of the lead’s first touch.'),
+  source: storableString().min(1).max(200).optional().describe('Source of the lead’s first touch.'),
   groupBy: groupBySchema(funnelDimensions, 2),
   asOf: reportInstant
     .optional()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { leadChannels, leadGrades } from '@l2o/contracts';
+import { leadChannels, leadGrades, storableString } from '@l2o/contracts';
 
 /** Where a lead is: the funnel stage, refined by ownership while it is marketing-qualified. */
 export const leadStatuses = [
@@ -30,14 +30,13 @@ export const leadFiltersSchema = z.object({
     .describe('Score at least this (unscored leads never match).'),
   maxScore: z.coerce.number().int().min(0).max(100).optional().describe('Score at most this.'),
   grade: z.enum(leadGrades).optional(),
-  ownerId: z.string().min(1).max(64).optional().describe('The rep who owns the lead now.'),
-  poolId: z.string().min(1).max(64).optional().describe('The pool (team) the lead was routed to.'),
+  ownerId: storableString().min(1).max(64).optional().describe('The rep who owns the lead now.'),
+  poolId: storableString().min(1).max(64).optional().describe('The pool (team) the lead was routed to.'),
   channel: z.enum(leadChannels).optional().describe('Channel of the first touch.'),
-  campaign: z.string().min(1).max(200).optional().describe('Campaign of the first touch.'),
+  campaign: storableString().min(1).max(200).optional().describe('Campaign of the first touch.'),
   capturedFrom: instant.optional().describe('Captured at or after this.'),
   capturedTo: instant.optional().describe('Captured before this.'),
-  q: z
-    .string()
+  q: storableString()
     .min(1)
     .max(200)
     .optional()

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { z } from 'zod';
+import { storableString } from '@l2o/contracts';
 import { errorResponseSchema, HttpError, tenantOf } from '@l2o/service-kit';
 import type { ApiScope, FastifyPluginAsyncZod } from '@l2o/service-kit';
 import { decodeLeadCursor } from './lead-cursor.ts';
@@ -22,7 +23,7 @@ const leadPage = z
 
 const listQuery = leadFiltersSchema.extend({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).optional().describe('The nextCursor of the previous page.'),
+  cursor: storableString().max(200).optional().describe('The nextCursor of the previous page.'),
   format: z
     .enum(['json', 'csv'])
     .optional()

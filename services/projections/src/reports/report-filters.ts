@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { leadChannels } from '@l2o/contracts';
+import { leadChannels, storableString } from '@l2o/contracts';
 import { csvLine } from '../csv.ts';
 import type { CsvValue } from '../csv.ts';
 
@@ -13,8 +13,8 @@ export const reportFiltersSchema = z.object({
   from: reportInstant.optional().describe('Start of the period, inclusive.'),
   to: reportInstant.optional().describe('End of the period, exclusive (a date means before that day).'),
   channel: z.enum(leadChannels).optional().describe('Channel of the lead’s first touch.'),
-  campaign: z.string().min(1).max(200).optional().describe('Campaign of the lead’s first touch.'),
-  team: z.string().min(1).max(64).optional().describe('The pool (team) the lead was routed to.'),
+  campaign: storableString().min(1).max(200).optional().describe('Campaign of the lead’s first touch.'),
+  team: storableString().min(1).max(64).optional().describe('The pool (team) the lead was routed to.'),
   format: z.enum(['json', 'csv']).optional().describe('csv answers the rows as CSV (as does Accept: text/csv).'),
 });
 export type ReportFilters = z.output<typeof reportFiltersSchema>;
