@@ -21,12 +21,7 @@ describe('import processor', () => {
     await fixture.close();
   });
 
-  async function uploaded(csv: string): Promise<{ tenantId: string; apiKey: string; importId: string }> {
-    const tenant = await fixture.newTenant();
-    const response = await fixture.upload({ apiKey: tenant.apiKey, csv });
-    expect(response.statusCode, response.body).toBe(202);
-    return { ...tenant, importId: response.json<{ importId: string }>().importId };
-  }
+  const uploaded = (csv: string) => fixture.uploaded(csv);
 
   async function importRow(importId: string) {
     const result = await fixture.pool.query<{
@@ -39,11 +34,18 @@ describe('import processor', () => {
   }
 
   /** Exactly one lead per row: one LeadCaptured per stream, one stream per email. */
-  async function expectOneLeadPerRow(tenantId: string): Promise<void> {
+  async function expectOneLeadPerRow(tenantId: string, leads = rows): Promise<void> {
     const events = await fixture.eventsOfTenant(tenantId);
-    expect(events.filter((event) => event.type === 'LeadCaptured')).toHaveLength(rows);
-    expect(new Set(events.map((event) => event.stream_id)).size).toBe(rows);
-    expect(events).toHaveLength(rows);
+    expect(events.filter((event) => event.type === 'LeadCaptured')).toHaveLength(leads);
+    expect(new Set(events.map((event) => event.stream_id)).size).toBe(leads);
+    expect(events).toHaveLength(leads);
+  }
+
+  /** `rows` valid leads with `poison` inserted as row `rowNumber` of the file (the header is row 1). */
+  function csvWithRow(prefix: string, rowNumber: number, poison: string): string {
+    const lines = validLeadsCsv(rows, prefix).trimEnd().split('\n');
+    lines.splice(rowNumber - 1, 0, poison);
+    return `${lines.join('\n')}\n`;
   }
 
   describe('when stopped mid-import and started again', () => {
@@ -161,6 +163,84 @@ describe('import processor', () => {
         rejected: 0,
       });
       expect([...failures.values()].every((count) => count === 3)).toBe(true);
+      await expectOneLeadPerRow(tenantId);
+    });
+  });
+
+  describe('when a row holds a NUL character', () => {
+    it('rejects that row naming its row number and field, and captures every other row once', async () => {
+      const { tenantId, apiKey, importId } = await uploaded(
+        csvWithRow('nul', 42, 'nul-poison@example.com,Ada\u0000Lovelace,Poison Ltd,GB'),
+      );
+      fixture.processor().start();
+      const done = await fixture.finished({ apiKey, importId });
+
+      expect(done).toMatchObject({
+        status: 'completed',
+        counts: { total: rows + 1, processed: rows + 1, accepted: rows, duplicate: 0, rejected: 1 },
+      });
+      const [rejection, ...others] = await fixture.rejections({ apiKey, importId });
+      expect(others).toEqual([]);
+      expect(rejection?.slice(0, 3)).toEqual([
+        '42',
+        'firstName',
+        'contains a NUL character (\\u0000) at position 3, which cannot be stored; remove it',
+      ]);
+      // The row as read, with the character the report cannot store shown as U+FFFD.
+      expect(JSON.parse(rejection?.[3] ?? '{}')).toMatchObject({
+        email: 'nul-poison@example.com',
+        firstName: 'Ada\uFFFDLovelace',
+      });
+      await expectOneLeadPerRow(tenantId);
+    });
+  });
+
+  describe('when the database refuses a row', () => {
+    it('rejects that row with the reason, captures the rest of its chunk and the file once, and goes on', async () => {
+      const poisonEmail = 'refused-poison@example.com';
+      const { tenantId, apiKey, importId } = await uploaded(
+        csvWithRow('refused', 150, `${poisonEmail},Refused,Poison Ltd,GB`),
+      );
+      const isPoison = (input: CaptureInput) => (input.submission as { email?: string }).email === poisonEmail;
+      // The error PostgreSQL gave the reported row: jsonb cannot hold \u0000.
+      const refuse = () => fixture.pool.query(`SELECT $1::jsonb`, ['"\\u0000"']);
+      let refusals = 0;
+      fixture
+        .processor({
+          capturer: {
+            capture: async (input) => {
+              if (isPoison(input)) {
+                refusals += 1;
+                await refuse();
+              }
+              return fixture.capturer.capture(input);
+            },
+            captureMany: async (inputs) => {
+              if (inputs.some(isPoison)) {
+                refusals += 1;
+                await refuse();
+              }
+              return fixture.capturer.captureMany(inputs);
+            },
+          },
+        })
+        .start();
+      const done = await fixture.finished({ apiKey, importId });
+
+      expect(done).toMatchObject({
+        status: 'completed',
+        counts: { total: rows + 1, processed: rows + 1, accepted: rows, duplicate: 0, rejected: 1 },
+      });
+      expect(await fixture.rejections({ apiKey, importId })).toEqual([
+        [
+          '150',
+          'row',
+          'cannot be stored: unsupported Unicode escape sequence (SQLSTATE 22P05)',
+          expect.stringContaining(poisonEmail),
+        ],
+      ]);
+      // Once as part of its chunk, once on its own: never retried.
+      expect(refusals).toBe(2);
       await expectOneLeadPerRow(tenantId);
     });
   });

@@ -4,20 +4,43 @@ import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from '@l2o/service-kit';
-import type { LeadCapturer } from '../capture/lead-capturer.ts';
-import type { FieldError } from '../normalize/index.ts';
+import { captureErrorKind, describeCaptureError } from './capture-error-kind.ts';
+import { createCsvRowCapture } from './capture-csv-rows.ts';
+import type { CsvRow, ImportCapturer, RowOutcome } from './capture-csv-rows.ts';
 import { createCsvParser } from './csv-format.ts';
-import { captureIdFor, rawRow, resolveColumns, rowToSubmission } from './csv-row-mapping.ts';
-import type { MappedColumn } from './csv-row-mapping.ts';
-import { checkpointImport, claimImport, failImport, renewLease } from './imports.repository.ts';
+import { resolveColumns } from './csv-row-mapping.ts';
+import {
+  anotherTenantWaits,
+  checkpointImport,
+  claimImport,
+  failImport,
+  recordFailedAttempt,
+  renewLease,
+} from './imports.repository.ts';
 import type { CheckpointRejection, ImportCounts, ImportRecord } from './imports.repository.ts';
 
 export type ImportProcessorOptions = {
   pool: pg.Pool;
-  capturer: LeadCapturer;
+  /** With `captureMany` (the lead capturer has it), rows are captured a chunk at a time. */
+  capturer: ImportCapturer;
   logger: Logger;
-  /** Rows captured at once within an import. Default 8. */
+  /** Imports this processor works on at once, taken fairly across tenants. Default 4. */
+  parallelImports?: number;
+  /** Captures in flight within one import: chunks with `captureMany`, rows otherwise. Default 4. */
   concurrency?: number;
+  /** Rows per capture when the capturer has `captureMany`. Default 100. */
+  chunkRows?: number;
+  /** Attempts of a row (or chunk) failing for a reason outside the file before the run gives up. Default 5. */
+  rowAttempts?: number;
+  /** Runs of an import in a row that give up without gaining a row before the import is failed. Default 5. */
+  maxAttempts?: number;
+  /** Delay before an import whose run gave up is claimed again, doubling per failed run. Default 5 s → 5 min. */
+  attemptDelayMs?: { initial: number; max: number };
+  /**
+   * How long an import keeps its place before it steps aside for another tenant's import that
+   * waits with none of its tenant's running, when every place is taken. Default 10 000.
+   */
+  sliceMs?: number;
   /** How often an idle processor looks for an import. Default 1000. */
   pollIntervalMs?: number;
   /** How long an import stays with this processor without a heartbeat; a crashed replica's import is resumed after it. Default 30 000. */
@@ -26,7 +49,7 @@ export type ImportProcessorOptions = {
   checkpointRows?: number;
   /** …or this long, whichever comes first. Default 1000. */
   checkpointMs?: number;
-  /** Backoff between retries of a row whose capture failed with an infrastructure error. Default 100 → 10 000. */
+  /** Backoff between attempts of a row (or chunk) and of saving progress. Default 100 → 10 000. */
   retryDelayMs?: { initial: number; max: number };
   /** Progress log interval. Default 5000. */
   logIntervalMs?: number;
@@ -35,13 +58,11 @@ export type ImportProcessorOptions = {
 };
 
 export type ImportProcessor = {
-  /** Starts looking for received or interrupted imports and processing them one at a time. */
+  /** Starts looking for received, interrupted or due imports and processing up to `parallelImports` of them. */
   start: () => void;
-  /** Stops reading, lets rows in flight finish, saves progress and gives the import back for a later resume. */
+  /** Stops reading, lets rows in flight finish, saves progress and gives the imports back for a later resume. */
   stop: () => Promise<void>;
 };
-
-type RowOutcome = { status: 'accepted' | 'merged' | 'duplicate' } | { status: 'rejected'; errors: FieldError[] };
 
 const zeroCounts = (): ImportCounts => ({ processed: 0, accepted: 0, merged: 0, duplicate: 0, rejected: 0 });
 
@@ -52,15 +73,33 @@ class LeaseLost extends Error {
   }
 }
 
+/** How reading an import's file ended. */
+type ReadOutcome =
+  | { kind: 'read'; lastRow: number }
+  | { kind: 'halted' }
+  /** Stepped aside for another tenant's import. */
+  | { kind: 'yielded' }
+  /** Gave up for a reason outside the file's rows; counted, and tried again later. */
+  | { kind: 'gave-up'; reason: string };
+
 /**
- * Processes uploaded imports in the background: claims one at a time under a lease (so replicas
- * never process one import together and a crashed replica's import is resumed), streams its spool
- * file through the CSV parser with bounded concurrency, captures each row under a capture id
- * derived from its content, and checkpoints counts, rejections and the last contiguous row.
+ * Processes uploaded imports in the background: claims up to `parallelImports` at a time under a
+ * lease (so replicas never process one import together and a crashed replica's import is
+ * resumed), the tenant served least recently first, and works on them side by side. Each streams
+ * its spool file through the CSV parser, captures its rows a chunk at a time under capture ids
+ * derived from their content, and checkpoints counts, rejections and the last contiguous row.
+ * A row the database refuses is rejected and the import goes on; a run that keeps failing for a
+ * reason outside the file gives the import back, and after `maxAttempts` such runs it is failed.
  */
 export function createImportProcessor(options: ImportProcessorOptions): ImportProcessor {
   const { pool, capturer, logger } = options;
-  const concurrency = options.concurrency ?? 8;
+  const parallelImports = options.parallelImports ?? 4;
+  const concurrency = options.concurrency ?? 4;
+  const chunkRows = capturer.captureMany === undefined ? 1 : (options.chunkRows ?? 100);
+  const rowAttempts = options.rowAttempts ?? 5;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const attemptDelay = options.attemptDelayMs ?? { initial: 5000, max: 300_000 };
+  const sliceMs = options.sliceMs ?? 10_000;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const leaseMs = options.leaseMs ?? 30_000;
   const checkpointRows = options.checkpointRows ?? 500;
@@ -69,30 +108,65 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
   const logIntervalMs = options.logIntervalMs ?? 5000;
   const owner = options.owner ?? `importer-${randomUUID()}`;
   // Completed rows waiting behind a slow one are held in memory; this bounds how many.
-  const maxWindow = Math.max(checkpointRows * 4, concurrency * 4);
+  const maxWindow = Math.max(checkpointRows * 4, concurrency * chunkRows * 4);
 
   let controller: AbortController | undefined;
   let loop: Promise<void> | undefined;
+  const active = new Set<Promise<void>>();
+  let wake: (() => void) | undefined;
+  // One import steps aside at a time, until the place it freed is taken again.
+  let stepping = false;
 
   async function run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      let job: ImportRecord | undefined;
-      try {
-        job = await claimImport(pool, { owner, leaseMs });
-      } catch (error) {
-        logger.error({ err: error }, 'looking for imports failed');
+      if (active.size < parallelImports) {
+        let job: ImportRecord | undefined;
+        try {
+          job = await claimImport(pool, { owner, leaseMs, maxAttempts });
+        } catch (error) {
+          logger.error({ err: error }, 'looking for imports failed');
+        }
+        stepping = false;
+        if (job !== undefined) {
+          begin(job, signal);
+          continue;
+        }
       }
-      if (job !== undefined) {
-        await processImport(job, signal).catch((error: unknown) =>
-          logger.error({ err: error, importId: job.id }, 'import processing failed; it resumes after its lease'),
-        );
-        continue;
-      }
-      await sleep(pollIntervalMs, undefined, { signal }).catch(() => undefined);
+      // Until a place frees up, or the poll interval passes.
+      const woken = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      await Promise.race([woken, sleep(pollIntervalMs, undefined, { signal }).catch(() => undefined)]);
+      wake = undefined;
     }
+    await Promise.allSettled([...active]);
+  }
+
+  function begin(job: ImportRecord, signal: AbortSignal): void {
+    const task = processImport(job, signal)
+      .catch((error: unknown) =>
+        logger.error({ err: error, importId: job.id }, 'import processing failed; it resumes after its lease'),
+      )
+      .finally(() => {
+        active.delete(task);
+        wake?.();
+      });
+    active.add(task);
+  }
+
+  /** Whether the import should step aside now: its slice is over, every place is taken and another tenant waits. */
+  async function timeToStepAside(job: ImportRecord, claimedAt: number): Promise<boolean> {
+    if (stepping || active.size < parallelImports || Date.now() - claimedAt < sliceMs) return false;
+    const waits = await anotherTenantWaits(pool, { tenantId: job.tenantId }).catch(() => false);
+    if (waits && !stepping) {
+      stepping = true;
+      return true;
+    }
+    return false;
   }
 
   async function processImport(job: ImportRecord, stopSignal: AbortSignal): Promise<void> {
+    const claimedAt = Date.now();
     const log = logger.child({ importId: job.id, tenantId: job.tenantId });
     const resolved = resolveColumns({ header: job.columns, mapping: job.mapping });
     if (!resolved.ok) {
@@ -115,7 +189,11 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
     }
 
     log.info(
-      { totalRows: job.totalRows, resumeAfterRow: job.lastRow > 1 ? job.lastRow : undefined },
+      {
+        totalRows: job.totalRows,
+        resumeAfterRow: job.lastRow > 1 ? job.lastRow : undefined,
+        failedAttempts: job.attempts.failed > 0 ? job.attempts.failed : undefined,
+      },
       job.lastRow > 1 ? 'import resumed' : 'import started',
     );
     const lost = new AbortController();
@@ -131,17 +209,32 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
     heartbeat.unref();
 
     try {
-      const rows = rowRunner({ job, columns: resolved.columns, halt, lost, log });
-      const outcome = await readRows({ job, file, halt, run: rows });
+      // Once one capture gives up, the others in flight stop retrying too.
+      const gaveUp = new AbortController();
+      const capture = createCsvRowCapture({
+        job,
+        columns: resolved.columns,
+        capturer,
+        attempts: rowAttempts,
+        retryDelayMs: retryDelay,
+        halt: AbortSignal.any([halt, gaveUp.signal]),
+        log,
+      });
+      const rows = rowRunner({ job, capture, halt, lost, gaveUp, log });
+      const outcome = await readRows({
+        job,
+        file,
+        halt,
+        run: rows,
+        stepAside: () => timeToStepAside(job, claimedAt),
+      });
       await rows.settle();
       if (lost.signal.aborted) {
         log.warn('import taken over by another processor; stopped here');
         return;
       }
-      if (outcome.kind === 'failed') {
-        await rows.flushUntilSaved(undefined);
-        await failImport(pool, { importId: job.id, owner, error: outcome.reason });
-        log.error({ reason: outcome.reason }, 'import failed');
+      if (outcome.kind === 'gave-up') {
+        await giveUp({ job, reason: outcome.reason, save: () => rows.flushUntilSaved(undefined), log });
         return;
       }
       const complete = outcome.kind === 'read' && rows.contiguous() === outcome.lastRow;
@@ -152,6 +245,8 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
         await unlink(job.filePath).catch((error: unknown) =>
           log.warn({ err: error, path: job.filePath }, 'removing the spool file failed'),
         );
+      } else if (outcome.kind === 'yielded') {
+        log.info(rows.summary(), "import paused for another tenant's import; it goes on at the next free place");
       } else {
         log.info(rows.summary(), 'import paused; it resumes at the next start');
       }
@@ -161,18 +256,50 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
     }
   }
 
+  /** Saves what was captured, counts the failed run and gives the import back, or fails it at the limit. */
+  async function giveUp(context: {
+    job: ImportRecord;
+    reason: string;
+    save: () => Promise<boolean>;
+    log: Logger;
+  }): Promise<void> {
+    const { job, reason, log } = context;
+    if (!(await context.save())) return;
+    try {
+      const recorded = await recordFailedAttempt(pool, {
+        importId: job.id,
+        owner,
+        error: reason,
+        maxAttempts,
+        retryDelayMs: attemptDelay,
+      });
+      if (recorded?.status === 'failed') {
+        log.error({ reason, attempts: recorded.failedAttempts }, 'import failed: every attempt failed');
+      } else if (recorded !== undefined) {
+        log.warn(
+          { reason, attempt: recorded.failedAttempts, of: maxAttempts },
+          'import run gave up; the import is tried again later',
+        );
+      }
+    } catch (error) {
+      // Its lease runs out and the import is claimed again; this attempt goes uncounted.
+      log.error({ err: error, reason }, 'recording a failed import run failed');
+    }
+  }
+
   type RowRunner = ReturnType<typeof rowRunner>;
 
   function rowRunner(context: {
     job: ImportRecord;
-    columns: MappedColumn[];
+    capture: (rows: readonly CsvRow[]) => Promise<RowOutcome[]>;
     halt: AbortSignal;
     lost: AbortController;
+    gaveUp: AbortController;
     log: Logger;
   }) {
-    const { job, columns, halt, lost, log } = context;
+    const { job, capture, halt, lost, gaveUp, log } = context;
     const inFlight = new Set<Promise<void>>();
-    const completedAhead = new Map<number, { outcome: RowOutcome; raw?: Record<string, string> }>();
+    const completedAhead = new Map<number, RowOutcome>();
     let contiguous = job.lastRow;
     let pending = { delta: zeroCounts(), rejections: [] as CheckpointRejection[] };
     let lastCheckpointAt = Date.now();
@@ -181,8 +308,8 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
     const totals = zeroCounts();
     let fatal: Error | undefined;
 
-    function record(rowNumber: number, outcome: RowOutcome, raw: Record<string, string>): void {
-      completedAhead.set(rowNumber, outcome.status === 'rejected' ? { outcome, raw } : { outcome });
+    function record(rowNumber: number, outcome: RowOutcome): void {
+      completedAhead.set(rowNumber, outcome);
       for (
         let next = completedAhead.get(contiguous + 1);
         next !== undefined;
@@ -191,63 +318,27 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
         completedAhead.delete(contiguous + 1);
         contiguous += 1;
         pending.delta.processed += 1;
-        pending.delta[next.outcome.status] += 1;
-        if (next.outcome.status === 'rejected') {
-          const errors =
-            next.outcome.errors.length > 0
-              ? next.outcome.errors
-              : [{ field: 'row', reason: 'rejected without a reason' }];
-          pending.rejections.push({ rowNumber: contiguous, errors, raw: next.raw ?? {} });
+        pending.delta[next.status] += 1;
+        if (next.status === 'rejected') {
+          pending.rejections.push({ rowNumber: contiguous, errors: next.errors, raw: next.raw });
         }
       }
     }
 
-    async function captureRow(record: readonly string[]): Promise<RowOutcome> {
-      const mapped = rowToSubmission({
-        record,
-        headerLength: job.columns.length,
-        columns,
-        defaults: job.defaults,
-      });
-      if (!mapped.ok) return { status: 'rejected', errors: mapped.errors };
-      const { submission } = mapped;
-      const captureId = captureIdFor({ tenantId: job.tenantId, channel: job.defaults.channel, submission });
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          const result = await capturer.capture({
-            tenantId: job.tenantId,
-            submission,
-            defaultChannel: job.defaults.channel,
-            captureId,
-            correlationId: job.id,
-          });
-          return result.status === 'rejected'
-            ? { status: 'rejected', errors: result.errors }
-            : { status: result.status };
-        } catch (error) {
-          if (halt.aborted) throw error;
-          // Not the row's fault (the database, the store): retried until it goes through, never rejected.
-          if (attempt === 1 || attempt % 10 === 0)
-            log.warn({ err: error, attempt }, 'capturing a row failed; retrying');
-          const delay = Math.min(retryDelay.max, retryDelay.initial * 2 ** Math.min(attempt - 1, 20));
-          await sleep(delay, undefined, { signal: halt });
-        }
-      }
-    }
-
-    function launch(rowNumber: number, cells: string[]): void {
-      const task = captureRow(cells).then(
-        (outcome) => record(rowNumber, outcome, outcome.status === 'rejected' ? rawRow(job.columns, cells) : {}),
+    function launch(rows: readonly CsvRow[]): void {
+      const task = capture(rows).then(
+        (outcomes) => outcomes.forEach((outcome, index) => record((rows[index] as CsvRow).rowNumber, outcome)),
         (error: unknown) => {
-          if (!halt.aborted)
-            fatal ??= new Error(`row ${rowNumber} could not be processed: ${(error as Error).message}`);
+          if (halt.aborted) return;
+          fatal ??= error instanceof Error ? error : new Error(String(error));
+          gaveUp.abort();
         },
       );
       const tracked = task.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
     }
 
-    /** Waits until another row may start: a free slot, and not too far ahead of the oldest unfinished row. */
+    /** Waits until rows from `rowNumber` on may start: a free slot, and not too far ahead of the oldest unfinished row. */
     async function slot(rowNumber: number): Promise<void> {
       while (inFlight.size > 0 && (inFlight.size >= concurrency || rowNumber - contiguous > maxWindow)) {
         await Promise.race(inFlight);
@@ -304,20 +395,25 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
       contiguous: () => contiguous,
       fatal: () => fatal,
       summary: progressLine,
-      /** Saves progress when enough rows or time have passed; a failure only logs, the rows stay pending. */
-      async maybeCheckpoint(): Promise<void> {
+      /**
+       * Saves progress when enough rows or time have passed; true when it saved. A failure only
+       * logs, the rows stay pending.
+       */
+      async maybeCheckpoint(): Promise<boolean> {
         const rows = pending.delta.processed;
-        if (rows === 0 || (rows < checkpointRows && Date.now() - lastCheckpointAt < checkpointMs)) return;
+        if (rows === 0 || (rows < checkpointRows && Date.now() - lastCheckpointAt < checkpointMs)) return false;
+        let saved = false;
         try {
-          await checkpoint(undefined);
+          saved = await checkpoint(undefined);
         } catch (error) {
-          if (error instanceof LeaseLost) return;
+          if (error instanceof LeaseLost) return false;
           log.warn({ err: error }, 'saving import progress failed; retrying at the next checkpoint');
         }
         if (Date.now() - lastLogAt >= logIntervalMs) {
           lastLogAt = Date.now();
           log.info(progressLine(), 'import progress');
         }
+        return saved;
       },
       /** Waits for the rows in flight; those halted mid-retry are left for the resume. */
       async settle(): Promise<void> {
@@ -326,6 +422,7 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
       /**
        * The last save, retried while the database is away. False when the lease was lost or the
        * processor stopped first: the import then resumes from its previous checkpoint elsewhere.
+       * A save the database refuses for another reason fails the import rather than hold its place.
        */
       async flushUntilSaved(finish: 'completed' | 'release' | undefined): Promise<boolean> {
         for (let attempt = 1; ; attempt += 1) {
@@ -334,6 +431,12 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
           } catch (error) {
             if (error instanceof LeaseLost) return false;
             log.warn({ err: error, attempt }, 'saving import progress failed; retrying');
+            if (captureErrorKind(error) !== 'transient' && attempt >= 3) {
+              const reason = `its progress could not be saved: ${describeCaptureError(error)}`;
+              await failImport(pool, { importId: job.id, owner, error: reason }).catch(() => undefined);
+              log.error({ err: error }, 'import failed: its progress could not be saved');
+              return false;
+            }
             if (halt.aborted && attempt >= 3) return false;
             await sleep(Math.min(retryDelay.max, retryDelay.initial * 2 ** attempt));
           }
@@ -342,14 +445,13 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
     };
   }
 
-  type ReadOutcome = { kind: 'read'; lastRow: number } | { kind: 'halted' } | { kind: 'failed'; reason: string };
-
-  /** Streams the file's records into the runner; the parser is read only as fast as rows find a slot. */
+  /** Streams the file's records into the runner a chunk at a time; the parser is read only as fast as chunks find a slot. */
   async function readRows(context: {
     job: ImportRecord;
     file: FileHandle;
     halt: AbortSignal;
     run: RowRunner;
+    stepAside: () => Promise<boolean>;
   }): Promise<ReadOutcome> {
     const { job, file, halt, run } = context;
     const parser = createCsvParser({ delimiter: job.delimiter });
@@ -357,27 +459,43 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
     input.on('error', (error) => parser.destroy(error));
     input.pipe(parser);
     let rowNumber = 0;
+    let chunk: CsvRow[] = [];
+
+    async function launchChunk(): Promise<ReadOutcome | undefined> {
+      await run.slot((chunk[0] as CsvRow).rowNumber);
+      const fatal = run.fatal();
+      if (fatal !== undefined) return { kind: 'gave-up', reason: fatal.message };
+      if (halt.aborted) return { kind: 'halted' };
+      run.launch(chunk);
+      chunk = [];
+      // Stepping aside is considered at saved progress only, so the next holder resumes close to here.
+      if ((await run.maybeCheckpoint()) && (await context.stepAside())) return { kind: 'yielded' };
+      return undefined;
+    }
+
     try {
       for await (const cells of parser as AsyncIterable<string[]>) {
         rowNumber += 1;
         // Row 1 is the header; rows up to the checkpoint were counted before a restart.
         if (rowNumber === 1 || rowNumber <= job.lastRow) continue;
-        await run.slot(rowNumber);
-        const fatal = run.fatal();
-        if (fatal !== undefined) return { kind: 'failed', reason: fatal.message };
-        if (halt.aborted) return { kind: 'halted' };
-        run.launch(rowNumber, cells);
-        await run.maybeCheckpoint();
+        chunk.push({ rowNumber, cells });
+        if (chunk.length < chunkRows) continue;
+        const stop = await launchChunk();
+        if (stop !== undefined) return stop;
       }
     } catch (error) {
-      return { kind: 'failed', reason: `the file cannot be read after row ${rowNumber}: ${(error as Error).message}` };
+      return { kind: 'gave-up', reason: `the file cannot be read after row ${rowNumber}: ${(error as Error).message}` };
     } finally {
       input.unpipe(parser);
       input.destroy();
     }
+    if (chunk.length > 0) {
+      const stop = await launchChunk();
+      if (stop !== undefined) return stop;
+    }
     await run.settle();
     const fatal = run.fatal();
-    if (fatal !== undefined) return { kind: 'failed', reason: fatal.message };
+    if (fatal !== undefined) return { kind: 'gave-up', reason: fatal.message };
     return halt.aborted ? { kind: 'halted' } : { kind: 'read', lastRow: Math.max(rowNumber, 1) };
   }
 

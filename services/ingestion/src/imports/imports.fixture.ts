@@ -11,8 +11,9 @@ import type { Logger, ServiceServer } from '@l2o/service-kit';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { freshSchema, waitFor } from '@l2o/testing';
 import { createLeadCapturer } from '../capture/create-lead-capturer.ts';
-import type { LeadCapturer } from '../capture/lead-capturer.ts';
+import type { BulkLeadCapturer } from '../capture/create-lead-capturer.ts';
 import { migrateIngestion } from '../migrate-ingestion.ts';
+import { createCsvParser } from './csv-format.ts';
 import { createImportProcessor } from './import-processor.ts';
 import type { ImportProcessor, ImportProcessorOptions } from './import-processor.ts';
 import { importRoutes } from './imports.routes.ts';
@@ -34,6 +35,7 @@ export type ImportStatusBody = {
   };
   percent?: number;
   error?: string;
+  attempts?: { failed: number; max?: number; lastError?: string; retryAt?: string };
   mapping: Record<string, string>;
 };
 
@@ -44,7 +46,7 @@ export type ImportStatusBody = {
 export type ImportsFixture = {
   pool: pg.Pool;
   store: PostgresEventStore;
-  capturer: LeadCapturer;
+  capturer: BulkLeadCapturer;
   app: ServiceServer;
   spoolDir: string;
   logger: Logger;
@@ -55,7 +57,11 @@ export type ImportsFixture = {
     query?: Record<string, string>;
     contentType?: string;
   }) => Promise<InjectResponse>;
+  /** A new tenant's upload of `csv`, answered 202. */
+  uploaded: (csv: string) => Promise<{ tenantId: string; apiKey: string; importId: string }>;
   getImport: (options: { apiKey: string; importId: string }) => Promise<InjectResponse>;
+  /** The rejections report of an import, parsed: one record per line after the header. */
+  rejections: (options: { apiKey: string; importId: string }) => Promise<string[][]>;
   /** Polls the progress route until the import is completed or failed. */
   finished: (options: { apiKey: string; importId: string }) => Promise<ImportStatusBody>;
   processor: (options?: Partial<ImportProcessorOptions>) => ImportProcessor;
@@ -92,6 +98,19 @@ export async function createImportsFixture(): Promise<ImportsFixture> {
 
   const getImport: ImportsFixture['getImport'] = async ({ apiKey, importId }) =>
     await app.inject({ method: 'GET', url: `/v1/imports/${importId}`, headers: { authorization: `Bearer ${apiKey}` } });
+  const newTenant: ImportsFixture['newTenant'] = async () => {
+    const tenantId = `acme-${randomUUID()}`;
+    const { apiKey } = await createApiKey({ pool, tenantId, name: 'imports-test', scopes: ['ingest'] });
+    return { tenantId, apiKey };
+  };
+  const upload: ImportsFixture['upload'] = async ({ apiKey, csv, query = {}, contentType = 'text/csv' }) =>
+    await app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      query,
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType },
+      payload: csv,
+    });
 
   return {
     pool,
@@ -100,21 +119,28 @@ export async function createImportsFixture(): Promise<ImportsFixture> {
     app,
     spoolDir,
     logger,
-    async newTenant() {
-      const tenantId = `acme-${randomUUID()}`;
-      const { apiKey } = await createApiKey({ pool, tenantId, name: 'imports-test', scopes: ['ingest'] });
-      return { tenantId, apiKey };
-    },
-    async upload({ apiKey, csv, query = {}, contentType = 'text/csv' }) {
-      return await app.inject({
-        method: 'POST',
-        url: '/v1/imports',
-        query,
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType },
-        payload: csv,
-      });
+    newTenant,
+    upload,
+    async uploaded(csv) {
+      const tenant = await newTenant();
+      const response = await upload({ apiKey: tenant.apiKey, csv });
+      if (response.statusCode !== 202) throw new Error(`upload answered ${response.statusCode}: ${response.body}`);
+      return { ...tenant, importId: response.json<{ importId: string }>().importId };
     },
     getImport,
+    async rejections({ apiKey, importId }) {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/v1/imports/${importId}/rejections`,
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      if (response.statusCode !== 200) throw new Error(`rejections answered ${response.statusCode}: ${response.body}`);
+      const parser = createCsvParser({ delimiter: ',' });
+      parser.end(response.body);
+      const records: string[][] = [];
+      for await (const record of parser as AsyncIterable<string[]>) records.push(record);
+      return records.slice(1);
+    },
     finished: ({ apiKey, importId }) =>
       waitFor(
         `import ${importId} to finish`,
@@ -133,6 +159,7 @@ export async function createImportsFixture(): Promise<ImportsFixture> {
         checkpointRows: 25,
         checkpointMs: 100,
         retryDelayMs: { initial: 10, max: 100 },
+        attemptDelayMs: { initial: 10, max: 100 },
         ...options,
       });
       processors.push(processor);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { withTransaction } from '@l2o/pg';
+import { storableText } from './csv-row-mapping.ts';
 import type { ColumnMapping, ImportDefaults } from './csv-row-mapping.ts';
 
 export type ImportStatus = 'received' | 'processing' | 'completed' | 'failed';
@@ -29,6 +30,8 @@ export type ImportRecord = {
   counts: ImportCounts;
   /** The last row (the header is row 1) up to which every row is processed and counted. */
   lastRow: number;
+  /** Runs in a row that failed for a reason outside the file; `max` is the limit of the processor that ran it last. */
+  attempts: { failed: number; max: number | null; lastError: string | null; retryAt: Date | null };
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -54,6 +57,10 @@ type ImportRow = {
   duplicate_rows: number;
   rejected_rows: number;
   last_row: number;
+  failed_attempts: number;
+  max_attempts: number | null;
+  last_error: string | null;
+  retry_at: Date | null;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
@@ -62,7 +69,7 @@ type ImportRow = {
 
 const importColumns = `id, tenant_id, status, file_path, file_name, file_bytes, file_sha256, delimiter, columns,
   mapping, defaults, total_rows, processed_rows, accepted_rows, merged_rows, duplicate_rows, rejected_rows,
-  last_row, created_at, started_at, finished_at, error`;
+  last_row, failed_attempts, max_attempts, last_error, retry_at, created_at, started_at, finished_at, error`;
 
 function toRecord(row: ImportRow): ImportRecord {
   return {
@@ -86,6 +93,12 @@ function toRecord(row: ImportRow): ImportRecord {
       rejected: row.rejected_rows,
     },
     lastRow: row.last_row,
+    attempts: {
+      failed: row.failed_attempts,
+      max: row.max_attempts,
+      lastError: row.last_error,
+      retryAt: row.retry_at,
+    },
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -174,29 +187,62 @@ export async function rejectionsAfter(
 }
 
 /**
- * Leases the oldest unfinished import whose lease is free or expired to `owner`. SKIP LOCKED lets
- * replicas claim side by side without waiting on each other; the lease keeps one owner at a time.
+ * Leases an unfinished import whose lease is free or expired, and whose retry is due, to `owner`.
+ * Fair across tenants: an import of the tenant with the fewest imports leased now comes first, then
+ * of the tenant served least recently (the latest claim of any of its imports), then the oldest.
+ * SKIP LOCKED lets replicas claim side by side without waiting on each other; the lease keeps one
+ * owner at a time.
  */
 export async function claimImport(
   pool: pg.Pool,
-  options: { owner: string; leaseMs: number },
+  options: { owner: string; leaseMs: number; maxAttempts: number },
 ): Promise<ImportRecord | undefined> {
   const result = await pool.query<ImportRow>(
     `UPDATE imports SET status = 'processing', lease_owner = $1,
        lease_expires_at = now() + make_interval(secs => $2::float8 / 1000),
-       started_at = coalesce(started_at, now()), attempts = attempts + 1
+       started_at = coalesce(started_at, now()), claimed_at = clock_timestamp(), attempts = attempts + 1,
+       max_attempts = $3
      WHERE id = (
-       SELECT id FROM imports
-       WHERE status IN ('received', 'processing') AND (lease_expires_at IS NULL OR lease_expires_at < now())
-       ORDER BY created_at
+       SELECT candidate.id FROM imports candidate
+       WHERE candidate.status IN ('received', 'processing')
+         AND (candidate.lease_expires_at IS NULL OR candidate.lease_expires_at < now())
+         AND (candidate.retry_at IS NULL OR candidate.retry_at <= now())
+       ORDER BY
+         (SELECT count(*) FROM imports leased
+          WHERE leased.tenant_id = candidate.tenant_id AND leased.status = 'processing'
+            AND leased.lease_expires_at >= now()),
+         (SELECT max(served.claimed_at) FROM imports served WHERE served.tenant_id = candidate.tenant_id) NULLS FIRST,
+         candidate.created_at
        LIMIT 1
-       FOR UPDATE SKIP LOCKED
+       FOR UPDATE OF candidate SKIP LOCKED
      )
      RETURNING ${importColumns}`,
-    [options.owner, options.leaseMs],
+    [options.owner, options.leaseMs, options.maxAttempts],
   );
   const row = result.rows[0];
   return row === undefined ? undefined : toRecord(row);
+}
+
+/**
+ * Whether an import of another tenant than `tenantId` is ready to run while its tenant has none
+ * leased: a processor whose slots are all taken then lets one of its imports go.
+ */
+export async function anotherTenantWaits(pool: pg.Pool, options: { tenantId: string }): Promise<boolean> {
+  const result = await pool.query<{ waits: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM imports waiting
+       WHERE waiting.status IN ('received', 'processing') AND waiting.tenant_id <> $1
+         AND (waiting.lease_expires_at IS NULL OR waiting.lease_expires_at < now())
+         AND (waiting.retry_at IS NULL OR waiting.retry_at <= now())
+         AND NOT EXISTS (
+           SELECT 1 FROM imports leased
+           WHERE leased.tenant_id = waiting.tenant_id AND leased.status = 'processing'
+             AND leased.lease_expires_at >= now()
+         )
+     ) AS waits`,
+    [options.tenantId],
+  );
+  return result.rows[0]?.waits === true;
 }
 
 /** Extends the lease; false when another owner took the import over (this one must stop). */
@@ -243,6 +289,7 @@ export async function checkpointImport(
       `UPDATE imports SET
          processed_rows = processed_rows + $4, accepted_rows = accepted_rows + $5, merged_rows = merged_rows + $6,
          duplicate_rows = duplicate_rows + $7, rejected_rows = rejected_rows + $8, last_row = $3,
+         failed_attempts = CASE WHEN $3 > last_row THEN 0 ELSE failed_attempts END,
          status = CASE WHEN $9 = 'completed' THEN 'completed' ELSE status END,
          finished_at = CASE WHEN $9 = 'completed' THEN now() ELSE finished_at END,
          total_rows = CASE WHEN $9 = 'completed' THEN processed_rows + $4 ELSE total_rows END,
@@ -267,8 +314,8 @@ export async function checkpointImport(
       rejection.errors.map((error, errorIndex) => ({
         row_number: rejection.rowNumber,
         error_index: errorIndex,
-        field: error.field,
-        reason: error.reason,
+        field: storableText(error.field),
+        reason: storableText(error.reason),
         raw: rejection.raw,
       })),
     );
@@ -286,7 +333,7 @@ export async function checkpointImport(
   });
 }
 
-/** Ends an import that cannot go on (its file is gone or unreadable), keeping what was counted. */
+/** Ends an import that cannot go on (its file is gone, its columns no longer resolve), keeping what was counted. */
 export async function failImport(
   pool: pg.Pool,
   options: { importId: string; owner: string; error: string },
@@ -294,6 +341,49 @@ export async function failImport(
   await pool.query(
     `UPDATE imports SET status = 'failed', error = $3, finished_at = now(), lease_owner = NULL, lease_expires_at = NULL
      WHERE id = $1 AND lease_owner = $2`,
-    [options.importId, options.owner, options.error],
+    [options.importId, options.owner, storableText(options.error)],
   );
+}
+
+/**
+ * Counts a run of the import that failed for a reason outside the file (the database or the store
+ * away) and gives the import back: it is claimed again after a delay that doubles with each failed
+ * run in a row, and fails for good at `maxAttempts`. Its progress must be saved first (a
+ * checkpoint that gains rows starts the count over). Undefined when the lease was lost.
+ */
+export async function recordFailedAttempt(
+  pool: pg.Pool,
+  options: {
+    importId: string;
+    owner: string;
+    error: string;
+    maxAttempts: number;
+    retryDelayMs: { initial: number; max: number };
+  },
+): Promise<{ status: 'processing' | 'failed'; failedAttempts: number } | undefined> {
+  const result = await pool.query<{ status: 'processing' | 'failed'; failed_attempts: number }>(
+    `UPDATE imports SET
+       failed_attempts = failed_attempts + 1, max_attempts = $4, last_error = $3,
+       retry_at = now() + make_interval(secs => least($6::float8, $5::float8 * 2 ^ failed_attempts) / 1000),
+       status = CASE WHEN failed_attempts + 1 >= $4 THEN 'failed' ELSE status END,
+       finished_at = CASE WHEN failed_attempts + 1 >= $4 THEN now() ELSE finished_at END,
+       error = CASE WHEN failed_attempts + 1 >= $4
+         THEN 'stopped after ' || (failed_attempts + 1) || ' attempts in a row failed for a reason outside the file '
+           || '(the last: ' || $3 || '); the rows counted are captured: upload the file again once the cause is '
+           || 'fixed, and its captured rows come back as duplicates'
+         ELSE error END,
+       lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = $1 AND lease_owner = $2 AND status = 'processing'
+     RETURNING status, failed_attempts`,
+    [
+      options.importId,
+      options.owner,
+      storableText(options.error),
+      options.maxAttempts,
+      options.retryDelayMs.initial,
+      options.retryDelayMs.max,
+    ],
+  );
+  const row = result.rows[0];
+  return row === undefined ? undefined : { status: row.status, failedAttempts: row.failed_attempts };
 }

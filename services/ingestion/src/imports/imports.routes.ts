@@ -111,6 +111,7 @@ const importStatusExample = {
   percent: 42,
   createdAt: '2025-03-14T09:26:53.000Z',
   startedAt: '2025-03-14T09:26:54.000Z',
+  attempts: { failed: 0, max: 5 },
   links: links(exampleImportId),
 };
 
@@ -132,6 +133,15 @@ const importStatusResponse = z
     startedAt: z.iso.datetime().optional(),
     finishedAt: z.iso.datetime().optional(),
     error: z.string().optional().describe('Why a failed import stopped.'),
+    attempts: z
+      .object({
+        failed: z.int().describe('Runs in a row that gave up for a reason outside the file (the database away…).'),
+        max: z.int().optional().describe('At this many the import is failed; a run that captures rows starts over.'),
+        lastError: z.string().optional(),
+        retryAt: z.iso.datetime().optional().describe('When the next run may start.'),
+      })
+      .optional()
+      .describe('Shown once a processor has taken the import up.'),
     links: linksSchema,
   })
   .meta({ examples: [importStatusExample] });
@@ -178,6 +188,17 @@ function mappingInFileOrder(record: ImportRecord): ColumnMapping {
   return mapping;
 }
 
+function attemptsView(record: ImportRecord) {
+  const { attempts } = record;
+  const retrying = record.status === 'processing' && attempts.failed > 0;
+  return {
+    failed: attempts.failed,
+    ...(attempts.max === null ? {} : { max: attempts.max }),
+    ...(attempts.failed === 0 || attempts.lastError === null ? {} : { lastError: attempts.lastError }),
+    ...(!retrying || attempts.retryAt === null ? {} : { retryAt: attempts.retryAt.toISOString() }),
+  };
+}
+
 function toStatusView(record: ImportRecord) {
   return {
     importId: record.id,
@@ -195,6 +216,7 @@ function toStatusView(record: ImportRecord) {
     ...(record.startedAt === null ? {} : { startedAt: record.startedAt.toISOString() }),
     ...(record.finishedAt === null ? {} : { finishedAt: record.finishedAt.toISOString() }),
     ...(record.error === null ? {} : { error: record.error }),
+    ...(record.attempts.max === null ? {} : { attempts: attemptsView(record) }),
     links: links(record.id),
   };
 }
