@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { maxSettingCount, maxWeight } from '@l2o/contracts';
 import { defaultScoringRuleSet, scoringRuleSetSchema } from '../model/index.ts';
 import type { ScoringRuleSet } from '../model/index.ts';
 import type { Queryable } from '../scoring-leads/scoring-lead.repository.ts';
@@ -27,22 +28,42 @@ export async function currentRuleSet(db: Queryable, tenantId: string): Promise<V
   const row = result.rows[0];
   if (row === undefined) return defaultVersionedRuleSet;
   // Parsed on read, so defaults added to the schema later apply to rule sets stored before.
-  const ruleSet = scoringRuleSetSchema.parse(withWholeMqlScores(row.rule_set));
+  const ruleSet = scoringRuleSetSchema.parse(withinCurrentBounds(row.rule_set));
   return { version: row.version, ruleSet, createdAt: row.created_at };
 }
 
 /**
- * A rule set stored while MQL thresholds could be fractions, with each rounded up: scores are whole numbers,
- * so a score reaches 60.5 exactly when it reaches 61, and falls below 40.5 exactly when it falls below 41.
+ * A rule set as stored, brought within today's bounds without changing how it scores: MQL thresholds saved as
+ * fractions are rounded up (scores are whole, so 60.5 and 61 qualify the same leads), weights above the maximum
+ * are scaled down together (only their ratios count), and outcome counts above the maximum are lowered to it.
  */
-export function withWholeMqlScores(stored: unknown): unknown {
-  if (!isRecord(stored) || !isRecord(stored.mql)) return stored;
-  const mql = { ...stored.mql };
-  for (const key of ['threshold', 'revokeBelow'] as const) {
-    const value = mql[key];
-    if (typeof value === 'number') mql[key] = Math.ceil(value);
+export function withinCurrentBounds(stored: unknown): unknown {
+  if (!isRecord(stored)) return stored;
+  const upgraded: Record<string, unknown> = { ...stored };
+  if (isRecord(stored.mql)) upgraded.mql = mapNumbers(stored.mql, ['threshold', 'revokeBelow'], Math.ceil);
+  if (isRecord(stored.weights)) {
+    const largest = Math.max(...Object.values(stored.weights).filter((value) => typeof value === 'number'));
+    const scale = largest > maxWeight ? maxWeight / largest : 1;
+    upgraded.weights = mapNumbers(stored.weights, ['fit', 'engagement', 'predictive'], (value) => value * scale);
   }
-  return { ...stored, mql };
+  if (isRecord(stored.predictive)) {
+    const lowered = (value: number) => Math.min(value, maxSettingCount);
+    upgraded.predictive = mapNumbers(stored.predictive, ['minOutcomes', 'minPerClass'], lowered);
+  }
+  return upgraded;
+}
+
+function mapNumbers(
+  record: Record<string, unknown>,
+  keys: readonly string[],
+  map: (value: number) => number,
+): Record<string, unknown> {
+  const mapped = { ...record };
+  for (const key of keys) {
+    const value = record[key];
+    if (typeof value === 'number') mapped[key] = map(value);
+  }
+  return mapped;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

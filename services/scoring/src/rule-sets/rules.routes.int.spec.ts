@@ -117,9 +117,14 @@ describe('/v1/scoring/rules', () => {
     expect((await env.request({ url, apiKey })).json()).toMatchObject({ version: 2, ruleSet: atTheBounds });
   });
 
-  it('reads a rule set stored with fractional MQL thresholds as the whole scores that qualify the same leads', async () => {
+  it('reads a rule set stored before the bounds within them, scoring the same leads alike', async () => {
     const { tenantId, apiKey } = await env.newTenant();
-    const stored = { ...defaultScoringRuleSet, mql: { threshold: 60.5, revokeBelow: 40.2 } };
+    const stored = {
+      ...defaultScoringRuleSet,
+      mql: { threshold: 60.5, revokeBelow: 40.2 },
+      weights: { fit: 5000, engagement: 2500, predictive: 0 },
+      predictive: { ...defaultScoringRuleSet.predictive, minOutcomes: 5_000_000 },
+    };
     await env.pool.query(
       'INSERT INTO scoring_rule_sets (tenant_id, version, rule_set, created_at) VALUES ($1, 2, $2, $3)',
       [tenantId, JSON.stringify(stored), startOfTests],
@@ -128,7 +133,14 @@ describe('/v1/scoring/rules', () => {
     const response = await env.request({ url, apiKey });
 
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json()).toMatchObject({ version: 2, ruleSet: { mql: { threshold: 61, revokeBelow: 41 } } });
+    expect(response.json()).toMatchObject({
+      version: 2,
+      ruleSet: {
+        mql: { threshold: 61, revokeBelow: 41 },
+        weights: { fit: maxWeight, engagement: maxWeight / 2, predictive: 0 },
+        predictive: { minOutcomes: maxSettingCount },
+      },
+    });
   });
 
   it('answers 403 to a PUT with a key that may only read reports', async () => {
