@@ -261,6 +261,18 @@ describe('readiness', () => {
     await app.close();
   });
 
+  it('reports the state a check resolves with, without failing readiness for it', async () => {
+    const joining: ReadinessCheck = { name: 'lead consumer', check: async () => 'joining' };
+    const { app } = await testApp({ readiness: [ok, joining] });
+    const response = await app.inject({ method: 'GET', url: '/ready' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().checks).toEqual([
+      { name: 'postgres', status: 'ok' },
+      { name: 'lead consumer', status: 'ok', state: 'joining' },
+    ]);
+    await app.close();
+  });
+
   it('answers 503 naming the dependency that failed', async () => {
     const kafkaDown: ReadinessCheck = {
       name: 'kafka',

@@ -84,3 +84,54 @@ export function kafkaBrokers(defaultBrokers = '127.0.0.1:9092') {
 export function logLevel(defaultLevel: LogLevel = 'info') {
   return z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).default(defaultLevel);
 }
+
+const sessionMessage =
+  'expected whole milliseconds from 6000 (the broker default group.min.session.timeout.ms) to 300000';
+const heartbeatMessage = 'expected whole milliseconds from 100 to 100000';
+
+/**
+ * The consumer group timings of a service, spread into its schema (`...consumerTimingEnv()`) together
+ * with `.superRefine(checkConsumerTiming)`. Defaults and why: docs/design/consumer-recovery.md.
+ */
+export function consumerTimingEnv() {
+  return {
+    /**
+     * The broker drops a member it has not heard from for this long; a member restarted after a crash
+     * gets its partitions back only then. kafkajs heartbeats between messages, so one handler call must
+     * finish well within it.
+     */
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce
+      .number({ error: sessionMessage })
+      .int({ error: sessionMessage })
+      .min(6_000, { error: sessionMessage })
+      .max(300_000, { error: sessionMessage })
+      .default(10_000),
+    /** How often a member heartbeats; at most a third of the session timeout. */
+    KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce
+      .number({ error: heartbeatMessage })
+      .int({ error: heartbeatMessage })
+      .min(100, { error: heartbeatMessage })
+      .max(100_000, { error: heartbeatMessage })
+      .default(3_000),
+  };
+}
+
+type ConsumerTimingConfig = { KAFKA_SESSION_TIMEOUT_MS: number; KAFKA_HEARTBEAT_INTERVAL_MS: number };
+
+/** Refuses a heartbeat interval above a third of the session timeout: two lost heartbeats must not drop a member. */
+export function checkConsumerTiming(config: ConsumerTimingConfig, context: z.RefinementCtx): void {
+  if (config.KAFKA_HEARTBEAT_INTERVAL_MS * 3 <= config.KAFKA_SESSION_TIMEOUT_MS) return;
+  context.addIssue({
+    code: 'custom',
+    path: ['KAFKA_HEARTBEAT_INTERVAL_MS'],
+    message: `expected at most a third of KAFKA_SESSION_TIMEOUT_MS (${config.KAFKA_SESSION_TIMEOUT_MS} ms)`,
+  });
+}
+
+/** The bus's consumer timing (`ConsumerTiming`) from a config holding {@link consumerTimingEnv}. */
+export function consumerTimingOf(config: ConsumerTimingConfig): {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+} {
+  return { sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS };
+}

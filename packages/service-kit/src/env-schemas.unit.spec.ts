@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { consumerGroup, databasePoolSize, host, topicNamespace } from './env-schemas.ts';
+import {
+  checkConsumerTiming,
+  consumerGroup,
+  consumerTimingEnv,
+  consumerTimingOf,
+  databasePoolSize,
+  host,
+  topicNamespace,
+} from './env-schemas.ts';
 import { ConfigError, loadConfig } from './load-config.ts';
 
 const schema = z.object({
@@ -54,6 +62,31 @@ describe('service env pieces', () => {
     expect(message).toContain('TOPIC_NAMESPACE: expected only letters, digits, ".", "_" or "-" (got "staging/eu")');
     expect(message).toContain(
       'LEAD_CONSUMER_GROUP: expected only letters, digits, ".", "_" or "-" (got "routing blue")',
+    );
+  });
+});
+
+describe('consumer timing env', () => {
+  const timingSchema = z.object({ ...consumerTimingEnv() }).superRefine(checkConsumerTiming);
+
+  it('defaults to a 10 s session and a 3 s heartbeat, in the bus’s terms', () => {
+    expect(consumerTimingOf(loadConfig(timingSchema, {}))).toEqual({
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 3_000,
+    });
+  });
+
+  it('refuses a session timeout the broker would refuse', () => {
+    expect(() => loadConfig(timingSchema, { KAFKA_SESSION_TIMEOUT_MS: '5000' })).toThrow(
+      /KAFKA_SESSION_TIMEOUT_MS: expected whole milliseconds from 6000 .*group\.min\.session\.timeout\.ms.* \(got "5000"\)/,
+    );
+  });
+
+  it('refuses a heartbeat interval above a third of the session timeout, naming the variable', () => {
+    expect(() =>
+      loadConfig(timingSchema, { KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '2500' }),
+    ).toThrow(
+      'KAFKA_HEARTBEAT_INTERVAL_MS: expected at most a third of KAFKA_SESSION_TIMEOUT_MS (6000 ms) (got "2500")',
     );
   });
 });

@@ -3,11 +3,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponseSchema } from './http-error.ts';
 import type { ErrorResponse } from './http-error.ts';
 
-/** A dependency the service needs to do its work (PostgreSQL, Kafka); `check` rejects while it is unreachable. */
+/**
+ * A dependency the service needs to do its work (PostgreSQL, Kafka), or a part whose state `/ready`
+ * reports (a consumer `joining` its group); `check` rejects while it cannot serve.
+ */
 export type ReadinessCheck = {
   name: string;
-  /** Rejects when the dependency cannot serve; should give up when `signal` aborts (the check timed out). */
-  check: (options: { signal: AbortSignal }) => Promise<void>;
+  /**
+   * Rejects when the dependency cannot serve; should give up when `signal` aborts (the check timed out).
+   * May resolve with a short state, reported beside the check's status.
+   */
+  check: (options: { signal: AbortSignal }) => Promise<string | void>;
 };
 
 /**
@@ -20,6 +26,7 @@ const checkResult = z.object({
   name: z.string(),
   status: z.enum(['ok', 'failed']),
   reason: z.string().optional(),
+  state: z.string().optional(),
 });
 type CheckResult = z.output<typeof checkResult>;
 
@@ -35,8 +42,8 @@ async function runCheck(readiness: ReadinessCheck, timeoutMs: number): Promise<C
     }, timeoutMs);
   });
   try {
-    await Promise.race([readiness.check({ signal: controller.signal }), timeout]);
-    return { name: readiness.name, status: 'ok' };
+    const state = await Promise.race([readiness.check({ signal: controller.signal }), timeout]);
+    return { name: readiness.name, status: 'ok', ...(typeof state === 'string' ? { state } : {}) };
   } catch (error) {
     return { name: readiness.name, status: 'failed', reason: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -15,6 +15,9 @@ export {
   kafkaBrokers,
   topicNamespace,
   consumerGroup,
+  consumerTimingEnv,
+  checkConsumerTiming,
+  consumerTimingOf,
   logLevel,
   logLevels,
 } from './env-schemas.ts';
