@@ -246,6 +246,60 @@ describe('CSV imports', () => {
       expect(await readdir(fixture.spoolDir)).toEqual([]);
     });
 
+    // The query string as sent: %ED%A0%80 is \ud800 encoded as if UTF-8 could carry it; the parser leaves it as is.
+    it.each([
+      ['a NUL', '%00', /^contains a NUL character/],
+      ['a carriage return', '%0D', 'cannot be a quote or a line break'],
+      ['a line feed', '%0A', 'cannot be a quote or a line break'],
+      ['a quote', '%22', 'cannot be a quote or a line break'],
+      ['two characters', '%3B%3B', 'must be exactly one character (%09 for tab)'],
+      ['an encoded surrogate, left undecoded', '%ED%A0%80', 'must be exactly one character (%09 for tab)'],
+    ])(
+      'answers 400 naming delimiter for %s before reading the upload, and leaves no file',
+      async (_case, raw, reason) => {
+        // An empty body would be refused as "the file is empty": the delimiter is refused before it is read.
+        const response = await fixture.app.inject({
+          method: 'POST',
+          url: `/v1/imports?delimiter=${raw}`,
+          headers: { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'text/csv' },
+          payload: '',
+        });
+
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toMatchObject({ status: 400, code: 'validation_failed', field: 'delimiter', reason });
+        expect(await importsOfTenant()).toBe(0);
+        expect(await readdir(fixture.spoolDir)).toEqual([]);
+      },
+    );
+
+    // A URL carries UTF-8, which has no lone surrogates; a NUL (%00) it can carry.
+    it.each(['campaign', 'source', 'externalIdSource', 'fileName'])(
+      'answers 400 naming %s when it holds a NUL, and leaves no file',
+      async (field) => {
+        const response = await fixture.upload({ apiKey: tenant.apiKey, csv: leadsCsv, query: { [field]: 'x\u0000y' } });
+
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toMatchObject({ field, reason: expect.stringMatching(/^contains a NUL character/) });
+        expect(await importsOfTenant()).toBe(0);
+        expect(await readdir(fixture.spoolDir)).toEqual([]);
+      },
+    );
+
+    it('answers 400 naming body for a header cell PostgreSQL cannot store, and leaves no file', async () => {
+      const response = await fixture.upload({
+        apiKey: tenant.apiKey,
+        csv: 'email,Seats\u0000\r\nada@example.com,3\r\n',
+      });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        field: 'body',
+        reason: expect.stringMatching(/^header column 2 contains a NUL character/),
+      });
+      expect(await importsOfTenant()).toBe(0);
+      expect(await readdir(fixture.spoolDir)).toEqual([]);
+    });
+
     it('answers 400 over HTTP as soon as the header is refused, and the rest of the upload holds nothing open', async () => {
       const server = await buildServer({
         name: 'ingestion',
