@@ -4,7 +4,7 @@
 // the import processor capturing every row through the real capturer into the PostgreSQL event store.
 // Prints upload and processing rates, rows/s, peak memory (server, processor and client share this
 // process), the counts, and checks the rejected count and the rejections report.
-//   node services/ingestion/bench/import-csv.bench.ts [--rows 100000] [--concurrency 8] [--pool 20]
+//   node services/ingestion/bench/import-csv.bench.ts [--rows 100000] [--concurrency 2] [--chunk-rows 100] [--pool 20]
 //   scripts/benchmark import-csv [--rows 100000]
 // --upload-only stops after the upload: memory while a large file (--rows 1000000) streams to disk.
 // Uses DATABASE_URL (default: the `test` database) and drops its throw-away schema afterwards.
@@ -32,7 +32,8 @@ import { migrateIngestion } from '../src/migrate-ingestion.ts';
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000' },
-    concurrency: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '2' },
+    'chunk-rows': { type: 'string', default: '100' },
     pool: { type: 'string', default: '20' },
     'upload-only': { type: 'boolean', default: false },
   },
@@ -40,14 +41,17 @@ const { values } = parseArgs({
 const totalRows = Number(values.rows);
 const concurrency = Number(values.concurrency);
 const poolSize = Number(values.pool);
+const chunkRows = Number(values['chunk-rows']);
 if (
   !Number.isInteger(totalRows) ||
   totalRows < 100 ||
   !Number.isInteger(concurrency) ||
   concurrency < 1 ||
+  !Number.isInteger(chunkRows) ||
+  chunkRows < 1 ||
   poolSize < 4
 ) {
-  console.error('usage: import-csv [--rows N ≥ 100] [--concurrency N ≥ 1] [--pool N ≥ 4]');
+  console.error('usage: import-csv [--rows N ≥ 100] [--concurrency N ≥ 1] [--chunk-rows N ≥ 1] [--pool N ≥ 4]');
   process.exit(2);
 }
 
@@ -213,7 +217,9 @@ try {
   const authorization = `Bearer ${apiKey}`;
 
   const csvPath = join(spoolDir, 'leads.csv');
-  console.log(`CSV import benchmark: ${totalRows.toLocaleString('en')} rows, ${concurrency} captures in flight`);
+  console.log(
+    `CSV import benchmark: ${totalRows.toLocaleString('en')} rows, ${concurrency} captures of ${chunkRows} rows in flight`,
+  );
   const generated = performance.now();
   const expectedBad = await writeCsv(csvPath);
   const bytes = (await stat(csvPath)).size;
@@ -222,7 +228,7 @@ try {
       `in ${((performance.now() - generated) / 1000).toFixed(1)} s`,
   );
 
-  const processor = createImportProcessor({ pool, capturer, logger, concurrency, pollIntervalMs: 100 });
+  const processor = createImportProcessor({ pool, capturer, logger, concurrency, chunkRows, pollIntervalMs: 100 });
   const uploadStarted = performance.now();
   const query = new URLSearchParams({ mapping: JSON.stringify(mapping), source: 'bench', fileName: 'leads.csv' });
   const upload = await uploadFile({ url: `${baseUrl}/v1/imports?${query}`, authorization, path: csvPath });

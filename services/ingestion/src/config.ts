@@ -33,8 +33,14 @@ export const ingestionConfigSchema = z.object({
     .int()
     .positive()
     .default(1024 ** 3),
-  /** Rows of one import captured at once (each holds a pool connection while it runs). */
-  IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Imports one replica works on at once, taken fairly across tenants. */
+  IMPORT_PARALLEL_IMPORTS: z.coerce.number().int().min(1).max(32).default(4),
+  /** Captures in flight within one import, each a chunk of IMPORT_CHUNK_ROWS rows holding pool connections. */
+  IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Rows captured together: one identity transaction and a few multi-stream appends per chunk. */
+  IMPORT_CHUNK_ROWS: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Runs in a row failing for a reason outside the file (the database away) before an import is failed. */
+  IMPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
   LOG_LEVEL: logLevel(),
 });
 

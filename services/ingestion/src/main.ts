@@ -78,7 +78,15 @@ await runService({
       );
     }, purgeIntervalMs);
     purge.unref();
-    const importProcessor = createImportProcessor({ pool, capturer, logger, concurrency: config.IMPORT_CONCURRENCY });
+    const importProcessor = createImportProcessor({
+      pool,
+      capturer,
+      logger,
+      parallelImports: config.IMPORT_PARALLEL_IMPORTS,
+      concurrency: config.IMPORT_CONCURRENCY,
+      chunkRows: config.IMPORT_CHUNK_ROWS,
+      maxAttempts: config.IMPORT_MAX_ATTEMPTS,
+    });
     importProcessor.start();
     await app.listen({ port: config.PORT, host: config.HOST });
     return {
