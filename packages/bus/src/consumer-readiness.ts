@@ -1,22 +1,21 @@
-import type { ConsumerRunner } from './consumer-runner.ts';
+import type { BackgroundConsumer } from './background-consumer.ts';
 
 /**
- * A readiness check (the shape of service-kit's `ReadinessCheck`) that fails until `consumer` has
- * joined its group and fetched, and passes from then on; a consumer that failed before that stays unready.
+ * What `/ready` reports of a consumer (the shape of service-kit's `ReadinessCheck`): its state, such as
+ * `joining` or `consuming`. A consumer still joining its group does not make the service unready: the
+ * service serves from its database meanwhile and the consumer catches up behind (its lag is the
+ * `l2o_consumer_lag` metric). Only a consumer that stopped for good fails the check.
  */
-export function consumerReadiness(
-  name: string,
-  consumer: Pick<ConsumerRunner, 'ready'>,
-): { name: string; check: () => Promise<void> } {
-  let ready = false;
-  consumer.ready.then(
-    () => (ready = true),
-    () => undefined,
-  );
+export function consumerReadiness(consumer: Pick<BackgroundConsumer, 'name' | 'state'>): {
+  name: string;
+  check: () => Promise<string>;
+} {
   return {
-    name,
+    name: consumer.name,
     check: async () => {
-      if (!ready) throw new Error('not yet joined its group and fetching');
+      const state = consumer.state();
+      if (state === 'failed') throw new Error('stopped for good; the process restarts');
+      return state;
     },
   };
 }

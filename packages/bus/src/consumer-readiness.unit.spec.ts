@@ -1,27 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import type { ConsumerState } from './background-consumer.ts';
 import { consumerReadiness } from './consumer-readiness.ts';
 
+const consumerIn = (state: ConsumerState) => ({ name: 'lead consumer', state: () => state });
+
 describe('consumerReadiness', () => {
-  it('is named as asked', () => {
-    expect(consumerReadiness('lead consumer', { ready: new Promise(() => {}) }).name).toBe('lead consumer');
+  it('is named after the consumer', () => {
+    expect(consumerReadiness(consumerIn('joining')).name).toBe('lead consumer');
   });
 
-  it('fails while the consumer has not joined its group', async () => {
-    const readiness = consumerReadiness('lead consumer', { ready: new Promise(() => {}) });
-    await expect(readiness.check()).rejects.toThrow('not yet joined its group and fetching');
+  it('passes while the consumer is still joining its group, reporting that state', async () => {
+    await expect(consumerReadiness(consumerIn('joining')).check()).resolves.toBe('joining');
   });
 
-  it('passes once the consumer is ready', async () => {
-    const ready = Promise.resolve();
-    const readiness = consumerReadiness('lead consumer', { ready });
-    await ready;
-    await expect(readiness.check()).resolves.toBeUndefined();
+  it('passes once the consumer is consuming', async () => {
+    await expect(consumerReadiness(consumerIn('consuming')).check()).resolves.toBe('consuming');
   });
 
-  it('stays unready when the consumer failed before it was ready', async () => {
-    const ready = Promise.reject(new Error('group coordinator not available'));
-    const readiness = consumerReadiness('lead consumer', { ready });
-    await ready.catch(() => undefined);
-    await expect(readiness.check()).rejects.toThrow('not yet joined its group and fetching');
+  it('fails when the consumer stopped for good', async () => {
+    await expect(consumerReadiness(consumerIn('failed')).check()).rejects.toThrow('stopped for good');
   });
 });

@@ -3,8 +3,9 @@
  * The platform's Kafka bus: CloudEvents binary-mode codec, topic provisioning, an idempotent publisher,
  * and a consumer runner with ordered per-partition processing, retries, dead-letter topics, trace
  * context and offsets committed only after success; both report Prometheus metrics when given a registry.
- * Services run their consumers on namespaced platform topics, check their readiness, and parse what
- * they consume against the event catalogue with the helpers here.
+ * Services run their consumers on namespaced platform topics, start them behind their HTTP server,
+ * report Kafka's reachability and their consumers' state, and parse what they consume against the
+ * event catalogue with the helpers here.
  */
 export { toKafkaMessage, fromKafkaMessage, readHeader } from './cloud-event.codec.ts';
 export type { OutgoingKafkaMessage, IncomingKafkaMessage, EnvelopeKind } from './cloud-event.codec.ts';
@@ -14,6 +15,9 @@ export { createPublisher } from './publisher.ts';
 export type { Publisher, PublisherOptions, PublishItem } from './publisher.ts';
 export { runConsumer } from './consumer-runner.ts';
 export { consumerReadiness } from './consumer-readiness.ts';
+export { startInBackground } from './background-consumer.ts';
+export type { BackgroundConsumer, ConsumerState } from './background-consumer.ts';
+export { kafkaReadiness } from './kafka-readiness.ts';
 export { runNamespacedConsumer } from './namespaced-consumer.ts';
 export type { ConsumerConnection } from './namespaced-consumer.ts';
 export type { MessageOutcome } from './bus-metrics.ts';

@@ -4,12 +4,21 @@ import type { BusLogger } from './logger.ts';
 
 const { Kafka, logLevel } = kafkajs;
 
-/** A kafkajs client whose own log lines (WARN and above) go to our logger instead of the console. */
-export function createKafkaClient(options: { brokers: string[]; clientId: string; logger: BusLogger }): KafkaClient {
+/**
+ * A kafkajs client whose own log lines (WARN and above) go to our logger instead of the console.
+ * `retries` bounds the retries of connections and requests (kafkajs's default otherwise).
+ */
+export function createKafkaClient(options: {
+  brokers: string[];
+  clientId: string;
+  logger: BusLogger;
+  retries?: number;
+}): KafkaClient {
   const { logger } = options;
   return new Kafka({
     brokers: options.brokers,
     clientId: options.clientId,
+    ...(options.retries === undefined ? {} : { retry: { retries: options.retries } }),
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, timestamp: _timestamp, ...fields } = entry.log;

@@ -1,7 +1,8 @@
-import { consumerReadiness } from '@l2o/bus';
+import { consumerReadiness, kafkaReadiness, startInBackground } from '@l2o/bus';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import {
+  consumerTimingOf,
   createLogger,
   createMetrics,
   exitOnFatalError,
@@ -26,6 +27,8 @@ const telemetry = startTelemetry({ serviceName: 'l2o-attribution', serviceVersio
 await runService({
   name: 'attribution',
   logger,
+  // A stop during a group join waits for the join (up to a session timeout) before leaving the group.
+  shutdownTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS + 10_000,
   start: async () => {
     await migrateModules({
       databaseUrl: config.DATABASE_URL,
@@ -44,13 +47,21 @@ await runService({
     const settings = createAttributionSettingsRepository({ pool });
     const deps: AttributionDeps = { pool, store, clock, settings, logger };
 
-    const consumer = await startAttributionConsumer({
-      ...deps,
-      brokers: config.KAFKA_BROKERS,
-      topicNamespace: config.TOPIC_NAMESPACE,
-      groupId: config.CONSUMER_GROUP,
-      metrics,
+    // Joined in the background: the API serves while the group rebalances, and the consumer catches up behind.
+    const consumer = startInBackground({
+      name: 'attribution consumer',
+      logger,
       onFatalError: exitOnFatalError({ logger, part: 'attribution consumer' }),
+      start: (onFatalError) =>
+        startAttributionConsumer({
+          ...deps,
+          brokers: config.KAFKA_BROKERS,
+          topicNamespace: config.TOPIC_NAMESPACE,
+          groupId: config.CONSUMER_GROUP,
+          timing: consumerTimingOf(config),
+          metrics,
+          onFatalError,
+        }),
     });
     const scheduler = startRecomputeScheduler({ ...deps, intervalMinutes: config.DATA_DRIVEN_RECOMPUTE_MINUTES });
 
@@ -64,7 +75,8 @@ await runService({
       verifyApiKey: createApiKeyVerifier({ pool }),
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
-        consumerReadiness('attribution consumer', consumer),
+        kafkaReadiness({ brokers: config.KAFKA_BROKERS }),
+        consumerReadiness(consumer),
       ],
     });
     await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,7 +1,8 @@
-import { consumerReadiness } from '@l2o/bus';
+import { consumerReadiness, kafkaReadiness, startInBackground } from '@l2o/bus';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import {
+  consumerTimingOf,
   createLogger,
   createMetrics,
   exitOnFatalError,
@@ -25,6 +26,8 @@ const telemetry = startTelemetry({ serviceName: 'l2o-pipeline', serviceVersion: 
 await runService({
   name: 'pipeline',
   logger,
+  // A stop during a group join waits for the join (up to a session timeout) before leaving the group.
+  shutdownTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS + 10_000,
   start: async () => {
     await migrateModules({
       databaseUrl: config.DATABASE_URL,
@@ -41,16 +44,24 @@ await runService({
     const clock = () => new Date();
     const metrics = createMetrics({ serviceName: 'l2o-pipeline' });
     const settings = createPipelineSettingsRepository({ pool });
-    const consumer = await startOpportunityConsumer({
-      brokers: config.KAFKA_BROKERS,
-      topicNamespace: config.TOPIC_NAMESPACE,
-      groupId: config.OPPORTUNITY_CONSUMER_GROUP,
-      pool,
-      store,
-      settings,
+    // Joined in the background: the API serves while the group rebalances, and the consumer catches up behind.
+    const consumer = startInBackground({
+      name: 'opportunity consumer',
       logger,
-      metrics,
       onFatalError: exitOnFatalError({ logger, part: 'opportunity consumer' }),
+      start: (onFatalError) =>
+        startOpportunityConsumer({
+          brokers: config.KAFKA_BROKERS,
+          topicNamespace: config.TOPIC_NAMESPACE,
+          groupId: config.OPPORTUNITY_CONSUMER_GROUP,
+          timing: consumerTimingOf(config),
+          pool,
+          store,
+          settings,
+          logger,
+          metrics,
+          onFatalError,
+        }),
     });
     const poller = createStageSlaPoller({ pool, store, clock, logger });
     poller.start(config.STAGE_SLA_TICK_SECONDS * 1000);
@@ -64,7 +75,8 @@ await runService({
       verifyApiKey: createApiKeyVerifier({ pool }),
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
-        consumerReadiness('opportunity consumer', consumer),
+        kafkaReadiness({ brokers: config.KAFKA_BROKERS }),
+        consumerReadiness(consumer),
       ],
     });
     await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,5 +1,15 @@
+import { consumerReadiness, kafkaReadiness, startInBackground } from '@l2o/bus';
 import { createPool } from '@l2o/pg';
-import { createLogger, createMetrics, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
+import {
+  consumerTimingOf,
+  createLogger,
+  createMetrics,
+  exitOnFatalError,
+  loadConfig,
+  runService,
+  startTelemetry,
+  stopInOrder,
+} from '@l2o/service-kit';
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import { projectionsConfigSchema } from './config.ts';
@@ -14,6 +24,8 @@ const telemetry = startTelemetry({ serviceName: 'l2o-projections', serviceVersio
 await runService({
   name: 'projections',
   logger,
+  // A stop during a group join waits for the join (up to a session timeout) before leaving the group.
+  shutdownTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS + 10_000,
   start: async () => {
     await migrateProjections({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
     await migrateTenancy({ databaseUrl: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
@@ -23,27 +35,24 @@ await runService({
       applicationName: 'l2o-projections',
     });
     const metrics = createMetrics({ serviceName: 'l2o-projections' });
-    let consumerReady = false;
-    const consumer = await startReadModelConsumer({
-      brokers: config.KAFKA_BROKERS,
-      topicNamespace: config.TOPIC_NAMESPACE,
-      groupId: config.CONSUMER_GROUP,
-      pool,
-      readModels,
+    // Joined in the background: the query API serves while the group rebalances, and the read models catch up behind.
+    const consumer = startInBackground({
+      name: 'read model consumer',
       logger,
-      metrics,
-      // Crash-only: a consumer kafkajs gave up on is not restarted in-process; the supervisor restarts us.
-      onFatalError: (error) => {
-        logger.fatal({ err: error }, 'read model consumer stopped for good');
-        process.exit(1);
-      },
+      onFatalError: exitOnFatalError({ logger, part: 'read model consumer' }),
+      start: (onFatalError) =>
+        startReadModelConsumer({
+          brokers: config.KAFKA_BROKERS,
+          topicNamespace: config.TOPIC_NAMESPACE,
+          groupId: config.CONSUMER_GROUP,
+          timing: consumerTimingOf(config),
+          pool,
+          readModels,
+          logger,
+          metrics,
+          onFatalError,
+        }),
     });
-    consumer.ready.then(
-      () => {
-        consumerReady = true;
-      },
-      () => undefined,
-    );
 
     const app = await buildApp({
       pool,
@@ -52,12 +61,8 @@ await runService({
       metrics,
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
-        {
-          name: 'read model consumer',
-          check: async () => {
-            if (!consumerReady) throw new Error('not yet joined its group and fetching');
-          },
-        },
+        kafkaReadiness({ brokers: config.KAFKA_BROKERS }),
+        consumerReadiness(consumer),
       ],
     });
     await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,7 +1,8 @@
-import { consumerReadiness } from '@l2o/bus';
+import { consumerReadiness, kafkaReadiness, startInBackground } from '@l2o/bus';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import {
+  consumerTimingOf,
   createLogger,
   createMetrics,
   exitOnFatalError,
@@ -26,6 +27,8 @@ const telemetry = startTelemetry({ serviceName: 'l2o-routing', serviceVersion: '
 await runService({
   name: 'routing',
   logger,
+  // A stop during a group join waits for the join (up to a session timeout) before leaving the group.
+  shutdownTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS + 10_000,
   start: async () => {
     await migrateModules({
       databaseUrl: config.DATABASE_URL,
@@ -46,17 +49,25 @@ await runService({
     }
     const metrics = createMetrics({ serviceName: 'l2o-routing' });
     const waitingRetryMs = config.WAITING_RETRY_SECONDS * 1000;
-    const consumer = await startLeadEventConsumer({
-      pool,
-      store,
-      clock,
+    // Joined in the background: the API serves while the group rebalances, and the consumer catches up behind.
+    const consumer = startInBackground({
+      name: 'lead consumer',
       logger,
-      waitingRetryMs,
-      brokers: config.KAFKA_BROKERS,
-      topicNamespace: config.TOPIC_NAMESPACE,
-      groupId: config.LEAD_CONSUMER_GROUP,
-      metrics,
       onFatalError: exitOnFatalError({ logger, part: 'lead consumer' }),
+      start: (onFatalError) =>
+        startLeadEventConsumer({
+          pool,
+          store,
+          clock,
+          logger,
+          waitingRetryMs,
+          brokers: config.KAFKA_BROKERS,
+          topicNamespace: config.TOPIC_NAMESPACE,
+          groupId: config.LEAD_CONSUMER_GROUP,
+          timing: consumerTimingOf(config),
+          metrics,
+          onFatalError,
+        }),
     });
     const timers = createSlaTimerPoller({ pool, store, clock, logger, intervalMs: config.SLA_TICK_SECONDS * 1000 });
     timers.start();
@@ -77,7 +88,8 @@ await runService({
       verifyApiKey: createApiKeyVerifier({ pool }),
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
-        consumerReadiness('lead consumer', consumer),
+        kafkaReadiness({ brokers: config.KAFKA_BROKERS }),
+        consumerReadiness(consumer),
       ],
     });
     await app.listen({ port: config.PORT, host: config.HOST });

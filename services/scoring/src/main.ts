@@ -1,7 +1,8 @@
-import { consumerReadiness } from '@l2o/bus';
+import { consumerReadiness, kafkaReadiness, startInBackground } from '@l2o/bus';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import {
+  consumerTimingOf,
   createLogger,
   createMetrics,
   exitOnFatalError,
@@ -26,6 +27,8 @@ const telemetry = startTelemetry({ serviceName: 'l2o-scoring', serviceVersion: '
 await runService({
   name: 'scoring',
   logger,
+  // A stop during a group join waits for the join (up to a session timeout) before leaving the group.
+  shutdownTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS + 10_000,
   start: async () => {
     await migrateModules({
       databaseUrl: config.DATABASE_URL,
@@ -43,28 +46,36 @@ await runService({
     const metrics = createMetrics({ serviceName: 'l2o-scoring' });
     const scoringMetrics = createScoringMetrics({ registry: metrics });
     const rescoreIntervalMs = config.RESCORE_INTERVAL_MINUTES * 60_000;
-    const leadEvents = await startLeadEventsConsumer({
+    const connection = {
       brokers: config.KAFKA_BROKERS,
       topicNamespace: config.TOPIC_NAMESPACE,
-      groupId: config.LEAD_CONSUMER_GROUP,
-      pool,
-      store,
-      clock,
-      rescoreIntervalMs,
-      scoringMetrics,
+      timing: consumerTimingOf(config),
       logger,
       metrics,
+    };
+    // Joined in the background: the API serves while the groups rebalance, and the consumers catch up behind.
+    const leadEvents = startInBackground({
+      name: 'lead events consumer',
+      logger,
       onFatalError: exitOnFatalError({ logger, part: 'lead events consumer' }),
+      start: (onFatalError) =>
+        startLeadEventsConsumer({
+          ...connection,
+          groupId: config.LEAD_CONSUMER_GROUP,
+          pool,
+          store,
+          clock,
+          rescoreIntervalMs,
+          scoringMetrics,
+          onFatalError,
+        }),
     });
-    const outcomes = await startOutcomesConsumer({
-      brokers: config.KAFKA_BROKERS,
-      topicNamespace: config.TOPIC_NAMESPACE,
-      groupId: config.OUTCOMES_CONSUMER_GROUP,
-      pool,
-      clock,
+    const outcomes = startInBackground({
+      name: 'outcomes consumer',
       logger,
-      metrics,
       onFatalError: exitOnFatalError({ logger, part: 'outcomes consumer' }),
+      start: (onFatalError) =>
+        startOutcomesConsumer({ ...connection, groupId: config.OUTCOMES_CONSUMER_GROUP, pool, clock, onFatalError }),
     });
     const rescoreLoop = startRescoreLoop({
       scheduler: createRescoreScheduler({
@@ -87,8 +98,9 @@ await runService({
       verifyApiKey: createApiKeyVerifier({ pool }),
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
-        consumerReadiness('lead events consumer', leadEvents),
-        consumerReadiness('outcomes consumer', outcomes),
+        kafkaReadiness({ brokers: config.KAFKA_BROKERS }),
+        consumerReadiness(leadEvents),
+        consumerReadiness(outcomes),
       ],
     });
     await app.listen({ port: config.PORT, host: config.HOST });
