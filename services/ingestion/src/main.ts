@@ -1,7 +1,8 @@
-import { consumerReadiness } from '@l2o/bus';
+import { consumerReadiness, kafkaReadiness, startInBackground } from '@l2o/bus';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import {
+  consumerTimingOf,
   createLogger,
   createMetrics,
   exitOnFatalError,
@@ -29,6 +30,8 @@ const purgeIntervalMs = 60 * 60 * 1000;
 await runService({
   name: 'ingestion',
   logger,
+  // A stop during a group join waits for the join (up to a session timeout) before leaving the group.
+  shutdownTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS + 10_000,
   start: async () => {
     await migrateModules({
       databaseUrl: config.DATABASE_URL,
@@ -47,14 +50,22 @@ await runService({
     const settings = createIngestionSettingsRepository({ pool });
     // One capturer for every channel, so this process's captures of one lead queue instead of conflicting.
     const capturer = createLeadCapturer({ pool, store, clock, logger, settings });
-    const intake = await startIntakeConsumer({
-      brokers: config.KAFKA_BROKERS,
-      topicNamespace: config.TOPIC_NAMESPACE,
-      groupId: config.INTAKE_CONSUMER_GROUP,
-      capturer,
+    // Joined in the background: the API serves while the group rebalances, and the consumer catches up behind.
+    const intake = startInBackground({
+      name: 'intake consumer',
       logger,
-      metrics,
       onFatalError: exitOnFatalError({ logger, part: 'intake consumer' }),
+      start: (onFatalError) =>
+        startIntakeConsumer({
+          brokers: config.KAFKA_BROKERS,
+          topicNamespace: config.TOPIC_NAMESPACE,
+          groupId: config.INTAKE_CONSUMER_GROUP,
+          timing: consumerTimingOf(config),
+          capturer,
+          logger,
+          metrics,
+          onFatalError,
+        }),
     });
     const app = await buildApp({
       pool,
@@ -69,7 +80,8 @@ await runService({
       verifyApiKey: createApiKeyVerifier({ pool }),
       readiness: [
         { name: 'postgresql', check: async () => void (await pool.query('SELECT 1')) },
-        consumerReadiness('intake consumer', intake),
+        kafkaReadiness({ brokers: config.KAFKA_BROKERS }),
+        consumerReadiness(intake),
       ],
     });
     const purge = setInterval(() => {
