@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxDurationMinutes, maxSettingCount } from '@l2o/contracts';
 import { startRoutingTestEnv, teamRouting } from '../routing-test-app.fixture.ts';
 import type { RoutingTestEnv } from '../routing-test-app.fixture.ts';
 
@@ -39,6 +40,41 @@ describe('rep actions on a lead', () => {
       reason: 'manual',
       responseDueAt: new Date(env.clock().getTime() + 60 * 60_000).toISOString(),
     });
+  });
+
+  it('assigns by hand under an SLA and caps saved before their bounds, at the longest SLA', async () => {
+    const { tenantId, apiKey } = await env.newTenant();
+    const team = teamRouting();
+    const unbounded = Number.MAX_SAFE_INTEGER;
+    await env.configure(tenantId, {
+      settings: {
+        ...team.settings,
+        defaultResponseSlaMinutes: unbounded,
+        escalateAfterBreaches: unbounded,
+        rules: team.settings.rules.map((rule) => ({ ...rule, responseSlaMinutes: unbounded })),
+      },
+      reps: team.reps.map((rep) => ({ ...rep, maxOpenLeads: unbounded, dailyQuota: unbounded })),
+      pools: team.pools,
+    });
+    const leadId = await env.captureLead({ tenantId, country: 'GB' });
+
+    const assigned = await env.request({
+      url: `/v1/leads/${leadId}/assign`,
+      apiKey,
+      body: { ownerId: 'ana', poolId: 'uk' },
+    });
+    const settings = await env.request({ method: 'GET', url: '/v1/routing/settings', apiKey });
+    const ana = await env.request({ method: 'GET', url: '/v1/routing/reps/ana', apiKey });
+
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    expect((await env.waitForEvent(leadId, 'LeadAssigned')).data).toMatchObject({
+      responseDueAt: new Date(env.clock().getTime() + maxDurationMinutes * 60_000).toISOString(),
+    });
+    expect(settings.json()).toMatchObject({
+      defaultResponseSlaMinutes: maxDurationMinutes,
+      escalateAfterBreaches: maxSettingCount,
+    });
+    expect(ana.json()).toMatchObject({ maxOpenLeads: maxSettingCount, dailyQuota: maxSettingCount });
   });
 
   it('records the owner’s acceptance once', async () => {
@@ -98,6 +134,25 @@ describe('rep actions on a lead', () => {
     expect(disqualified.json()).toMatchObject({ outcome: 'recorded', events: ['LeadDisqualified'] });
     expect(accepted.statusCode).toBe(409);
   });
+
+  it.each([
+    ['reject', { ownerId: 'ana', reason: 'Not\u0000mine' }, 'reason'],
+    ['contact', { ownerId: 'ana', method: 'call', note: 'Call \ud800back' }, 'note'],
+    ['disqualify', { by: 'ana', reason: '\udc00' }, 'reason'],
+  ])(
+    'answers 400 naming the field of a %s whose text PostgreSQL cannot store, and appends nothing',
+    async (action, body, field) => {
+      const { apiKey, leadId } = await leadOfAna();
+      await env.waitForEvent(leadId, 'LeadAssigned');
+      const before = await env.eventsOf(leadId);
+
+      const response = await env.request({ url: `/v1/leads/${leadId}/${action}`, apiKey, body });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ status: 400, code: 'validation_failed', field });
+      expect(await env.eventsOf(leadId)).toEqual(before);
+    },
+  );
 
   it('answers 400 for a manual assignment to a rep the tenant does not have', async () => {
     const { apiKey, leadId } = await leadOfAna();

@@ -77,6 +77,48 @@ describe('/v1/routing admin API', () => {
     expect(response.json()).toMatchObject({ code: 'validation_failed', field: 'timezone' });
   });
 
+  it.each([
+    ['name', { ...rep, name: 'Ana\u0000Lima' }, 'name', /^contains a NUL character/],
+    ['a lone surrogate in the name', { ...rep, name: 'Ana \ud800' }, 'name', /^contains a lone surrogate \\ud800/],
+  ])(
+    'answers 400 naming %s when it holds what PostgreSQL cannot store, and saves no rep',
+    async (_c, body, field, reason) => {
+      const { apiKey } = await env.newTenant();
+
+      const response = await env.request({ method: 'PUT', url: '/v1/routing/reps/ana', apiKey, body });
+      const reps = await env.request({ method: 'GET', url: '/v1/routing/reps', apiKey });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ status: 400, code: 'validation_failed', field, reason });
+      expect(reps.json()).toEqual({ reps: [] });
+    },
+  );
+
+  it('answers 400 naming repId for a NUL in the path, and saves no rep', async () => {
+    const { apiKey } = await env.newTenant();
+
+    const response = await env.request({ method: 'PUT', url: '/v1/routing/reps/ana%00', apiKey, body: rep });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ field: 'repId', reason: expect.stringMatching(/NUL/) });
+    expect((await env.request({ method: 'GET', url: '/v1/routing/reps', apiKey })).json()).toEqual({ reps: [] });
+  });
+
+  it('answers 400 naming the rule condition that holds a lone surrogate', async () => {
+    const { apiKey } = await env.newTenant();
+    const conditions = { countries: ['PT', '\udc00'] };
+
+    const response = await env.request({
+      method: 'PUT',
+      url: '/v1/routing/settings',
+      apiKey,
+      body: { ...settings, rules: [{ ...settings.rules[0], conditions }] },
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ field: 'rules.0.conditions.countries.1' });
+  });
+
   it('refuses with 409 to delete a rep a pool still lists, and deletes it once the pool no longer does', async () => {
     const { tenantId, apiKey } = await env.newTenant();
     await env.configure(tenantId, teamRouting());
