@@ -1,3 +1,4 @@
+import { maxDurationMinutes, maxSettingCount } from '@l2o/contracts';
 import { emptyPoolState } from '../assignment/index.ts';
 import type { Pool, PoolState, Rep, RoutingSettings } from '../assignment/index.ts';
 import type { Db } from '../db.ts';
@@ -10,7 +11,8 @@ export async function readSettings(db: Db, tenantId: string): Promise<RoutingSet
     'SELECT settings FROM routing_settings WHERE tenant_id = $1',
     [tenantId],
   );
-  return result.rows[0]?.settings;
+  const settings = result.rows[0]?.settings;
+  return settings === undefined ? undefined : settingsWithinBounds(settings);
 }
 
 export async function saveSettings(
@@ -28,7 +30,7 @@ export async function readReps(db: Db, tenantId: string): Promise<Rep[]> {
   const result = await db.query<{ rep: Rep }>('SELECT rep FROM routing_reps WHERE tenant_id = $1 ORDER BY rep_id', [
     tenantId,
   ]);
-  return result.rows.map((row) => row.rep);
+  return result.rows.map((row) => repWithinBounds(row.rep));
 }
 
 export async function saveRep(db: Db, options: { tenantId: string; rep: Rep }): Promise<void> {
@@ -100,4 +102,32 @@ export async function savePoolState(
     options.poolId,
     options.state,
   ]);
+}
+
+// Settings saved before the bounds existed may exceed them. An SLA beyond ten years could not even be turned
+// into a due date (assignments failed with "Invalid time value"), and a cap or threshold beyond a million
+// never behaved differently from a million, so reads lower them to the bound.
+const atMost = (max: number) => (value: number) => Math.min(value, max);
+const slaMinutes = atMost(maxDurationMinutes);
+const settingCount = atMost(maxSettingCount);
+
+function settingsWithinBounds(settings: RoutingSettings): RoutingSettings {
+  return {
+    ...settings,
+    defaultResponseSlaMinutes: slaMinutes(settings.defaultResponseSlaMinutes),
+    escalateAfterBreaches: settingCount(settings.escalateAfterBreaches),
+    rules: settings.rules.map((rule) =>
+      rule.responseSlaMinutes === undefined
+        ? rule
+        : { ...rule, responseSlaMinutes: slaMinutes(rule.responseSlaMinutes) },
+    ),
+  };
+}
+
+function repWithinBounds(rep: Rep): Rep {
+  return {
+    ...rep,
+    ...(rep.maxOpenLeads === undefined ? {} : { maxOpenLeads: settingCount(rep.maxOpenLeads) }),
+    ...(rep.dailyQuota === undefined ? {} : { dailyQuota: settingCount(rep.dailyQuota) }),
+  };
 }
