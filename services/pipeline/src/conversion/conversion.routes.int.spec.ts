@@ -140,6 +140,20 @@ describe('conversion routes', () => {
       expect(await env.eventsOf(tenant.tenantId)).toEqual(before);
     });
 
+    it.each([
+      ['name', { ...terms, name: 'Engines \ud800' }],
+      ['pipelineId', { ...terms, pipelineId: 'sales\u0000' }],
+    ])('answers 400 naming %s when it holds what PostgreSQL cannot store, and opens nothing', async (field, body) => {
+      const { tenant, leadId } = await qualifiedLead();
+      const before = await env.eventsOf(tenant.tenantId);
+
+      const response = await convert(tenant, leadId, body);
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ status: 400, code: 'validation_failed', field });
+      expect(await env.eventsOf(tenant.tenantId)).toEqual(before);
+    });
+
     it('refuses a pipeline the tenant does not have with 409 naming pipelineId', async () => {
       const { tenant, leadId } = await qualifiedLead();
 

@@ -120,6 +120,33 @@ describe('opportunity routes', () => {
     });
   });
 
+  describe('text PostgreSQL cannot store', () => {
+    it.each([
+      ['details', { fields: { notes: 'CFO \u0000involved' } }, 'fields.notes', /^contains a NUL character/],
+      ['details', { fields: { 'budget\ud800': true } }, 'fields', /^key "budget\\ud800": contains a lone surrogate/],
+      ['lose', { reason: 'price', competitor: '\udc00Rival' }, 'competitor', /lone surrogate \\udc00/],
+      ['stage', { stageId: 'discovery', by: 'rep\u0000' }, 'by', /NUL/],
+    ])('answers 400 to %s naming %s, and appends nothing', async (action, body, field, reason) => {
+      const { tenant, id } = await opportunity();
+      const before = await env.eventsOf(tenant.tenantId);
+
+      const response = await act(tenant, id, action, body);
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ status: 400, code: 'validation_failed', field, reason });
+      expect(await env.eventsOf(tenant.tenantId)).toEqual(before);
+    });
+
+    it('keeps emoji in a field as they are', async () => {
+      const { tenant, id } = await opportunity();
+
+      const response = await act(tenant, id, 'details', { fields: { mood: '🚀 \ud83d\ude00' } });
+
+      expect(response.statusCode, response.body).toBe(200);
+      expect((await read(tenant, id)).fields).toMatchObject({ mood: '🚀 😀' });
+    });
+  });
+
   describe('amount and close date', () => {
     it('changes both and answers the opportunity as it now stands', async () => {
       const { tenant, id } = await opportunity();
