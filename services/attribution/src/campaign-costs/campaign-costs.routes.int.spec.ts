@@ -71,6 +71,30 @@ describe('POST /v1/campaign-costs', () => {
     expect(await costEvents(tenantId, 'q2-analytics')).toHaveLength(1);
   });
 
+  it('rejects a campaign PostgreSQL cannot store, naming campaign, and stores no event for it', async () => {
+    const { tenantId, apiKey } = await t.newTenant();
+    const response = await post(apiKey, [
+      { ...cost, campaign: 'q2\u0000analytics' },
+      { ...cost, campaign: 'spring \ud800' },
+      { ...cost, campaign: '\udc00' },
+      { ...cost, campaign: 'launch 🚀' },
+    ]);
+
+    expect(response.statusCode).toBe(200);
+    const { results, counts } = response.json<CostsResponse>();
+    expect(counts).toEqual({ recorded: 1, unchanged: 0, rejected: 3 });
+    expect(results.slice(0, 3).map((result) => result.errors)).toEqual([
+      [{ field: 'campaign', reason: expect.stringMatching(/^contains a NUL character/) }],
+      [{ field: 'campaign', reason: expect.stringMatching(/^contains a lone surrogate \\ud800/) }],
+      [{ field: 'campaign', reason: expect.stringMatching(/^contains a lone surrogate \\udc00/) }],
+    ]);
+    const stored = await t.pool.query<{ campaign: string }>(
+      "SELECT data->>'campaign' AS campaign FROM events WHERE metadata->>'tenantId' = $1",
+      [tenantId],
+    );
+    expect(stored.rows).toEqual([{ campaign: 'launch 🚀' }]);
+  });
+
   it.each([
     ['an object', { items: [cost] }],
     ['an empty list', []],
