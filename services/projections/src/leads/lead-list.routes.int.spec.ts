@@ -147,6 +147,19 @@ describe('GET /v1/leads', () => {
     expect(response.json()).toMatchObject({ code: 'bad_request', field: 'cursor' });
   });
 
+  it.each(['q', 'campaign', 'ownerId', 'poolId', 'cursor'])(
+    'answers 400 naming %s when it holds a NUL',
+    async (field) => {
+      const response = await list(`?${field}=ada%00`);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'validation_failed',
+        field,
+        reason: expect.stringMatching(/^contains a NUL character/),
+      });
+    },
+  );
+
   it('answers 400 naming the field for a filter out of range', async () => {
     const response = await list('?minScore=101');
     expect(response.statusCode).toBe(400);
