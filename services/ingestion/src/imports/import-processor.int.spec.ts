@@ -88,6 +88,47 @@ describe('import processor', () => {
     });
   });
 
+  describe('when stopped mid-import while capturing chunks', () => {
+    it('finishes the chunks in flight, saves them, and the next processor captures the rest: one lead per row', async () => {
+      const { tenantId, apiKey, importId } = await uploaded(validLeadsCsv(rows, 'restart-chunks'));
+      let chunks = 0;
+      let stopped: Promise<void> | undefined;
+      const first = fixture.processor({
+        chunkRows: 20,
+        capturer: {
+          capture: (input) => fixture.capturer.capture(input),
+          captureMany: (inputs) => {
+            chunks += 1;
+            if (chunks === 5) stopped = first.stop();
+            return fixture.capturer.captureMany(inputs);
+          },
+        },
+      });
+      first.start();
+      await waitFor('the first processor to stop', () => stopped !== undefined);
+      await stopped;
+
+      const paused = await importRow(importId);
+      expect(paused).toMatchObject({ status: 'processing', lease_owner: null });
+      expect(paused?.processed_rows).toBeGreaterThanOrEqual(100);
+      expect(paused?.processed_rows).toBeLessThan(rows);
+      expect(paused?.last_row).toBe((paused?.processed_rows ?? 0) + 1);
+
+      fixture.processor({ chunkRows: 20 }).start();
+      const done = await fixture.finished({ apiKey, importId });
+
+      expect(done.counts).toEqual({
+        total: rows,
+        processed: rows,
+        accepted: rows,
+        merged: 0,
+        duplicate: 0,
+        rejected: 0,
+      });
+      await expectOneLeadPerRow(tenantId);
+    });
+  });
+
   describe('when its replica dies mid-import', () => {
     it('loses the lease to another processor that resumes from the last checkpoint; nothing is lost or doubled', async () => {
       const { tenantId, apiKey, importId } = await uploaded(validLeadsCsv(rows, 'crash'));
