@@ -144,9 +144,17 @@ export function createImportProcessor(options: ImportProcessorOptions): ImportPr
 
   function begin(job: ImportRecord, signal: AbortSignal): void {
     const task = processImport(job, signal)
-      .catch((error: unknown) =>
-        logger.error({ err: error, importId: job.id }, 'import processing failed; it resumes after its lease'),
-      )
+      .catch(async (error: unknown) => {
+        logger.error({ err: error, importId: job.id }, 'import processing failed; it is tried again later');
+        // Counted like a run that gave up, so an error that recurs (a spool file it may not open) ends too.
+        await recordFailedAttempt(pool, {
+          importId: job.id,
+          owner,
+          error: describeCaptureError(error),
+          maxAttempts,
+          retryDelayMs: attemptDelay,
+        }).catch(() => undefined);
+      })
       .finally(() => {
         active.delete(task);
         wake?.();

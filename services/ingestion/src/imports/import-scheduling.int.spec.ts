@@ -1,3 +1,5 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts, waitFor } from '@l2o/testing';
@@ -122,6 +124,21 @@ describe('import scheduling', () => {
       if (largeSpan === undefined || smallSpan === undefined) return;
       expect(largeSpan.first < smallSpan.first).toBe(true);
       expect(smallSpan.last < largeSpan.last).toBe(true);
+    });
+  });
+
+  describe('when its spooled file cannot be read', () => {
+    it('fails the import with the reason after the bounded attempts', async () => {
+      const unreadable = await fixture.uploaded(validLeadsCsv(5, 'unreadable'));
+      // A directory where the file was: it opens, but every read fails (EISDIR).
+      const path = join(fixture.spoolDir, `${unreadable.importId}.csv`);
+      await rm(path);
+      await mkdir(path);
+      fixture.processor({ maxAttempts: 2 }).start();
+      const done = await fixture.finished(unreadable);
+
+      expect(done).toMatchObject({ status: 'failed', counts: { processed: 0 }, attempts: { failed: 2, max: 2 } });
+      expect(done.error).toMatch(/^stopped after 2 attempts .*the file cannot be read after row 0: .*EISDIR/);
     });
   });
 
