@@ -39,5 +39,7 @@ export { requestContext } from './request-tracing.ts';
 export { startTelemetry, currentTraceparent } from './telemetry.ts';
 export type { Telemetry, TelemetryOptions } from './telemetry.ts';
 export { runService, stopInOrder, exitOnFatalError } from './run-service.ts';
+export { createPeriodicTask } from './periodic-task.ts';
+export type { PeriodicTask } from './periodic-task.ts';
 export type { RunningService, RunServiceOptions } from './run-service.ts';
 export type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
