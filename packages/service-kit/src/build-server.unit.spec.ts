@@ -52,7 +52,14 @@ async function testApp(options: { readiness?: ReadinessCheck[] } = {}) {
       routes.post(
         '/v1/fields',
         {
-          schema: { body: z.object({ customFields: z.record(z.string().regex(/^\w+$/, 'letters only'), z.string()) }) },
+          schema: {
+            body: z.object({
+              customFields: z.record(
+                z.string().regex(/^\w+$/, 'letters only'),
+                z.union([z.string().max(3, 'at most 3 characters'), z.number()]),
+              ),
+            }),
+          },
         },
         async (_request, reply) => reply.code(204).send(),
       );
@@ -171,9 +178,13 @@ describe('buildServer', () => {
       });
     });
 
-    it('names a nested value by its dotted path', async () => {
-      const response = await app.inject({ method: 'POST', url: '/v1/fields', payload: { customFields: { a: 1 } } });
-      expect(response.json()).toMatchObject({ status: 400, field: 'customFields.a' });
+    it('names a nested value by its dotted path, with the reason of the union option of its type', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/fields',
+        payload: { customFields: { a: 'abcd' } },
+      });
+      expect(response.json()).toMatchObject({ status: 400, field: 'customFields.a', reason: 'at most 3 characters' });
     });
 
     it('answers a missing body with 400 naming the body', async () => {

@@ -18,6 +18,7 @@ function fieldErrorOfValidation(issue: ValidationIssue, context: string) {
       path,
       message: typeof issue.message === 'string' ? issue.message : 'invalid value',
       issues: isRecord(params) ? params.issues : undefined,
+      errors: isRecord(params) ? params.errors : undefined,
     },
     context,
   );
