@@ -13,10 +13,9 @@ import { knownFieldPaths } from './scoring-input.ts';
 
 /** A field a rule or a feature reads: a known path or `customFields.<name>`. */
 export const fieldPathSchema = z
-  .union([
-    z.enum(knownFieldPaths),
-    z.templateLiteral(['customFields.', z.string().min(1).max(64)]).check(refuseUnstorableText),
-  ])
+  .union([z.enum(knownFieldPaths), z.templateLiteral(['customFields.', z.string().min(1).max(64)])])
+  // On the union, not in it: a refused branch would only report "Invalid input".
+  .check(refuseUnstorableText)
   .describe('A lead field such as company.industry, contact.seniority or customFields.budget.');
 
 const scalar = z.union([storableString().min(1).max(200), z.number(), z.boolean()]);

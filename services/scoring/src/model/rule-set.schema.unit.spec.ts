@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fieldErrorOf } from '@l2o/service-kit';
 import { defaultScoringRuleSet } from './default-rule-set.ts';
 import { scoringRuleSetSchema } from './rule-set.schema.ts';
 import type { ScoringRuleSetInput } from './rule-set.schema.ts';
@@ -32,6 +33,20 @@ describe('scoringRuleSetSchema', () => {
   it('accepts a custom field path', () => {
     const rules = [{ id: 'b', label: 'Budget', field: 'customFields.budget', operator: 'exists', points: 10 }];
     expect(issuePaths({ ...minimal, fit: { rules } })).toEqual([]);
+  });
+
+  it.each([
+    ['label', { label: 'VP\u0000' }, 'fit.rules.0.label'],
+    ['id', { id: '\ud800' }, 'fit.rules.0.id'],
+    ['value', { value: 'vp\udc00' }, 'fit.rules.0.value'],
+    ['a custom field path', { field: 'customFields.seats\u0000' }, 'fit.rules.0.field'],
+  ])('refuses a NUL or lone surrogate in the %s of a rule, saying why', (_name, change, path) => {
+    const rules = [{ ...minimal.fit.rules[0], ...change }];
+    const issues = scoringRuleSetSchema.safeParse({ ...minimal, fit: { rules } }).error?.issues ?? [];
+    // As the route answers it: service-kit names the reason a union refused the value for.
+    expect(issues.map((issue) => fieldErrorOf(issue, 'body'))).toEqual([
+      { field: path, reason: expect.stringMatching(/^contains a (NUL character|lone surrogate)/) },
+    ]);
   });
 
   it('refuses a field it cannot read', () => {
