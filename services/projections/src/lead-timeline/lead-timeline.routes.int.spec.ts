@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leadScoredV1Example } from '@l2o/contracts';
+import { leadScoredV1Example, maxPgInteger } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import { createPool } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
@@ -95,6 +95,23 @@ describe('GET /v1/leads/:leadId/timeline', () => {
 
     expect(first.nextAfterVersion).toBe(3);
     expect(rest.json<{ events: Array<{ version: number }> }>().events.map((event) => event.version)).toEqual([4, 5]);
+  });
+
+  it('pages up to the largest stream version an integer holds, and answers 400 naming afterVersion beyond', async () => {
+    const captured = leadCapturedEvent();
+    await applyAll([captured]);
+
+    const last = await timeline(captured.subject, captured.tenantid, `?afterVersion=${maxPgInteger}`);
+    const beyond = await timeline(captured.subject, captured.tenantid, `?afterVersion=${maxPgInteger + 1}`);
+
+    expect([last.statusCode, last.json()]).toEqual([
+      200,
+      { leadId: captured.subject, events: [], nextAfterVersion: null },
+    ]);
+    expect([beyond.statusCode, beyond.json()]).toEqual([
+      400,
+      expect.objectContaining({ code: 'validation_failed', field: 'afterVersion' }),
+    ]);
   });
 
   it('answers 404 for another tenant’s lead, as for one that does not exist', async () => {
