@@ -59,13 +59,12 @@ try {
   const started = performance.now();
   let published = 0;
   await runRelay({
-    readFeed: (from, options) => store.readFeed(from, options),
+    subscribe: (subscription) => store.subscribeToFeed(subscription),
     loadCursor: () => loadCheckpoint(store.pool, 'relay'),
     saveCursor: (cursor) => saveCheckpoint(store.pool, 'relay', cursor),
     publish: (topic, messages) => publisher.publish(topic, messages),
     toMessage: (event) => toOutgoingMessage(event, { topicNamespace: namespace }),
     batchSize,
-    idlePollMs: 10,
     signal: controller.signal,
     onProgress: (state) => {
       const now = performance.now();

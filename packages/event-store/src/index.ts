@@ -29,6 +29,8 @@ export {
 } from './feed-checkpoint.ts';
 export type { LegacyCheckpointCheck, Queryable } from './feed-checkpoint.ts';
 export { InvalidFeedCursorError } from './feed-cursor.ts';
+export { pollFeed } from './feed-poller.ts';
+export type { PollFeedOptions } from './feed-poller.ts';
 export {
   handleCommand,
   retryDelayMs,

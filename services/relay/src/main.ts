@@ -32,7 +32,11 @@ await runService({
       max: 4,
       applicationName: 'l2o-relay',
     });
-    const store = createPostgresEventStore({ pool, schema: config.DATABASE_SCHEMA });
+    const store = createPostgresEventStore({
+      pool,
+      schema: config.DATABASE_SCHEMA,
+      pollIntervalMs: config.RELAY_IDLE_POLL_MS,
+    });
     const registry = createMetrics({ serviceName: 'l2o-relay' });
     const metrics = createRelayMetrics({ registry });
     const publisher = createPublisher({
@@ -80,7 +84,7 @@ await runService({
         await Promise.race([
           lock.lost,
           runRelay({
-            readFeed: (from, options) => store.readFeed(from, options),
+            subscribe: (subscription) => store.subscribeToFeed(subscription),
             loadCursor: () => loadCheckpoint(pool, CHECKPOINT),
             takeRewind: () => takeCheckpointRewind(pool, CHECKPOINT),
             saveCursor: async (next) => {
@@ -90,7 +94,6 @@ await runService({
             publish: (topic, messages) => publisher.publish(topic, messages),
             toMessage: (event) => toOutgoingMessage(event, { topicNamespace: config.TOPIC_NAMESPACE }),
             batchSize: config.RELAY_BATCH_SIZE,
-            idlePollMs: config.RELAY_IDLE_POLL_MS,
             signal: stopping.signal,
             onProgress: (progress) => {
               metrics.published.inc(progress.lastBatch);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pollFeed } from '@l2o/event-store';
 import type { FeedCursor, FeedPage, RecordedEvent } from '@l2o/event-store';
 import type { CloudEvent } from '@l2o/contracts';
 import { runRelay, type OutgoingMessage } from './relay.ts';
@@ -25,6 +26,13 @@ function feedOf(events: RecordedEvent[]) {
   };
 }
 
+/** The store's subscription over an in-memory feed, as `store.subscribeToFeed` would give it. */
+function subscriptionOf(events: RecordedEvent[]) {
+  const readFeed = feedOf(events);
+  return (options: { from: FeedCursor; maxBatch: number; onEvents: (events: RecordedEvent[]) => Promise<void> }) =>
+    pollFeed({ readFeed, idleMs: 5, ...options });
+}
+
 const toMessage = (event: RecordedEvent): OutgoingMessage => ({
   topic: event.streamId.startsWith('lead-') ? 'lead' : 'opportunity',
   key: event.streamId,
@@ -38,7 +46,7 @@ describe('relay', () => {
     const saved: string[] = [];
     const controller = new AbortController();
     await runRelay({
-      readFeed: feedOf(events),
+      subscribe: subscriptionOf(events),
       loadCursor: async () => 'start',
       saveCursor: async (cursor) => {
         saved.push(cursor);
@@ -49,7 +57,7 @@ describe('relay', () => {
       },
       toMessage,
       batchSize: 2,
-      idlePollMs: 5,
+      rewindCheckMs: 5,
       signal: controller.signal,
     });
     expect(published.filter(([topic]) => topic === 'lead').map(([, id]) => id)).toEqual([
@@ -64,7 +72,7 @@ describe('relay', () => {
   it('does not save the cursor when the broker did not acknowledge, and stops with the error', async () => {
     const saved: string[] = [];
     const run = runRelay({
-      readFeed: feedOf([recorded(1, 'lead-a')]),
+      subscribe: subscriptionOf([recorded(1, 'lead-a')]),
       loadCursor: async () => 'start',
       saveCursor: async (cursor) => void saved.push(cursor),
       publish: async () => {
@@ -72,7 +80,7 @@ describe('relay', () => {
       },
       toMessage,
       batchSize: 10,
-      idlePollMs: 5,
+      rewindCheckMs: 5,
       signal: new AbortController().signal,
     });
     await expect(run).rejects.toThrow('broker unavailable');
@@ -84,38 +92,42 @@ describe('relay', () => {
     const published: string[] = [];
     const controller = new AbortController();
     await runRelay({
-      readFeed: feedOf(events),
+      subscribe: subscriptionOf(events),
       loadCursor: async () => '1:2',
       saveCursor: async () => controller.abort(),
       publish: async (_topic, messages) => void published.push(...messages.map((message) => message.event.id)),
       toMessage,
       batchSize: 10,
-      idlePollMs: 5,
+      rewindCheckMs: 5,
       signal: controller.signal,
     });
     expect(published).toEqual([events[2]!.id]);
   });
 
-  it('goes back to a cursor an operator asked for, saves it first, and publishes from there again', async () => {
+  it('goes back to a cursor an operator asked for, saves it once the subscription stopped, and publishes from there again', async () => {
     const events = [recorded(1, 'lead-a'), recorded(2, 'lead-a'), recorded(3, 'lead-b')];
     const published: string[] = [];
     const saved: string[] = [];
-    const rewinds: Array<FeedCursor | undefined> = [undefined, undefined, '1:1'];
+    let rewound = false;
     const controller = new AbortController();
     await runRelay({
-      readFeed: feedOf(events),
-      loadCursor: async () => 'start',
+      subscribe: subscriptionOf(events),
+      loadCursor: async () => saved.at(-1) ?? 'start',
       saveCursor: async (cursor) => {
         saved.push(cursor);
-        if (saved.length === 4) controller.abort();
+        if (rewound && cursor === '1:3') controller.abort();
       },
-      takeRewind: async () => rewinds.shift(),
+      takeRewind: async () => {
+        if (rewound || saved.at(-1) !== '1:3') return undefined;
+        rewound = true;
+        return '1:1';
+      },
       publish: async (_topic, messages) => {
         published.push(...messages.map((message) => message.event.id));
       },
       toMessage,
       batchSize: 2,
-      idlePollMs: 5,
+      rewindCheckMs: 5,
       signal: controller.signal,
     });
     expect(saved).toEqual(['1:2', '1:3', '1:1', '1:3']);
