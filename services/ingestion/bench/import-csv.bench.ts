@@ -4,7 +4,7 @@
 // the import processor capturing every row through the real capturer into the PostgreSQL event store.
 // Prints upload and processing rates, rows/s, peak memory (server, processor and client share this
 // process), the counts, and checks the rejected count and the rejections report.
-//   node services/ingestion/bench/import-csv.bench.ts [--rows 100000] [--concurrency 2] [--chunk-rows 100] [--pool 20]
+//   node services/ingestion/bench/import-csv.bench.ts [--rows 100000] [--concurrency 4] [--chunk-rows 100] [--pool 20]
 //   scripts/benchmark import-csv [--rows 100000]
 // --upload-only stops after the upload: memory while a large file (--rows 1000000) streams to disk.
 // Uses DATABASE_URL (default: the `test` database) and drops its throw-away schema afterwards.
@@ -32,7 +32,7 @@ import { migrateIngestion } from '../src/migrate-ingestion.ts';
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000' },
-    concurrency: { type: 'string', default: '2' },
+    concurrency: { type: 'string', default: '4' },
     'chunk-rows': { type: 'string', default: '100' },
     pool: { type: 'string', default: '20' },
     'upload-only': { type: 'boolean', default: false },

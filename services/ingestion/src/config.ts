@@ -39,7 +39,7 @@ export const ingestionConfigSchema = z
     /** Imports one replica works on at once, taken fairly across tenants. */
     IMPORT_PARALLEL_IMPORTS: z.coerce.number().int().min(1).max(32).default(4),
     /** Captures in flight within one import, each a chunk of IMPORT_CHUNK_ROWS rows holding pool connections. */
-    IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     /** Rows captured together: one identity transaction and a few multi-stream appends per chunk. */
     IMPORT_CHUNK_ROWS: z.coerce.number().int().min(1).max(1000).default(100),
     /** Runs in a row failing for a reason outside the file (the database away) before an import is failed. */

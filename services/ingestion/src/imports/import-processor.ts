@@ -26,7 +26,7 @@ export type ImportProcessorOptions = {
   logger: Logger;
   /** Imports this processor works on at once, taken fairly across tenants. Default 4. */
   parallelImports?: number;
-  /** Captures in flight within one import: chunks with `captureMany`, rows otherwise. Default 2. */
+  /** Captures in flight within one import: chunks with `captureMany`, rows otherwise. Default 4. */
   concurrency?: number;
   /** Rows per capture when the capturer has `captureMany`. Default 100. */
   chunkRows?: number;
@@ -94,7 +94,7 @@ type ReadOutcome =
 export function createImportProcessor(options: ImportProcessorOptions): ImportProcessor {
   const { pool, capturer, logger } = options;
   const parallelImports = options.parallelImports ?? 4;
-  const concurrency = options.concurrency ?? 2;
+  const concurrency = options.concurrency ?? 4;
   const chunkRows = capturer.captureMany === undefined ? 1 : (options.chunkRows ?? 100);
   const rowAttempts = options.rowAttempts ?? 5;
   const maxAttempts = options.maxAttempts ?? 5;
