@@ -5,14 +5,19 @@ import {
   traceparentPattern,
 } from '@l2o/contracts';
 import type { CloudEvent, CloudEventAttributes } from '@l2o/contracts';
-import type { IHeaders } from 'kafkajs';
 import { EnvelopeDecodeError } from './errors.ts';
 
-/** A message as kafkajs produces it from {@link toKafkaMessage}. */
+/** A message as the publisher sends it, from {@link toKafkaMessage}. */
 export type OutgoingKafkaMessage = { key: string; value: string; headers: Record<string, string> };
 
-/** The parts of a Kafka record the decoder reads; a consumed kafkajs message fits. */
-export type IncomingKafkaMessage = { value: Buffer | string | null; headers?: IHeaders };
+/**
+ * A record's headers by name, with every value of a header the record repeats (the shape kafkajs's
+ * `IHeaders` has too, so its messages fit).
+ */
+export type MessageHeaders = { [name: string]: Buffer | string | Array<Buffer | string> | undefined };
+
+/** The parts of a Kafka record the decoder reads. */
+export type IncomingKafkaMessage = { value: Buffer | string | null; headers?: MessageHeaders };
 
 /** Encodes a CloudEvent in Kafka binary mode: attributes as headers, the data as the JSON value. */
 export function toKafkaMessage(event: CloudEvent, key: string): OutgoingKafkaMessage {
@@ -28,7 +33,7 @@ export function toKafkaMessage(event: CloudEvent, key: string): OutgoingKafkaMes
  * Reads one header as text. A repeated header is rejected: which copy is meant is ambiguous.
  * @throws EnvelopeDecodeError when the header appears more than once.
  */
-export function readHeader(headers: IHeaders | undefined, name: string): string | undefined {
+export function readHeader(headers: MessageHeaders | undefined, name: string): string | undefined {
   const raw = headers?.[name];
   if (raw === undefined) return undefined;
   if (Array.isArray(raw)) {

@@ -1,24 +1,32 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import kafkajs from 'kafkajs';
+import {
+  compatibilityPartitioner,
+  Consumer,
+  MessagesStreamFallbackModes,
+  MessagesStreamModes,
+  ProduceAcks,
+  Producer,
+} from '@platformatic/kafka';
+import type { Message, MessagesStream } from '@platformatic/kafka';
 import { dlqTopic } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import type { Attributes } from '@opentelemetry/api';
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createConsumerMetrics } from './bus-metrics.ts';
 import type { MessageOutcome } from './bus-metrics.ts';
+import { clientOptions } from './client-options.ts';
 import { fromKafkaMessage, readHeader } from './cloud-event.codec.ts';
 import type { EnvelopeKind } from './cloud-event.codec.ts';
 import { toDeadLetterMessage } from './dead-letter.ts';
 import { ensureTopics } from './ensure-topics.ts';
-import { createKafkaClient } from './kafka-client.ts';
+import { toKafkaRecord, toProducedRecord } from './kafka-record.ts';
+import type { KafkaRecord } from './kafka-record.ts';
 import { silentLogger } from './logger.ts';
 import type { BusLogger } from './logger.ts';
+import { createPartitionLag } from './partition-lag.ts';
 import { backoffDelay, classifyError, resolveRetryOptions } from './retry-policy.ts';
 import type { RetryOptions } from './retry-policy.ts';
 import { extractTraceContext, inConsumerSpan } from './trace-context.ts';
-
-const { Partitioners } = kafkajs;
 
 /** What a handler receives: the decoded event and where it came from. */
 export type ConsumedEvent = {
@@ -35,7 +43,7 @@ export type ConsumedEvent = {
 /**
  * Handles one event, inside a CONSUMER span `<topic> process` (one per attempt) that continues the
  * producer's trace. Throw to retry; throw a `PermanentError` to dead-letter the message at once.
- * kafkajs heartbeats only between messages, so one call must finish within the session timeout.
+ * The member heartbeats on a timer of its own, so a slow call does not cost it its group membership.
  */
 export type EventHandler = (message: ConsumedEvent) => Promise<void>;
 
@@ -43,7 +51,7 @@ export type EventHandler = (message: ConsumedEvent) => Promise<void>;
 export type ConsumerTiming = {
   /** Time without heartbeat after which the broker drops the member (default 30 000). */
   sessionTimeoutMs?: number;
-  /** Default 3 000; also the longest a retry wait goes without a heartbeat. */
+  /** Default 3 000. */
   heartbeatIntervalMs?: number;
   /** Default 60 000. */
   rebalanceTimeoutMs?: number;
@@ -90,7 +98,10 @@ export type RunConsumerOptions = {
     ensureTopics?: boolean;
   };
   timing?: ConsumerTiming;
-  /** Called when the consumer stops for good after an error kafkajs does not restart from; the process should exit. */
+  /**
+   * Called when the consumer stops for good: its message stream failed and could not be reopened after
+   * several tries with backoff (a broker unreachable for minutes). The process should exit.
+   */
   onFatalError?: (error: Error) => void;
   /**
    * The process's Prometheus registry: the runner then counts `l2o_consumer_messages_total{group, topic, outcome}`,
@@ -103,8 +114,9 @@ export type RunConsumerOptions = {
 /** A running consumer. */
 export type ConsumerRunner = {
   /**
-   * Resolves once the group is joined and the first fetch has established this member's positions, so
-   * a message published afterwards is seen even when the group starts from the latest offset.
+   * Resolves once the group is joined and this member's positions are established (the committed
+   * offsets, else the start the group falls back to), so a message published afterwards is seen even
+   * when the group starts from the latest offset.
    * Rejects when the consumer fails or is stopped before that.
    */
   ready: Promise<void>;
@@ -118,11 +130,23 @@ export type ConsumerRunner = {
 
 type Outcome = MessageOutcome | 'interrupted';
 
+/** Partitions consumed side by side, each in offset order. */
+type PartitionBatch = { topic: string; partition: number; messages: Message[] };
+
+// Restarts of a failed message stream in a row before the consumer gives up; with the backoff this
+// rides out a few minutes of broker outage.
+const maxRestarts = 10;
+// As kafkajs's defaults: a fetch brings at most 10 MiB, 1 MiB per partition.
+const fetchMaxBytes = 10 * 1024 * 1024;
+const fetchMaxBytesPerPartition = 1024 * 1024;
+
 /**
  * Runs a consumer group member: each partition in order, offsets committed only after the handler
  * (or the dead-letter write) succeeded. Transient infrastructure errors retry without limit, so an
  * outage stalls the partition; other errors retry `maxAttempts` times, permanent ones not at all,
  * and then go to `<topic>.dlq.<group>` with the reason in headers before the partition moves on.
+ * After every rebalance the member reads on from the group's committed offsets, never from what it had
+ * fetched before, so a partition that left and came back cannot skip a message.
  * Resolves once subscribed and joined; see {@link ConsumerRunner.ready}.
  */
 export async function runConsumer(options: RunConsumerOptions): Promise<ConsumerRunner> {
@@ -137,7 +161,9 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     ...options.timing,
   };
   const { groupId } = options;
-  const deadLetterTopics = new Map(options.topics.map((topic) => [topic, dlqTopic(topic, groupId)]));
+  const clientId = options.clientId ?? groupId;
+  const topics = [...options.topics];
+  const deadLetterTopics = new Map(topics.map((topic) => [topic, dlqTopic(topic, groupId)]));
   if (options.deadLetter?.ensureTopics !== false) {
     await ensureTopics({
       brokers: options.brokers,
@@ -149,24 +175,38 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     });
   }
 
-  const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId ?? groupId, logger });
-  const consumer = kafka.consumer({
+  const consumer = new Consumer({
+    ...clientOptions({ brokers: options.brokers, clientId }),
     groupId,
-    allowAutoTopicCreation: false,
     sessionTimeout: timing.sessionTimeoutMs,
     heartbeatInterval: timing.heartbeatIntervalMs,
     rebalanceTimeout: timing.rebalanceTimeoutMs,
-    maxWaitTimeInMs: timing.maxWaitTimeMs,
+    maxWaitTime: timing.maxWaitTimeMs,
+    maxBytes: fetchMaxBytes,
+    maxBytesPerPartition: fetchMaxBytesPerPartition,
+    autocommit: false,
+    // Round robin under the Java client's name and under kafkajs's: a group needs one protocol all
+    // members support, so during a rolling upgrade members on kafkajs and on this client share a group.
+    protocols: [
+      { name: 'roundrobin', version: 1 },
+      { name: 'RoundRobinAssigner', version: 1 },
+    ],
   });
-  // Not idempotent: kafkajs would then retry a send forever, and stop() could not interrupt it. A duplicate dead letter is harmless.
-  const deadLetterProducer = kafka.producer({
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: 3 },
+  // Not idempotent: a duplicate dead letter is harmless, and a bounded retry lets stop() through.
+  const deadLetterProducer = new Producer({
+    ...clientOptions({ brokers: options.brokers, clientId, retries: 3 }),
+    acks: ProduceAcks.ALL,
+    autocreateTopics: false,
+    partitioner: compatibilityPartitioner,
   });
   const stopping = new AbortController();
   const types = options.types ? new Set(options.types) : undefined;
   const metrics = createConsumerMetrics({ registry: options.metrics, groupId });
+  const lag = createPartitionLag({
+    metrics,
+    logger,
+    listLatest: () => consumer.listOffsets({ topics }),
+  });
 
   let settleReady: { resolve: () => void; reject: (error: Error) => void } | undefined;
   const ready = new Promise<void>((resolve, reject) => {
@@ -178,67 +218,65 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     else settleReady?.resolve();
     settleReady = undefined;
   };
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    joined = true;
-    metrics.assigned(event.payload.memberAssignment);
-    logger.info({ groupId, assignment: event.payload.memberAssignment }, 'joined consumer group');
-  });
-  consumer.on(consumer.events.FETCH, () => {
-    if (joined) finishReady();
-  });
-  consumer.on(consumer.events.CRASH, (event) => {
-    const { error, restart } = event.payload;
-    logger.error(
-      { groupId, err: error, restart },
-      restart ? 'consumer crashed, restarting' : 'consumer crashed for good',
-    );
-    if (!restart && !stopping.signal.aborted) {
-      finishReady(error);
-      options.onFatalError?.(error);
-    }
-  });
 
-  /** Waits `ms`, heartbeating so the group keeps the member; false when the wait was cut short by stop or a rebalance. */
-  async function pause(ms: number, payload: EachBatchPayload): Promise<boolean> {
+  const assignment = (): Record<string, number[]> =>
+    Object.fromEntries((consumer.assignments ?? []).map(({ topic, partitions }) => [topic, partitions]));
+  const isAssigned = (topic: string, partition: number): boolean =>
+    (consumer.assignments ?? []).some((owned) => owned.topic === topic && owned.partitions.includes(partition));
+
+  // Wakes the loop waiting for the stream: new messages, a failure, a rebalance or stop.
+  let wake: () => void = () => undefined;
+  stopping.signal.addEventListener('abort', () => wake());
+  // Set by a rebalance: the stream's buffer may hold messages fetched before it, so it is replaced.
+  let rebalanced = false;
+  consumer.on('consumer:group:join', () => {
+    rebalanced = true;
+    lag.assigned(assignment());
+    logger.info({ groupId, assignment: consumer.assignments }, 'joined consumer group');
+    wake();
+  });
+  consumer.on('consumer:group:rebalance', () => logger.info({ groupId }, 'consumer group rebalancing'));
+  consumer.on('consumer:heartbeat:error', ({ error }) => logger.warn({ groupId, err: error }, 'heartbeat failed'));
+
+  /** Waits `ms`; false when cut short by stop or because the partition went to another member. */
+  async function pause(ms: number, location: { topic: string; partition: number }): Promise<boolean> {
     const until = Date.now() + ms;
-    while (!stopping.signal.aborted && payload.isRunning() && !payload.isStale()) {
+    while (!stopping.signal.aborted && isAssigned(location.topic, location.partition)) {
       const left = until - Date.now();
       if (left <= 0) return true;
       try {
-        await sleep(Math.min(left, timing.heartbeatIntervalMs), undefined, { signal: stopping.signal });
+        // Short slices, so a partition taken away during a long backoff is let go within a second.
+        await sleep(Math.min(left, 1_000), undefined, { signal: stopping.signal });
       } catch {
         return false;
       }
-      await payload.heartbeat();
     }
     return false;
   }
 
   async function deadLetter(
-    location: { topic: string; partition: number; message: KafkaMessage },
+    location: { topic: string; partition: number; record: KafkaRecord },
     failure: { error: unknown; attempts: number },
-    payload: EachBatchPayload,
   ): Promise<Outcome> {
-    const { topic, partition, message } = location;
+    const { topic, partition, record } = location;
     const target = deadLetterTopics.get(topic) ?? dlqTopic(topic, groupId);
     const deadLetterMessage = toDeadLetterMessage({
-      message,
+      message: record,
       topic,
       partition,
-      offset: message.offset,
+      offset: record.offset,
       error: failure.error,
       attempts: failure.attempts,
       failedAt: new Date(),
     });
     for (let write = 1; ; write += 1) {
       try {
-        await deadLetterProducer.send({ topic: target, acks: -1, messages: [deadLetterMessage] });
+        await deadLetterProducer.send({ messages: [toProducedRecord(target, deadLetterMessage)] });
         logger.error(
           {
             topic,
             partition,
-            offset: message.offset,
+            offset: record.offset,
             deadLetterTopic: target,
             attempts: failure.attempts,
             err: failure.error,
@@ -250,39 +288,34 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
         // The message is neither handled nor parked: retrying is the only way to keep it.
         const delayMs = backoffDelay(write, retry);
         logger.error(
-          { topic, partition, offset: message.offset, deadLetterTopic: target, err: error, delayMs },
+          { topic, partition, offset: record.offset, deadLetterTopic: target, err: error, delayMs },
           'dead-letter write failed, retrying',
         );
-        if (!(await pause(delayMs, payload))) return 'interrupted';
+        if (!(await pause(delayMs, location))) return 'interrupted';
       }
     }
   }
 
-  async function processMessage(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    payload: EachBatchPayload,
-  ): Promise<Outcome> {
+  async function processMessage(topic: string, partition: number, record: KafkaRecord): Promise<Outcome> {
     if (types) {
-      const type = peekType(message);
+      const type = peekType(record);
       if (type !== undefined && !types.has(type)) return 'skipped';
     }
     let event: CloudEvent;
     try {
-      event = fromKafkaMessage(message, { envelope: options.envelope });
+      event = fromKafkaMessage(record, { envelope: options.envelope });
     } catch (error) {
-      return deadLetter({ topic, partition, message }, { error, attempts: 1 }, payload);
+      return deadLetter({ topic, partition, record }, { error, attempts: 1 });
     }
-    const key = message.key?.toString() ?? null;
-    const parent = extractTraceContext(message.headers);
+    const key = record.key?.toString() ?? null;
+    const parent = extractTraceContext(record.headers);
     let countedFailures = 0;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const attributes = spanAttributes({ groupId, topic, partition, offset: message.offset, key, event, attempt });
+        const attributes = spanAttributes({ groupId, topic, partition, offset: record.offset, key, event, attempt });
         const handled = metrics.startHandling({ topic });
         await inConsumerSpan({ topic, parent, attributes }, () =>
-          options.handle({ event, topic, partition, offset: message.offset, key, attempt }),
+          options.handle({ event, topic, partition, offset: record.offset, key, attempt }),
         ).finally(handled);
         return 'handled';
       } catch (error) {
@@ -290,51 +323,169 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
         metrics.handlerFailed({ topic, kind });
         if (kind !== 'transient') countedFailures += 1;
         if (kind === 'permanent' || countedFailures >= retry.maxAttempts) {
-          return deadLetter({ topic, partition, message }, { error, attempts: attempt }, payload);
+          return deadLetter({ topic, partition, record }, { error, attempts: attempt });
         }
         const delayMs = backoffDelay(attempt, retry);
         logger.warn(
-          { topic, partition, offset: message.offset, type: event.type, attempt, kind, delayMs, err: error },
+          { topic, partition, offset: record.offset, type: event.type, attempt, kind, delayMs, err: error },
           'handler failed, retrying',
         );
-        if (!(await pause(delayMs, payload))) return 'interrupted';
+        if (!(await pause(delayMs, { topic, partition }))) return 'interrupted';
       }
     }
   }
 
-  async function eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { topic, partition, highWatermark } = payload.batch;
-    // The batch's high watermark comes with the fetch, so the lag costs no request to the broker.
-    const first = payload.batch.messages[0];
-    if (first !== undefined) metrics.positioned({ topic, partition, nextOffset: Number(first.offset), highWatermark });
-    for (const message of payload.batch.messages) {
-      if (stopping.signal.aborted || !payload.isRunning() || payload.isStale()) return;
-      const outcome = await processMessage(topic, partition, message, payload);
+  // The last resolved message per partition whose offset is not committed yet.
+  const uncommitted = new Map<string, Message>();
+  let committedAt = Date.now();
+
+  async function commitResolved(): Promise<void> {
+    committedAt = Date.now();
+    const messages = [...uncommitted.values()];
+    uncommitted.clear();
+    await Promise.all(
+      messages.map(async (message) => {
+        try {
+          // A commit waits out a rebalance in progress; the timeout keeps a group that never settles from stalling the partition.
+          const timedOut = sleep(timing.rebalanceTimeoutMs, 'timed out', { ref: false });
+          const outcome = await Promise.race([message.commit(), timedOut]);
+          if (outcome === 'timed out') throw new Error(`no answer within ${timing.rebalanceTimeoutMs} ms`);
+        } catch (error) {
+          // The client keeps the offset queued and sends it with the next commit; until then a restart redelivers.
+          logger.warn(
+            { groupId, topic: message.topic, partition: message.partition, err: error },
+            'offset commit failed',
+          );
+        }
+      }),
+    );
+  }
+
+  /** One partition's share of a fetch, in order; stops early on stop, a rebalance or an interruption. */
+  async function processPartition({ topic, partition, messages }: PartitionBatch): Promise<void> {
+    for (const message of messages) {
+      if (stopping.signal.aborted || rebalanced || !isAssigned(topic, partition)) return;
+      lag.positioned(topic, partition, message.offset);
+      const outcome = await processMessage(topic, partition, toKafkaRecord(message));
       // An interrupted message stays unresolved, so it is neither committed nor skipped.
       if (outcome === 'interrupted') return;
       metrics.resolved({ topic, outcome });
-      metrics.positioned({ topic, partition, nextOffset: Number(message.offset) + 1, highWatermark });
-      payload.resolveOffset(message.offset);
-      await payload.commitOffsetsIfNecessary();
-      await payload.heartbeat();
+      lag.positioned(topic, partition, message.offset + 1n);
+      uncommitted.set(`${topic}:${partition}`, message);
+      if (Date.now() - committedAt >= timing.commitIntervalMs) await commitResolved();
     }
   }
 
-  try {
-    await deadLetterProducer.connect();
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
-    await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: timing.commitIntervalMs,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      eachBatch,
+  async function processBatch(messages: readonly Message[]): Promise<void> {
+    const byPartition = new Map<string, PartitionBatch>();
+    for (const message of messages) {
+      const key = `${message.topic}:${message.partition}`;
+      let batch = byPartition.get(key);
+      if (!batch) {
+        batch = { topic: message.topic, partition: message.partition, messages: [] };
+        byPartition.set(key, batch);
+      }
+      batch.messages.push(message);
+    }
+    const queue = [...byPartition.values()];
+    const lanes = Math.min(queue.length, Math.max(1, options.partitionsConsumedConcurrently ?? 1));
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        for (let batch = queue.shift(); batch; batch = queue.shift()) await processPartition(batch);
+      }),
+    );
+    await commitResolved();
+  }
+
+  async function openStream(): Promise<MessagesStream<Buffer, Buffer, Buffer, Buffer>> {
+    const stream = await consumer.consume({
+      topics,
+      mode: MessagesStreamModes.COMMITTED,
+      fallbackMode:
+        (options.fromBeginning ?? true) ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
+      autocommit: false,
     });
+    // Positions are set (from the committed offsets, else the fallback) before the first fetch.
+    stream.once('offsets', () => finishReady());
+    return stream;
+  }
+
+  /** Reads and processes until stop, a rebalance (false) or a failure of the stream (thrown). */
+  async function consumeStream(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
+    let failure: Error | undefined;
+    stream.on('error', (error) => {
+      failure = error;
+      wake();
+    });
+    stream.on('end', () => {
+      failure ??= new Error('the message stream ended');
+      wake();
+    });
+    // Paused mode: what a wake-up finds buffered is one fetched batch.
+    stream.on('readable', () => wake());
+    while (!stopping.signal.aborted && !rebalanced) {
+      if (failure) throw failure;
+      const batch: Message[] = [];
+      for (let message = stream.read(); message !== null; message = stream.read()) batch.push(message);
+      if (batch.length > 0) await processBatch(batch);
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }
+
+  async function run(first: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
+    let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined = first;
+    let restarts = 0;
+    while (!stopping.signal.aborted) {
+      try {
+        if (stream) {
+          await consumeStream(stream);
+          restarts = 0;
+        }
+        if (stopping.signal.aborted) break;
+        // After a rebalance: read on from the committed offsets. The new stream opens before the old
+        // one closes, so the member keeps its subscription and does not trigger another rebalance.
+        rebalanced = false;
+        await commitResolved();
+        const previous = stream;
+        stream = await openStream();
+        // A join that this very stream's opening caused is already behind its starting offsets.
+        rebalanced = false;
+        restarts = 0;
+        await previous?.close().catch(() => undefined);
+      } catch (error) {
+        if (stopping.signal.aborted) break;
+        await stream?.close().catch(() => undefined);
+        stream = undefined;
+        // A failed stream may never settle its commits; what they covered is redelivered instead.
+        uncommitted.clear();
+        restarts += 1;
+        const err = error instanceof Error ? error : new Error(String(error));
+        if (restarts > maxRestarts) {
+          logger.error({ groupId, err, restart: false }, 'consumer crashed for good');
+          finishReady(err);
+          options.onFatalError?.(err);
+          return;
+        }
+        const delayMs = backoffDelay(restarts, { ...retry, initialDelayMs: 1_000 });
+        logger.error({ groupId, err, restart: true, delayMs }, 'consumer crashed, restarting');
+        await sleep(delayMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+        rebalanced = true;
+      }
+    }
+    await commitResolved();
+    await stream?.close().catch(() => undefined);
+  }
+
+  let running: Promise<void>;
+  try {
+    const stream = await openStream();
+    lag.assigned(assignment());
+    logger.info({ groupId, assignment: consumer.assignments }, 'joined consumer group');
+    running = run(stream);
   } catch (error) {
     stopping.abort();
-    await consumer.disconnect().catch(() => undefined);
-    await deadLetterProducer.disconnect().catch(() => undefined);
+    await consumer.close(true).catch(() => undefined);
+    await deadLetterProducer.close().catch(() => undefined);
     throw error;
   }
 
@@ -345,10 +496,11 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
       stopped ??= (async () => {
         stopping.abort();
         try {
-          await consumer.disconnect();
+          await running;
+          await consumer.close(true);
         } finally {
           metrics.released();
-          await deadLetterProducer.disconnect();
+          await deadLetterProducer.close();
           finishReady(new Error(`consumer ${groupId} stopped before it was ready`));
           logger.info({ groupId }, 'consumer stopped');
         }
@@ -359,9 +511,9 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
 }
 
 /** The `ce_type` header, or undefined when it cannot be read (the decoder then reports why). */
-function peekType(message: KafkaMessage): string | undefined {
+function peekType(record: KafkaRecord): string | undefined {
   try {
-    return readHeader(message.headers, 'ce_type');
+    return readHeader(record.headers, 'ce_type');
   } catch {
     return undefined;
   }

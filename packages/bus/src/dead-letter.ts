@@ -1,4 +1,7 @@
-import type { IHeaders, Message } from 'kafkajs';
+import type { MessageHeaders } from './cloud-event.codec.ts';
+
+/** A dead letter: the failed record's key, value and headers plus the `dlq_*` headers. */
+export type DeadLetterMessage = { key: Buffer | string | null; value: Buffer | string | null; headers: MessageHeaders };
 
 /** The headers a dead-lettered message carries on top of its original ones. */
 export const deadLetterHeaders = {
@@ -19,14 +22,14 @@ const maxReasonLength = 8_000;
  * so it can be inspected and replayed to the original topic.
  */
 export function toDeadLetterMessage(options: {
-  message: { key: Buffer | string | null; value: Buffer | string | null; headers?: IHeaders };
+  message: { key: Buffer | string | null; value: Buffer | string | null; headers?: MessageHeaders };
   topic: string;
   partition: number;
   offset: string;
   error: unknown;
   attempts: number;
   failedAt: Date;
-}): Message {
+}): DeadLetterMessage {
   const { error } = options;
   const reason = error instanceof Error ? error.message : String(error);
   return {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, ITopicMetadata } from 'kafkajs';
-import { createKafkaClient } from './kafka-client.ts';
+import { Admin, findErrorBy } from '@platformatic/kafka';
+import { clientOptions } from './client-options.ts';
 import { silentLogger } from './logger.ts';
 import type { BusLogger } from './logger.ts';
 
@@ -29,31 +29,32 @@ export async function ensureTopics(options: {
 }): Promise<void> {
   if (options.topics.length === 0) return;
   const logger = options.logger ?? silentLogger;
-  const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId ?? 'l2o-bus-admin', logger });
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = new Admin(clientOptions({ brokers: options.brokers, clientId: options.clientId ?? 'l2o-bus-admin' }));
   try {
     const existing = new Set(await admin.listTopics());
     const missing = options.topics.filter((spec) => !existing.has(spec.topic));
-    if (missing.length > 0) {
-      // Returns false instead of failing when a concurrent caller created them first. Leaders are
-      // awaited below: kafkajs's own wait gives up when the broker does not know the new topic yet.
-      await admin.createTopics({
-        waitForLeaders: false,
-        topics: missing.map((spec) => ({
-          topic: spec.topic,
-          numPartitions: spec.partitions,
-          replicationFactor: spec.replicationFactor ?? -1,
-          configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
-        })),
-      });
-      logger.info({ topics: missing.map((spec) => spec.topic) }, 'created topics');
-    }
+    // One request per topic: the settings of a create request apply to every topic in it.
+    await Promise.all(missing.map((spec) => createTopic(admin, spec)));
+    if (missing.length > 0) logger.info({ topics: missing.map((spec) => spec.topic) }, 'created topics');
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     await growPartitions(admin, options.topics, logger, deadline);
     await waitForLeaders(admin, options.topics, deadline);
   } finally {
-    await admin.disconnect();
+    await admin.close();
+  }
+}
+
+async function createTopic(admin: Admin, spec: TopicSpec): Promise<void> {
+  try {
+    await admin.createTopics({
+      topics: [spec.topic],
+      partitions: spec.partitions,
+      replicas: spec.replicationFactor ?? -1,
+      configs: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+    });
+  } catch (error) {
+    // A concurrent caller created it first; the partition and leader checks below still apply.
+    if (!findErrorBy(error as Error, 'apiId', 'TOPIC_ALREADY_EXISTS')) throw error;
   }
 }
 
@@ -63,34 +64,36 @@ async function growPartitions(
   logger: BusLogger,
   deadline: number,
 ): Promise<void> {
-  const { topics } = await fetchMetadataWhenKnown(admin, specs, deadline);
-  const counts = new Map(topics.map((topic) => [topic.name, topic.partitions.length]));
+  const counts = await partitionCountsWhenKnown(admin, specs, deadline);
   const short = specs.filter((spec) => (counts.get(spec.topic) ?? 0) < spec.partitions);
   if (short.length === 0) return;
   try {
-    await admin.createPartitions({
-      topicPartitions: short.map((spec) => ({ topic: spec.topic, count: spec.partitions })),
-    });
+    await admin.createPartitions({ topics: short.map((spec) => ({ name: spec.topic, count: spec.partitions })) });
     logger.info(
       { topics: short.map((spec) => ({ topic: spec.topic, partitions: spec.partitions })) },
       'added partitions',
     );
   } catch (error) {
     // A concurrent caller may have grown the topic already; the leader check below tells whether we are done.
-    if ((error as { type?: unknown }).type !== 'INVALID_PARTITIONS') throw error;
+    if (!findErrorBy(error as Error, 'apiId', 'INVALID_PARTITIONS')) throw error;
   }
 }
 
 /**
  * Right after creation a broker can still answer "does not host this topic-partition" for a new
- * topic (its metadata cache lags the controller), and kafkajs gives up on that after a few tries.
+ * topic (its metadata cache lags the controller): ask again until it knows every topic.
  */
-async function fetchMetadataWhenKnown(admin: Admin, specs: readonly TopicSpec[], deadline: number) {
+async function partitionCountsWhenKnown(
+  admin: Admin,
+  specs: readonly TopicSpec[],
+  deadline: number,
+): Promise<Map<string, number>> {
   for (;;) {
     try {
-      return await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.topic) });
+      const metadata = await admin.metadata({ topics: specs.map((spec) => spec.topic), forceUpdate: true });
+      return new Map([...metadata.topics].map(([name, topic]) => [name, topic.partitionsCount]));
     } catch (error) {
-      const retriable = (error as { retriable?: unknown }).retriable === true;
+      const retriable = findErrorBy(error as Error, 'canRetry', true) !== null;
       if (!retriable || Date.now() >= deadline) throw error;
       await sleep(100);
     }
@@ -102,9 +105,12 @@ async function waitForLeaders(admin: Admin, specs: readonly TopicSpec[], deadlin
   let problem = 'no metadata yet';
   while (Date.now() < deadline) {
     try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.topic) });
-      const byName = new Map(topics.map((topic) => [topic.name, topic]));
-      const notReady = specs.filter((spec) => !isReady(byName.get(spec.topic), spec.partitions));
+      const { topics } = await admin.metadata({ topics: specs.map((spec) => spec.topic), forceUpdate: true });
+      const notReady = specs.filter((spec) => {
+        const metadata = topics.get(spec.topic);
+        if (!metadata || metadata.partitionsCount < spec.partitions) return true;
+        return !metadata.partitions.every((partition) => partition.leader >= 0);
+      });
       if (notReady.length === 0) return;
       problem = `no leader yet for ${notReady.map((spec) => spec.topic).join(', ')}`;
     } catch (error) {
@@ -113,9 +119,4 @@ async function waitForLeaders(admin: Admin, specs: readonly TopicSpec[], deadlin
     await sleep(100);
   }
   throw new Error(`topics not ready within ${timeoutMs} ms of waiting for leaders: ${problem}`);
-}
-
-function isReady(metadata: ITopicMetadata | undefined, partitions: number): boolean {
-  if (!metadata || metadata.partitions.length < partitions) return false;
-  return metadata.partitions.every((partition) => partition.partitionErrorCode === 0 && partition.leader >= 0);
 }

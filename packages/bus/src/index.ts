@@ -8,7 +8,7 @@
  * event catalogue with the helpers here.
  */
 export { toKafkaMessage, fromKafkaMessage, readHeader } from './cloud-event.codec.ts';
-export type { OutgoingKafkaMessage, IncomingKafkaMessage, EnvelopeKind } from './cloud-event.codec.ts';
+export type { OutgoingKafkaMessage, IncomingKafkaMessage, MessageHeaders, EnvelopeKind } from './cloud-event.codec.ts';
 export { ensureTopics } from './ensure-topics.ts';
 export type { TopicSpec } from './ensure-topics.ts';
 export { createPublisher } from './publisher.ts';
@@ -33,5 +33,6 @@ export { parseConsumedEvent } from './consumed-event.ts';
 export { classifyError, backoffDelay, resolveRetryOptions } from './retry-policy.ts';
 export type { ErrorKind, RetryOptions, ResolvedRetryOptions } from './retry-policy.ts';
 export { deadLetterHeaders, toDeadLetterMessage } from './dead-letter.ts';
+export type { DeadLetterMessage } from './dead-letter.ts';
 export { silentLogger } from './logger.ts';
 export type { BusLogger } from './logger.ts';

@@ -1,5 +1,5 @@
-import { createKafkaClient } from './kafka-client.ts';
-import { silentLogger } from './logger.ts';
+import { Admin } from '@platformatic/kafka';
+import { clientOptions } from './client-options.ts';
 
 /**
  * A readiness check (the shape of service-kit's `ReadinessCheck`) that passes while a broker of
@@ -14,21 +14,15 @@ export function kafkaReadiness(options: { brokers: string[] }): {
     name: 'kafka',
     check: async ({ signal }) => {
       // The failure's reason goes into the /ready answer; logging it too would repeat it on every probe.
-      const kafka = createKafkaClient({
-        brokers: options.brokers,
-        clientId: 'l2o-readiness',
-        logger: silentLogger,
-        retries: 0,
-      });
-      const admin = kafka.admin();
-      const giveUp = (): void => void admin.disconnect().catch(() => undefined);
+      const admin = new Admin(clientOptions({ brokers: options.brokers, clientId: 'l2o-readiness', retries: 0 }));
+      const giveUp = (): void => void admin.close().catch(() => undefined);
       signal.addEventListener('abort', giveUp, { once: true });
       try {
-        await admin.connect();
-        await admin.describeCluster();
+        // No topics: the brokers alone, whatever the cluster holds.
+        await admin.metadata({ topics: [], forceUpdate: true });
       } finally {
         signal.removeEventListener('abort', giveUp);
-        await admin.disconnect().catch(() => undefined);
+        await admin.close().catch(() => undefined);
       }
     },
   };

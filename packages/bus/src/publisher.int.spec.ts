@@ -74,6 +74,31 @@ describe('publish and consume', () => {
     expect(received).toHaveLength(60);
   });
 
+  it('puts each key on the partition the Java client chooses for it', async () => {
+    const topic = await topics.create(3);
+    // Kafka's own murmur2 test vectors (UtilsTest.testMurmur2); the Java client takes (hash & 0x7fffffff) % 3.
+    // The negative hashes are where a partitioner taking the unsigned hash would put the key elsewhere.
+    const javaPartitions: Record<string, number> = {
+      '21': 0, // -973932308
+      foobar: 0, // -790332482
+      'a-little-bit-long-string': 2, // -985981536
+      'a-little-bit-longer-string': 2, // -1486304829
+      lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8: 2, // -58897971
+      abc: 0, // 479470107
+    };
+    await (
+      await connectedPublisher()
+    ).publish(
+      topic,
+      Object.keys(javaPartitions).map((key) => ({ key, event: makeEvent({ subject: key, streamversion: 1 }) })),
+    );
+
+    const messages = await readRaw(topic, Object.keys(javaPartitions).length);
+    expect(Object.fromEntries(messages.map((message) => [message.key?.toString(), message.partition]))).toEqual(
+      javaPartitions,
+    );
+  });
+
   it('writes binary-mode headers with the data as the JSON value', async () => {
     const topic = await topics.create(1);
     const event = {

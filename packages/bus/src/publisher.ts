@@ -1,15 +1,13 @@
-import kafkajs from 'kafkajs';
+import { compatibilityPartitioner, ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import type { CloudEvent } from '@l2o/contracts';
-import type { Message } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createPublisherMetrics } from './bus-metrics.ts';
+import { clientOptions } from './client-options.ts';
 import { toKafkaMessage } from './cloud-event.codec.ts';
-import { createKafkaClient } from './kafka-client.ts';
+import type { OutgoingKafkaMessage } from './cloud-event.codec.ts';
 import { silentLogger } from './logger.ts';
 import type { BusLogger } from './logger.ts';
 import { withActiveTraceContext } from './trace-context.ts';
-
-const { Partitioners } = kafkajs;
 
 /** One event to publish, keyed by its aggregate id so all of an aggregate's events land on one partition. */
 export type PublishItem = { key: string; event: CloudEvent };
@@ -40,33 +38,37 @@ export type PublisherOptions = {
 
 /**
  * Creates an idempotent publisher: the broker discards duplicates of a retried send, so a retry neither
- * doubles nor reorders messages. kafkajs only keeps that promise with one request in flight per connection.
+ * doubles nor reorders messages. A key goes to the partition the Java client would choose for it.
  */
 export function createPublisher(options: PublisherOptions): Publisher {
   const logger = options.logger ?? silentLogger;
   const metrics = createPublisherMetrics({ registry: options.metrics });
-  const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId, logger });
-  const producer = kafka.producer({
+  const producer = new Producer({
+    ...clientOptions({ brokers: options.brokers, clientId: options.clientId }),
     idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    // Java-compatible murmur2 partitioning, so other clients put a key on the same partition.
-    createPartitioner: Partitioners.DefaultPartitioner,
+    acks: ProduceAcks.ALL,
+    autocreateTopics: false,
+    // The library's default partitioner differs from the Java client's for keys whose murmur2 hash is
+    // negative (half of them); this one matches it, so other clients put a key on the same partition.
+    partitioner: compatibilityPartitioner,
+    serializers: stringSerializers,
   });
   const tails = new Map<string, Promise<unknown>>();
 
   async function send(topic: string, events: readonly PublishItem[]): Promise<void> {
     const messages = events.map(({ key, event }) => toKafkaMessage(withActiveTraceContext(event), key));
+    // One send at a time: the next chunk goes only once the broker acknowledged this one, so order holds across chunks.
     for (const chunk of chunks(messages)) {
-      await producer.send({ topic, acks: -1, messages: chunk });
+      await producer.send({ messages: chunk.map((message) => ({ ...message, topic })) });
       metrics.published({ topic, count: chunk.length });
     }
     logger.debug({ topic, count: messages.length }, 'published');
   }
 
   return {
-    connect: () => producer.connect(),
-    disconnect: () => producer.disconnect(),
+    // Fetches the producer id the broker deduplicates by, so an unreachable broker fails here rather than on the first publish.
+    connect: async () => void (await producer.initIdempotentProducer({})),
+    disconnect: () => producer.close(),
     publish(topic, events) {
       if (events.length === 0) return Promise.resolve();
       const previous = tails.get(topic) ?? Promise.resolve();
@@ -82,8 +84,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
   };
 }
 
-function* chunks(messages: Array<Message & { value: string; key: string }>): Generator<Message[]> {
-  let chunk: Message[] = [];
+function* chunks(messages: readonly OutgoingKafkaMessage[]): Generator<OutgoingKafkaMessage[]> {
+  let chunk: OutgoingKafkaMessage[] = [];
   let bytes = 0;
   for (const message of messages) {
     const size =

@@ -84,6 +84,7 @@ type ErrorLike = {
   code?: unknown;
   message?: unknown;
   retriable?: unknown;
+  canRetry?: unknown;
   issues?: unknown;
   cause?: unknown;
   errors?: unknown;
@@ -99,6 +100,9 @@ function classifyOne(error: ErrorLike): ErrorKind | undefined {
   if (networkErrorCodes.has(code)) return 'transient';
   if (/^[0-9A-Z]{5}$/.test(code) && (code.startsWith('08') || transientSqlStates.has(code))) return 'transient';
   if (name.startsWith('KafkaJS') && (error.retriable === true || transientKafkaErrors.has(name))) return 'transient';
+  // @platformatic/kafka: a lost connection, a timeout, or a broker error it marks retriable.
+  if (code === 'PLT_KFK_NETWORK' || code === 'PLT_KFK_TIMEOUT') return 'transient';
+  if (code.startsWith('PLT_KFK_') && error.canRetry === true) return 'transient';
   if (name === 'TimeoutError') return 'transient';
   if (typeof error.message === 'string' && transientMessages.test(error.message)) return 'transient';
   return undefined;

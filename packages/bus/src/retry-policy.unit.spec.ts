@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MultipleErrors, NetworkError, ProtocolError, TimeoutError } from '@platformatic/kafka';
 import kafkajs from 'kafkajs';
 import { cloudEventAttributesSchema } from '@l2o/contracts';
 import { EnvelopeDecodeError, PermanentError } from './errors.ts';
@@ -57,6 +58,13 @@ describe('classifyError', () => {
           Object.assign(new Error('leader not available'), { type: 'LEADER_NOT_AVAILABLE', code: 5, retriable: true }),
         ),
       ],
+      ['a @platformatic/kafka network error', new NetworkError('Connection closed')],
+      ['a @platformatic/kafka request timeout', new TimeoutError('Request timed out')],
+      ['a retriable @platformatic/kafka protocol error', new ProtocolError('LEADER_NOT_AVAILABLE')],
+      [
+        '@platformatic/kafka retries exhausted on a lost connection',
+        new MultipleErrors('produce failed 6 times.', [new NetworkError('Connection closed')]),
+      ],
       ['an abort timeout', new DOMException('The operation timed out', 'TimeoutError')],
       [
         'a wrapped connection error',
@@ -81,6 +89,7 @@ describe('classifyError', () => {
           Object.assign(new Error('bad'), { type: 'INVALID_REQUEST', code: 42, retriable: false }),
         ),
       ],
+      ['a non-retriable @platformatic/kafka protocol error', new ProtocolError('INVALID_REQUEST')],
       ['a thrown string', 'oops'],
       ['undefined', undefined],
     ])('%s', (_label, error) => {

@@ -1,7 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Attributes, Context, TextMapGetter } from '@opentelemetry/api';
 import type { CloudEvent } from '@l2o/contracts';
-import type { IHeaders } from 'kafkajs';
+import type { MessageHeaders } from './cloud-event.codec.ts';
 
 const tracer = trace.getTracer('@l2o/bus');
 
@@ -21,7 +21,7 @@ export function withActiveTraceContext(event: CloudEvent): CloudEvent {
   };
 }
 
-const headerGetter: TextMapGetter<IHeaders> = {
+const headerGetter: TextMapGetter<MessageHeaders> = {
   keys: (carrier) => Object.keys(carrier),
   get: (carrier, key) => {
     const value = carrier[key];
@@ -31,7 +31,7 @@ const headerGetter: TextMapGetter<IHeaders> = {
 };
 
 /** The trace context carried in a message's headers (the root context when there is none). */
-export function extractTraceContext(headers: IHeaders | undefined): Context {
+export function extractTraceContext(headers: MessageHeaders | undefined): Context {
   return propagation.extract(ROOT_CONTEXT, headers ?? {}, headerGetter);
 }
 
