@@ -3,7 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { fastify, LogController } from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawServerDefault,
+} from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { apiKeyAuthHook } from './api-key-auth.ts';
@@ -60,6 +67,25 @@ function isPublicRoute(request: FastifyRequest): boolean {
   return request.routeOptions.config.public === true || (request.routeOptions.url ?? '').startsWith('/docs');
 }
 
+// Fastify's default, named so the refusal can say it; every id the services take is shorter.
+const maxParamLength = 100;
+
+const beforeRoutingReasons: Record<string, string> = {
+  FST_ERR_BAD_URL: 'the URL is not valid percent-encoded UTF-8; encode each path segment with encodeURIComponent',
+  FST_ERR_MAX_PARAM_LENGTH: `a path parameter is longer than ${maxParamLength} characters`,
+};
+
+/**
+ * Errors Fastify raises before a route is found (a URL that does not decode, a path parameter over
+ * the length limit) skip the error handler; without this they answer in Fastify's own body shape.
+ */
+function refuseBeforeRouting(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const mapped = toErrorResponse(error);
+  const body: ErrorResponse = { ...mapped, reason: beforeRoutingReasons[error.code] ?? mapped.reason };
+  request.log.info({ code: body.code, reason: body.reason }, 'request refused');
+  void reply.code(body.status).send(body);
+}
+
 /**
  * Builds a service's HTTP app without listening (tests `inject()` into it; `main.ts` listens):
  * zod validation and serialization, OpenAPI at `/docs` (`/docs/json`), `/health`, `/ready`,
@@ -76,6 +102,8 @@ export async function buildServer(options: BuildServerOptions): Promise<ServiceS
       disableRequestLogging: (request) => probePaths.has(request.url),
     }),
     genReqId: requestIdOf,
+    maxParamLength,
+    frameworkErrors: refuseBeforeRouting,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

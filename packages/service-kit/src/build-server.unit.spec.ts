@@ -63,6 +63,7 @@ async function testApp(options: { readiness?: ReadinessCheck[] } = {}) {
         },
         async (_request, reply) => reply.code(204).send(),
       );
+      routes.get('/v1/leads/:leadId', async (request) => ({ leadId: (request.params as { leadId: string }).leadId }));
       routes.post('/v1/rule', async () => {
         throw new RuleViolation('lead already captured');
       });
@@ -213,6 +214,26 @@ describe('buildServer', () => {
       });
       expect(response.statusCode).toBe(415);
       expect(response.json()).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+    });
+
+    it('answers a URL that does not decode to UTF-8 with 400 in the common body', async () => {
+      const response = await app.inject({ method: 'GET', url: '/v1/leads/%ED%A0%80' });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({
+        status: 400,
+        code: 'bad_request',
+        reason: 'the URL is not valid percent-encoded UTF-8; encode each path segment with encodeURIComponent',
+      });
+    });
+
+    it('answers a path parameter over the length limit with 414 in the common body', async () => {
+      const response = await app.inject({ method: 'GET', url: `/v1/leads/${'x'.repeat(101)}` });
+      expect(response.statusCode).toBe(414);
+      expect(response.json()).toEqual({
+        status: 414,
+        code: 'bad_request',
+        reason: 'a path parameter is longer than 100 characters',
+      });
     });
 
     it('answers a domain rule violation with 409 and its field', async () => {
