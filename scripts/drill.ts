@@ -17,6 +17,7 @@ import { createPool, quoteIdent } from '@l2o/pg';
 import { migrateProjections } from '@l2o/projections/migrations';
 import { createApiKey, migrateTenancy } from '@l2o/tenancy';
 import { freePorts } from '@l2o/testing';
+import { behind, describeBehind, readStageCounts, waitUntilCaughtUp } from './lib/drill/catch-up.ts';
 import { drillBroker } from './lib/drill/drill-broker.ts';
 import { printReport, writeReport, type DrillResult, type FaultResult } from './lib/drill/drill-report.ts';
 import { faultsByName, noFault, runFault, serviceNames, type Fault, type FaultContext } from './lib/drill/faults.ts';
@@ -43,12 +44,15 @@ const faultNames = (values.faults ?? (quick ? 'relay,scoring,broker,postgres,poi
   .filter((name) => name !== '');
 const unknownFaults = faultNames.filter((name) => !allFaults.has(name));
 const settings = {
-  ratePerSecond: Number(values.rate ?? (quick ? 30 : 60)),
+  ratePerSecond: Number(values.rate ?? (quick ? 25 : 40)),
   batchSize: quick ? 10 : 20,
   warmupMs: quick ? 10_000 : 20_000,
   settleMs: quick ? 5_000 : 10_000,
+  /** Longest wait for the platform to catch up with the load before a fault. */
+  catchUpMs: quick ? 60_000 : 90_000,
   recoveryTimeoutMs: Number(values['recovery-timeout'] ?? (quick ? 90 : 120)) * 1000,
-  drainTimeoutMs: quick ? 90_000 : 180_000,
+  /** Longest wait for the read models after the load stopped (it also ends after 30 s without any progress). */
+  drainTimeoutMs: quick ? 300_000 : 600_000,
   kafkaPort: Number(values['kafka-port']),
   faults: faultNames,
 };
@@ -125,47 +129,6 @@ async function configureRouting(routingUrl: string, apiKey: string): Promise<voi
     members: reps.map((repId) => ({ repId })),
   });
   await put('/v1/routing/settings', { rules: [], defaultPoolId: 'drill', sharedPoolId: 'drill' });
-}
-
-/** Waits until every accepted lead reached every read model, or nothing has moved for long enough. */
-async function drain(
-  pool: pg.Pool,
-  expected: { leads: number; strong: number },
-): Promise<{ ms: number; complete: boolean }> {
-  const begin = Date.now();
-  let last = '';
-  let lastChange = Date.now();
-  while (Date.now() - begin < settings.drainTimeoutMs) {
-    const counts = await pool
-      .query<Record<string, number>>(
-        `SELECT (SELECT count(*) FROM events WHERE stream_id LIKE 'lead-%' AND metadata->>'tenantId' = $1)::int AS events,
-                (SELECT count(*) FROM events WHERE type = 'LeadAssigned' AND metadata->>'tenantId' = $1)::int AS assigned,
-                (SELECT count(*) FROM lead_timeline WHERE tenant_id = $1)::int AS timeline,
-                (SELECT count(*) FROM leads WHERE tenant_id = $1)::int AS projected,
-                (SELECT count(*) FROM scoring_leads WHERE tenant_id = $1 AND last_score IS NOT NULL)::int AS scored,
-                (SELECT count(*) FROM routing_leads WHERE tenant_id = $1)::int AS routed,
-                (SELECT count(*) FROM attribution_touchpoints WHERE tenant_id = $1)::int AS attributed`,
-        [tenantId],
-      )
-      .then((result) => result.rows[0])
-      .catch(() => undefined);
-    if (counts !== undefined) {
-      const fingerprint = JSON.stringify(counts);
-      if (fingerprint !== last) {
-        last = fingerprint;
-        lastChange = Date.now();
-      }
-      const complete =
-        (counts.assigned ?? 0) >= expected.strong &&
-        counts.timeline === counts.events &&
-        ['projected', 'scored', 'routed', 'attributed'].every((name) => (counts[name] ?? 0) >= expected.leads);
-      // Complete and quiet for a few seconds, so late duplicates show up too.
-      if (complete && Date.now() - lastChange >= 5_000) return { ms: Date.now() - begin, complete: true };
-      log(`draining: ${fingerprint} (expecting ${expected.leads} leads, ${expected.strong} assigned)`);
-    }
-    await delay(2_000);
-  }
-  return { ms: Date.now() - begin, complete: false };
 }
 
 async function cleanUp(options: { brokers: string[]; keep: boolean }): Promise<void> {
@@ -273,15 +236,21 @@ try {
     retryForMs: settings.recoveryTimeoutMs,
     maxInFlight: 16,
   });
+  const drillPool = pool;
   let phase = 'warm-up';
   let lastAccepted = 0;
   progressTimer = setInterval(() => {
     const accepted = ledger.accepted.size;
-    log(
-      `${phase}: ${accepted} leads accepted (${((accepted - lastAccepted) / 5).toFixed(0)}/s), ` +
-        `${ledger.stats.failedAttempts} failed attempts, ${supervisor?.unplannedExits.length ?? 0} unplanned exits`,
-    );
+    const strong = [...ledger.accepted.values()].filter((lead) => lead.strong).length;
+    const rate = ((accepted - lastAccepted) / 5).toFixed(0);
     lastAccepted = accepted;
+    void readStageCounts(drillPool, tenantId).then((counts) =>
+      log(
+        `${phase}: ${accepted} leads accepted (${rate}/s), ` +
+          `${counts === undefined ? 'stages unknown' : describeBehind(behind(counts, { leads: accepted, strong }))}, ` +
+          `${ledger.stats.failedAttempts} failed attempts, ${supervisor?.unplannedExits.length ?? 0} unplanned exits`,
+      ),
+    );
   }, 5_000);
   const load = startSteadyLoad({ ledger, ratePerSecond: settings.ratePerSecond, batchSize: settings.batchSize });
   await delay(settings.warmupMs);
@@ -302,7 +271,6 @@ try {
       return intake;
     },
   };
-  const drillPool = pool;
   const measure = (fault: Fault) =>
     runFault({
       fault,
@@ -325,22 +293,40 @@ try {
           : undefined,
     });
 
-  phase = 'baseline';
-  const baseline = await measure(noFault);
-  log(`baseline: a lead goes through in ${((baseline.progressAfterMs ?? Number.NaN) / 1000).toFixed(1)} s`);
-  const results: FaultResult[] = [];
-  for (const name of faultNames) {
-    const fault = allFaults.get(name) as Fault;
-    await delay(settings.settleMs);
+  const expectedNow = () => {
+    const leads = [...ledger.accepted.values()];
+    return { leads: leads.length, strong: leads.filter((lead) => lead.strong).length };
+  };
+  /** A fault starts from a platform that has caught up with the load, or says how far behind it was. */
+  const measureCaughtUp = async (fault: Fault): Promise<FaultResult> => {
+    phase = `catching up before: ${fault.name}`;
+    const caughtUp = await waitUntilCaughtUp({
+      pool: drillPool,
+      tenantId,
+      expected: expectedNow(),
+      maxMs: settings.catchUpMs,
+    });
     phase = fault.name;
     log(`fault: ${fault.name}`);
     const result = await measure(fault);
+    if (!caughtUp.complete && caughtUp.lag !== undefined) {
+      result.notes.unshift(`platform ${describeBehind(caughtUp.lag)} leads at the fault (is --rate too high here?)`);
+    }
+    return result;
+  };
+
+  const baseline = await measureCaughtUp(noFault);
+  log(`baseline: a lead goes through in ${((baseline.progressAfterMs ?? Number.NaN) / 1000).toFixed(1)} s`);
+  const results: FaultResult[] = [];
+  for (const name of faultNames) {
+    await delay(settings.settleMs);
+    const result = await measureCaughtUp(allFaults.get(name) as Fault);
     results.push(result);
     const recovered =
       result.readyAfterMs === undefined || result.progressAfterMs === undefined
         ? `not recovered within ${settings.recoveryTimeoutMs / 1000} s (probe missing: ${result.probe.missing.join(', ') || 'none'})`
         : `ready after ${(result.readyAfterMs / 1000).toFixed(1)} s, a lead through after ${(result.progressAfterMs / 1000).toFixed(1)} s`;
-    log(`${fault.name}: ${recovered}${result.notes.length > 0 ? `; ${result.notes.join('; ')}` : ''}`);
+    log(`${result.fault}: ${recovered}${result.notes.length > 0 ? `; ${result.notes.join('; ')}` : ''}`);
   }
   await delay(settings.settleMs);
   phase = 'stopping the load';
@@ -348,11 +334,20 @@ try {
   clearInterval(progressTimer);
   const leads = [...ledger.accepted.values()];
   log(`load stopped: ${leads.length} leads accepted; waiting for the read models to catch up`);
-  const drained = await drain(drillPool, { leads: leads.length, strong: leads.filter((lead) => lead.strong).length });
+  const drained = await waitUntilCaughtUp({
+    pool: drillPool,
+    tenantId,
+    expected: expectedNow(),
+    maxMs: settings.drainTimeoutMs,
+    stallMs: 30_000,
+    quietMs: 5_000,
+    wholeTimeline: true,
+    onProgress: (lag) => log(`draining: ${describeBehind(lag)}`),
+  });
   log(
     drained.complete
       ? `caught up after ${(drained.ms / 1000).toFixed(1)} s`
-      : 'the read models did not catch up; reconciling anyway',
+      : `the read models did not catch up (${drained.lag === undefined ? 'unknown' : describeBehind(drained.lag)}); reconciling anyway`,
   );
 
   const reconciliation = await reconcile({

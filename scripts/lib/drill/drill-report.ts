@@ -84,6 +84,7 @@ export function faultTable(result: DrillResult): string[][] {
       (exit) => exit.at >= row.startedAt && exit.at < row.startedAt + (recoveredAfter(row) ?? 0) + 1,
     );
     const notes = [
+      ...(row.injectedAfterMs >= 1_000 ? [`injecting took ${seconds(row.injectedAfterMs)}`] : []),
       ...row.notes,
       ...(row.probe.missing.length > 0 ? [`probe lead never ${row.probe.missing.join(', ')}`] : []),
       ...(row.unready.length > 0 ? [`unready: ${row.unready.join(', ')}`] : []),

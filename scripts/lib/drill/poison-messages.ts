@@ -25,6 +25,7 @@ export type InjectedIntake = {
   poison: Array<{ kind: PoisonKind; id: string }>;
   /** The valid submission sent after the poison; its capture shows the partition moved on. */
   control: { id: string; email: string };
+  sentAt: number;
 };
 
 function headers(options: { id: string; tenantId: string; kind: string; type?: string }): Record<string, string> {
@@ -102,5 +103,5 @@ export async function injectPoison(options: {
   } finally {
     await producer.disconnect();
   }
-  return { poison, control };
+  return { poison, control, sentAt: Date.now() };
 }

@@ -47,7 +47,7 @@ export type Reconciliation = {
   poison: PoisonOutcome[];
 };
 
-type StoredEvent = { leadId: string; eventId: string; type: string; at: number };
+type StoredEvent = { leadId: string; eventId: string; type: string; at: number; captureId?: string };
 
 function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -136,13 +136,19 @@ export async function reconcile(options: {
 
   log('reconciling the event store…');
   const stored = (
-    await pool.query<{ lead_id: string; event_id: string; type: string; at: number }>(
-      `SELECT substr(stream_id, 6) AS lead_id, event_id::text AS event_id, type,
+    await pool.query<{ lead_id: string; event_id: string; type: string; at: number; capture_id: string | null }>(
+      `SELECT substr(stream_id, 6) AS lead_id, event_id::text AS event_id, type, data->>'captureId' AS capture_id,
               (extract(epoch FROM recorded_at) * 1000)::float8 AS at
          FROM events WHERE stream_id LIKE 'lead-%' AND metadata->>'tenantId' = $1`,
       [tenantId],
     )
-  ).rows.map((row): StoredEvent => ({ leadId: row.lead_id, eventId: row.event_id, type: row.type, at: row.at }));
+  ).rows.map((row): StoredEvent => ({
+    leadId: row.lead_id,
+    eventId: row.event_id,
+    type: row.type,
+    at: row.at,
+    ...(row.capture_id === null ? {} : { captureId: row.capture_id }),
+  }));
   const ofType = (type: string) =>
     new Map(
       [
@@ -157,7 +163,15 @@ export async function reconcile(options: {
   perLead('event store: LeadQualified (strong leads only)', (lead) => (lead.strong ? 1 : 0), ofType('LeadQualified'));
   perLead('event store: LeadAssigned (strong leads only)', (lead) => (lead.strong ? 1 : 0), ofType('LeadAssigned'));
   const capturedLeads = new Set(stored.filter((event) => event.type === 'LeadCaptured').map((event) => event.leadId));
-  const unacknowledgedCaptures = [...capturedLeads].filter((leadId) => !accepted.has(leadId)).length;
+  // The valid intake message sent behind the poison is captured without an API answer, by design.
+  const intakeCaptures = new Set(
+    stored
+      .filter((event) => event.type === 'LeadCaptured' && event.captureId?.startsWith('intake:'))
+      .map((event) => event.leadId),
+  );
+  const unacknowledgedCaptures = [...capturedLeads].filter(
+    (leadId) => !accepted.has(leadId) && !intakeCaptures.has(leadId),
+  ).length;
   const acceptedEvents = stored.filter((event) => accepted.has(event.leadId));
 
   log('reading the lead topic from the beginning…');
@@ -257,6 +271,27 @@ export async function reconcile(options: {
   const deadLetters = await readDeadLetters({ brokers: options.brokers, namespace: options.namespace });
   const intakeDlq = dlqTopic(withNamespace(Topics.leadIntake, options.namespace), options.intakeGroup);
   const poison = await poisonOutcomes({ pool, brokers: options.brokers, intakeDlq, injected: options.injected });
+  const poisonAt = options.injected[0]?.sentAt ?? Number.NaN;
+  for (const outcome of poison) {
+    const check = `intake ${outcome.kind}`;
+    const wanted =
+      outcome.kind === 'control'
+        ? { captured: outcome.sent, deadLettered: 0 }
+        : { captured: 0, deadLettered: outcome.sent };
+    const add = (kind: AnomalyKind, extra: number) => {
+      if (extra > 0) anomalies.push({ check, kind, subject: outcome.kind, at: poisonAt, extra });
+    };
+    // A poison message must land in the dead-letter topic once; the valid one must become one lead.
+    if (outcome.kind === 'control') {
+      add('lost', wanted.captured - outcome.captured);
+      add('duplicated', outcome.captured - wanted.captured);
+      add('unexpected', outcome.deadLettered);
+    } else {
+      add('lost', wanted.deadLettered - outcome.deadLettered);
+      add('duplicated', outcome.deadLettered - wanted.deadLettered);
+      add('unexpected', outcome.captured);
+    }
+  }
   for (const topic of deadLetters) {
     if (topic.topic === intakeDlq) continue;
     anomalies.push({
