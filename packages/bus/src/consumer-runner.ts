@@ -397,6 +397,8 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     await commitResolved();
   }
 
+  const streamFailures = new WeakMap<MessagesStream<Buffer, Buffer, Buffer, Buffer>, Error>();
+
   async function openStream(): Promise<MessagesStream<Buffer, Buffer, Buffer, Buffer>> {
     const stream = await consumer.consume({
       topics,
@@ -407,23 +409,24 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     });
     // Positions are set (from the committed offsets, else the fallback) before the first fetch.
     stream.once('offsets', () => finishReady());
-    return stream;
-  }
-
-  /** Reads and processes until stop, a rebalance (false) or a failure of the stream (thrown). */
-  async function consumeStream(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
-    let failure: Error | undefined;
+    // Listened to from the start: an unheard 'error' would crash the process.
     stream.on('error', (error) => {
-      failure = error;
+      if (!streamFailures.has(stream)) streamFailures.set(stream, error);
       wake();
     });
     stream.on('end', () => {
-      failure ??= new Error('the message stream ended');
+      if (!streamFailures.has(stream)) streamFailures.set(stream, new Error('the message stream ended'));
       wake();
     });
+    return stream;
+  }
+
+  /** Reads and processes until stop or a rebalance, or throws what made the stream fail. */
+  async function consumeStream(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
     // Paused mode: what a wake-up finds buffered is one fetched batch.
     stream.on('readable', () => wake());
     while (!stopping.signal.aborted && !rebalanced) {
+      const failure = streamFailures.get(stream);
       if (failure) throw failure;
       const batch: Message[] = [];
       for (let message = stream.read(); message !== null; message = stream.read()) batch.push(message);
