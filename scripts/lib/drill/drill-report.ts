@@ -108,6 +108,19 @@ export function faultTable(result: DrillResult): string[][] {
       notes.join('; '),
     ];
   });
+  const timeless = result.reconciliation.anomalies.filter((anomaly) => Number.isNaN(anomaly.at));
+  if (timeless.length > 0) {
+    const unexpected = timeless.filter((anomaly) => anomaly.kind === 'unexpected');
+    body.push([
+      '(whole run, no time to place it)',
+      '—',
+      '—',
+      '—',
+      describe(timeless.filter((anomaly) => anomaly.kind === 'lost')),
+      describe(timeless.filter((anomaly) => anomaly.kind === 'duplicated')),
+      unexpected.length > 0 ? `unexpected: ${describe(unexpected)}` : '',
+    ]);
+  }
   return [header, ...body];
 }
 

@@ -265,7 +265,20 @@ export async function reconcile(options: {
     if (rows !== undefined) perLead(model.check, model.expected, rows);
   }
   checks.push(await timelineCheck({ pool, tenantId, acceptedEvents, anomalies, accepted }));
-  checks.push(...(await funnelTotals({ pool, tenantId, stored })));
+  for (const totals of await funnelTotals({ pool, tenantId, stored })) {
+    checks.push(totals);
+    // Sums over the tenant cannot say which lead or when: they count for the run as a whole.
+    if (totals.lost > 0)
+      anomalies.push({ check: totals.check, kind: 'lost', subject: tenantId, at: Number.NaN, extra: totals.lost });
+    if (totals.duplicated > 0)
+      anomalies.push({
+        check: totals.check,
+        kind: 'duplicated',
+        subject: tenantId,
+        at: Number.NaN,
+        extra: totals.duplicated,
+      });
+  }
 
   log('reading the dead-letter topics…');
   const deadLetters = await readDeadLetters({ brokers: options.brokers, namespace: options.namespace });
@@ -293,7 +306,7 @@ export async function reconcile(options: {
     }
   }
   for (const topic of deadLetters) {
-    if (topic.topic === intakeDlq) continue;
+    if (topic.topic === intakeDlq || topic.messages === 0) continue;
     anomalies.push({
       check: `dead letters on ${topic.topic}`,
       kind: 'unexpected',
