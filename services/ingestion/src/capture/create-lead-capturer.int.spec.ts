@@ -322,6 +322,24 @@ describe('createLeadCapturer', () => {
     );
   });
 
+  describe('with a submission the Lead refuses for a known person', () => {
+    it('claims none of its new keys', async () => {
+      const tenantId = newTenantId();
+      await capture(tenantId, { email: 'ada@example.com' });
+      const known = await env.identitiesOf(tenantId);
+
+      const result = await capture(tenantId, {
+        email: 'ada@example.com',
+        phone: '+44 20 7946 0000',
+        consent: { marketing: true, optedOut: true },
+      });
+
+      expect(result).toMatchObject({ status: 'rejected', code: 'rule_violation' });
+      expect(await env.identitiesOf(tenantId)).toEqual(known);
+      expect(await env.eventsOf(tenantId)).toHaveLength(1);
+    });
+  });
+
   describe('captureMany', () => {
     it('captures a person listed twice once, then records a touch, in list order', async () => {
       const tenantId = newTenantId();

@@ -63,7 +63,15 @@ export function createLeadCapturer(options: CreateLeadCapturerOptions): BulkLead
   async function prepare(input: CaptureInput): Promise<{ ok: true; value: PreparedCapture } | CaptureResult> {
     const tenantSettings = await settings.get(input.tenantId);
     const prepared = prepareCapture({ input, settings: tenantSettings, now: clock() });
-    return prepared.ok ? prepared : rejected(prepared.errors);
+    if (!prepared.ok) return rejected(prepared.errors);
+    // The Lead refuses some captures whatever its state (an opted-out person consenting). Asked before
+    // any key is claimed: keys claimed for a known lead are kept, so a refusal found later stays stored.
+    try {
+      leadDecider.decide(commandFor(prepared.value, { leadId: randomUUID(), isNew: true }), initialLeadState());
+    } catch (error) {
+      return refusal(error);
+    }
+    return prepared;
   }
 
   async function capture(input: CaptureInput): Promise<CaptureResult> {
