@@ -4,8 +4,8 @@
 //     a message published just after the restart (the dead member holds them until its session expires);
 //   - how long a graceful stop takes while consuming, and while the restarted member is still joining;
 // then runs relay, ingestion, scoring, routing and projections on a burst of leads and prints the
-// longest handler call of each consumer group: kafkajs heartbeats between messages only, so one call
-// must end well within the session timeout.
+// longest handler call of each consumer group: a client that heartbeats only between messages (kafkajs
+// did) needs one call to end well within the session timeout.
 //   scripts/benchmark consumer-recovery [--session-timeouts 6000,10000,30000] [--leads 300]
 // Uses KAFKA_BROKERS and a throw-away schema in DATABASE_URL (default: the `test` database).
 import { spawn } from 'node:child_process';
