@@ -97,8 +97,7 @@ export function consumerTimingEnv() {
   return {
     /**
      * The broker drops a member it has not heard from for this long; a member restarted after a crash
-     * gets its partitions back only then. kafkajs heartbeats between messages, so one handler call must
-     * finish well within it.
+     * gets its partitions back only then. A process stalled for longer loses its partitions to a rebalance.
      */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce
       .number({ error: sessionMessage })
