@@ -102,7 +102,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ServiceS
       disableRequestLogging: (request) => probePaths.has(request.url),
     }),
     genReqId: requestIdOf,
-    maxParamLength,
+    routerOptions: { maxParamLength },
     frameworkErrors: refuseBeforeRouting,
   }).withTypeProvider<ZodTypeProvider>();
 
