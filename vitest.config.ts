@@ -5,11 +5,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['{packages,services}/*/src/**/*.unit.spec.ts'] } },
+      { test: { name: 'unit', include: ['{packages,services}/*/src/**/*.unit.spec.ts', 'test/**/*.unit.spec.ts'] } },
       {
         test: {
           name: 'int',
-          include: ['{packages,services}/*/src/**/*.int.spec.ts'],
+          include: ['{packages,services}/*/src/**/*.int.spec.ts', 'test/**/*.int.spec.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
