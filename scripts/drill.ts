@@ -4,6 +4,7 @@
 // intake topic), then reconciles every accepted lead across the event store, the lead topic and the
 // read models, and prints a table: per fault, the time to recover and the effects lost or duplicated.
 //   scripts/drill [--quick] [--faults relay,scoring,broker,postgres,poison] [--rate 60] [--keep]
+import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,13 +19,13 @@ import { migrateProjections } from '@l2o/projections/migrations';
 import { createApiKey, migrateTenancy } from '@l2o/tenancy';
 import { freePorts } from '@l2o/testing';
 import { behind, describeBehind, readStageCounts, waitUntilCaughtUp } from './lib/drill/catch-up.ts';
-import { drillBroker } from './lib/drill/drill-broker.ts';
 import { printReport, writeReport, type DrillResult, type FaultResult } from './lib/drill/drill-report.ts';
 import { faultsByName, noFault, runFault, serviceNames, type Fault, type FaultContext } from './lib/drill/faults.ts';
-import { createLeadLedger, startSteadyLoad } from './lib/drill/lead-load.ts';
 import { injectPoison, type InjectedIntake } from './lib/drill/poison-messages.ts';
 import { reconcile } from './lib/drill/reconcile.ts';
-import { superviseServices } from './lib/drill/service-supervisor.ts';
+import { createLeadLedger, startSteadyLoad } from './lib/platform/lead-ledger.ts';
+import { localBroker } from './lib/platform/local-broker.ts';
+import { superviseServices } from './lib/platform/service-supervisor.ts';
 
 const { values } = parseArgs({
   options: {
@@ -94,6 +95,21 @@ const groups = {
   projections: `drill-${runId}-projections`,
 };
 const started = Date.now();
+
+/** The code under test: services restarted later load whatever the working tree holds then. */
+function codeVersion(): { commit: string; uncommittedFiles: number } {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  try {
+    const changed = git('status', '--porcelain', '--', 'services', 'packages');
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      uncommittedFiles: changed === '' ? 0 : changed.split('\n').length,
+    };
+  } catch {
+    return { commit: 'unknown', uncommittedFiles: 0 };
+  }
+}
+const code = codeVersion();
 const log = (message: string) =>
   console.log(`[drill +${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
@@ -154,7 +170,7 @@ async function cleanUp(options: { brokers: string[]; keep: boolean }): Promise<v
   }
 }
 
-const broker = drillBroker({ port: settings.kafkaPort, dataDir: `${root}.data/kafka-drill-${settings.kafkaPort}` });
+const broker = localBroker({ port: settings.kafkaPort, dataDir: `${root}.data/kafka-drill-${settings.kafkaPort}` });
 let supervisor: ReturnType<typeof superviseServices> | undefined;
 let pool: pg.Pool | undefined;
 let admin: pg.Client | undefined;
@@ -364,6 +380,7 @@ try {
     runId,
     startedAt: new Date(started).toISOString(),
     settings: { ...settings, quick, schema, namespace, logs: runDir },
+    code,
     baseline,
     faults: results,
     drainMs: drained.ms,

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProbeResult } from './progress-probe.ts';
 import type { Anomaly, Reconciliation } from './reconcile.ts';
-import type { UnplannedExit } from './service-supervisor.ts';
+import type { UnplannedExit } from '../platform/service-supervisor.ts';
 
 export type FaultResult = {
   fault: string;
@@ -25,6 +25,7 @@ export type DrillResult = {
   runId: string;
   startedAt: string;
   settings: Record<string, unknown>;
+  code: { commit: string; uncommittedFiles: number };
   /** The window before the first fault, and what a lead takes end to end without one. */
   baseline: FaultResult;
   faults: FaultResult[];
@@ -53,6 +54,19 @@ function describe(anomalies: readonly Anomaly[]): string {
   }
   const total = [...byPlace.values()].reduce((sum, count) => sum + count, 0);
   return `${total} (${[...byPlace].map(([place, count]) => `${place} ${count}`).join(', ')})`;
+}
+
+/** Exits counted by service and how, e.g. `routing ×3 (code 1), relay (SIGSEGV)`. */
+function describeExits(exits: readonly UnplannedExit[]): string {
+  const counts = new Map<string, { service: string; how: string; count: number }>();
+  for (const exit of exits) {
+    const key = JSON.stringify([exit.service, exit.how]);
+    const seen = counts.get(key) ?? { service: exit.service, how: exit.how, count: 0 };
+    counts.set(key, { ...seen, count: seen.count + 1 });
+  }
+  return [...counts.values()]
+    .map(({ service, how, count }) => `${service}${count > 1 ? ` ×${count}` : ''} (${how})`)
+    .join(', ');
 }
 
 /** Each anomaly goes to the window it happened in: from one fault's start to the next one's. */
@@ -188,10 +202,11 @@ function summaryLines(result: DrillResult): string[] {
   const { reconciliation } = result;
   return [
     `Run ${result.runId}, started ${result.startedAt}; settings ${JSON.stringify(result.settings)}`,
+    `Code: commit ${result.code.commit} with ${result.code.uncommittedFiles} uncommitted files under services/ and packages/ at the start`,
     `Load: ${JSON.stringify(result.load)}`,
     `Drain after the load stopped: ${seconds(result.drainMs)}${result.drainComplete ? '' : ' (stopped waiting: the read models did not catch up)'}`,
     `Leads captured for the tenant that the API never answered for: ${reconciliation.unacknowledgedCaptures}`,
-    `Services that exited by themselves: ${result.unplannedExits.length === 0 ? 'none' : result.unplannedExits.map((exit) => `${exit.service} (${exit.how})`).join(', ')}`,
+    `Services that exited by themselves: ${result.unplannedExits.length === 0 ? 'none' : describeExits(result.unplannedExits)}`,
   ];
 }
 

@@ -2,16 +2,16 @@
 // ready again and a lead sent at the fault all the way through.
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
-import type { DrillBroker } from './drill-broker.ts';
 import type { FaultResult } from './drill-report.ts';
-import type { LeadLedger } from './lead-load.ts';
 import type { InjectedIntake } from './poison-messages.ts';
 import { probeProgress } from './progress-probe.ts';
-import type { ServiceSupervisor } from './service-supervisor.ts';
+import type { LeadLedger } from '../platform/lead-ledger.ts';
+import type { LocalBroker } from '../platform/local-broker.ts';
+import type { ServiceSupervisor } from '../platform/service-supervisor.ts';
 
 export type FaultContext = {
   supervisor: ServiceSupervisor;
-  broker: DrillBroker;
+  broker: LocalBroker;
   /** Connected to the drill's database; the one connection the connection fault spares. */
   admin: pg.Client;
   injectPoison: () => Promise<InjectedIntake>;

@@ -3,7 +3,7 @@
 // attribution's read models). The fault is over when that happens, not when /ready says so.
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
-import type { LeadLedger } from './lead-load.ts';
+import type { LeadLedger } from '../platform/lead-ledger.ts';
 
 /** Milliseconds from the start of the probe until each stage, or undefined when it was not reached. */
 export type ProbeResult = {

@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { Topics, dlqTopic, withNamespace } from '@l2o/contracts';
 import kafkajs from 'kafkajs';
-import type { AcceptedLead } from './lead-load.ts';
+import type { AcceptedLead } from '../platform/lead-ledger.ts';
 import type { InjectedIntake, PoisonKind } from './poison-messages.ts';
 import { poisonHeader } from './poison-messages.ts';
 import { readWholeTopic } from './topic-reader.ts';

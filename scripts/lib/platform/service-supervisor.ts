@@ -1,5 +1,6 @@
 // Runs each service as its own process, as scripts/platform.ts does, restarting one that exits; the
-// drill kills them on purpose and needs to know which exits it did not cause.
+// drill kills them on purpose and needs to know which exits it did not cause, the end-to-end benchmark
+// samples their memory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** An exit the drill did not cause: the service crashed or gave up on a dependency by itself. */
+/** An exit the caller did not cause: the service crashed or gave up on a dependency by itself. */
 export type UnplannedExit = { service: string; at: number; how: string };
 
 export type SupervisedService = {
@@ -17,6 +18,8 @@ export type SupervisedService = {
   kill: () => Promise<void>;
   /** Whether `/ready` answers 200 right now. */
   isReady: () => Promise<boolean>;
+  /** The running process, undefined between an exit and the restart. */
+  pid: () => number | undefined;
 };
 
 export type ServiceSupervisor = {
@@ -48,7 +51,7 @@ export function superviseServices(options: {
       log = createWriteStream(join(options.logDir, `${spec.name}.log`), { flags: 'a' });
       logs.set(spec.name, log);
     }
-    log.write(`--- drill: starting ${spec.name} at ${new Date().toISOString()}\n`);
+    log.write(`--- supervisor: starting ${spec.name} at ${new Date().toISOString()}\n`);
     const child = spawn(process.execPath, [`services/${spec.name}/src/main.ts`], {
       cwd: repositoryRoot,
       env: { ...process.env, ...options.env, ...spec.env, PORT: String(spec.port), HOST: '127.0.0.1' },
@@ -59,7 +62,7 @@ export function superviseServices(options: {
     children.set(spec.name, child);
     child.once('exit', (code, signal) => {
       const how = signal ?? `code ${code}`;
-      log.write(`--- drill: ${spec.name} exited (${how}) at ${new Date().toISOString()}\n`);
+      log.write(`--- supervisor: ${spec.name} exited (${how}) at ${new Date().toISOString()}\n`);
       if (children.get(spec.name) === child) children.delete(spec.name);
       if (stopping) return;
       if (killing.delete(spec.name)) {
@@ -87,6 +90,7 @@ export function superviseServices(options: {
         child.kill('SIGKILL');
         await exited;
       },
+      pid: () => children.get(spec.name)?.pid,
       isReady: async () =>
         fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) }).then(
           (response) => response.status === 200,
@@ -96,7 +100,7 @@ export function superviseServices(options: {
     start(spec);
   }
 
-  // A drill that dies must not leave services holding ports and consumer groups.
+  // A script that dies must not leave services holding ports and consumer groups.
   const killAll = () => {
     for (const child of children.values()) child.kill('SIGKILL');
   };

@@ -1,6 +1,6 @@
-// The drill's traffic: distinct leads posted to POST /v1/leads/batch at a steady rate, retried with
-// their idempotency keys until answered (as a careful client does), and a ledger of every lead the
-// API answered for; the reconciliation expects exactly those.
+// Traffic for the drill and the end-to-end benchmark: distinct leads posted to POST /v1/leads/batch,
+// retried with their idempotency keys until answered (as a careful client does), and a ledger of every
+// lead the API answered for and when; the drill's reconciliation expects exactly those.
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** A lead the batch API answered for with its id. */
@@ -42,11 +42,14 @@ const companies = {
   },
 };
 
+/** Builds the request item of one distinct lead; `strong` ones must qualify as MQLs. */
+export type LeadBuilder = (options: { runId: string; sequence: number; strong: boolean }) => Record<string, unknown>;
+
 /**
  * One distinct lead. A strong one (VP, 5,000-employee software company in the US, budget stated) gets
  * a full fit score, which alone crosses the default MQL threshold; a weak one scores near zero.
  */
-export function drillLead(options: { runId: string; sequence: number; strong: boolean }): Record<string, unknown> {
+export const drillLead: LeadBuilder = (options) => {
   const { runId, sequence, strong } = options;
   const company = strong ? companies.strong : companies.weak;
   return {
@@ -59,7 +62,7 @@ export function drillLead(options: { runId: string; sequence: number; strong: bo
     ...(strong ? { customFields: { budget: 50_000 } } : {}),
     touchpoint: { channel: 'web_form', source: 'website', campaign: `drill-${runId}` },
   };
-}
+};
 
 export type LeadLedger = {
   accepted: Map<string, AcceptedLead>;
@@ -74,7 +77,10 @@ export function createLeadLedger(options: {
   runId: string;
   retryForMs: number;
   maxInFlight: number;
+  /** Default: {@link drillLead}. */
+  buildLead?: LeadBuilder;
 }): LeadLedger {
+  const buildLead = options.buildLead ?? drillLead;
   const accepted = new Map<string, AcceptedLead>();
   const stats: LoadStats = {
     itemsSent: 0,
@@ -123,7 +129,7 @@ export function createLeadLedger(options: {
     post: async ({ strong, count, probe = false }) => {
       const sequences = Array.from({ length: count }, () => nextSequence++);
       const items = sequences.map((sequence) =>
-        drillLead({ runId: options.runId, sequence, strong: strong(sequence) }),
+        buildLead({ runId: options.runId, sequence, strong: strong(sequence) }),
       );
       const body = JSON.stringify({ items });
       stats.batches += 1;
