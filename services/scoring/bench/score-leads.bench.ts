@@ -1,54 +1,60 @@
-// Scoring benchmark on the real PostgreSQL: N captured leads (each with 0–3 activities) are appended
-// to the event store, then every lead's events go through scoring's apply-and-score path as the lead
-// events consumer calls it (CloudEvent parsed, one event at a time per lead, leads in parallel). Prints
-// leads scored/s, per-event latency, how many leads became MQLs, peak memory, and the rate of the pure
-// `scoreLead` on the same leads without a model and with one learned from closed leads.
-//   node services/scoring/bench/score-leads.bench.ts [--leads 20000] [--concurrency 8] [--pool 20]
+// Scoring benchmark on the real PostgreSQL, on the batch path the lead events consumer takes: N captured
+// leads (each with 0–3 activities) are appended to the event store, their events spread over partitions by
+// lead id as the relay publishes them, and each partition's events handed to the consumer kit's
+// `handleBatch` in batches of --batch CloudEvents, --concurrency partitions side by side (as the bus
+// consumes partitions concurrently). Each batch applies its events, scores each lead once and appends the
+// scores (readStreams + appendToStreams) after its commit. Prints events/s, leads/s captured → scored,
+// p50/p99 per batch, how many leads became MQLs, peak memory, and the rate of the pure `scoreLead` on the
+// same leads without a model and with one learned from closed leads.
+//   node services/scoring/bench/score-leads.bench.ts [--leads 20000] [--batch 500] [--partitions 6] [--concurrency 2] [--pool 10]
 //   scripts/benchmark scoring [--leads 20000]
-// Each lead in flight holds two connections (its row lock's transaction and the Lead's read and append),
-// so --pool must exceed --concurrency; with fewer than twice as many the appends queue for connections.
 // Uses DATABASE_URL (default: the `test` database) and drops its throw-away schema afterwards.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { parseConsumedEvent } from '@l2o/bus';
+import type { ConsumedEvent } from '@l2o/bus';
 import { leadActivityTypes, leadChannels, streamIdFor, toCloudEvent } from '@l2o/contracts';
-import type { CloudEvent, LeadCapturedV1 } from '@l2o/contracts';
+import type { LeadCapturedV1 } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { Lead, LeadCommand } from '@l2o/domain';
 import { createPostgresEventStore, migrateEventStore, toNewEvents } from '@l2o/event-store';
-import type { StreamAppend } from '@l2o/event-store';
+import type { RecordedEvent, StreamAppend } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
+import { streamEventFromRecorded } from '@l2o/stream-consumer';
 import { freshSchema } from '@l2o/testing';
 import { latencySummary, perSecond, progress, trackPeakMemory } from '../../../scripts/bench/lib/measure.ts';
-import { applyLeadEventAndScore } from '../src/lead-events/apply-lead-event.ts';
-import { scoredLeadEventNames } from '../src/lead-events/on-lead-event.ts';
+import { createLeadEventsConsumer } from '../src/lead-events/lead-events-consumer.ts';
+import { isScoredLeadEvent } from '../src/lead-events/on-lead-events.ts';
 import { migrateScoring } from '../src/migrate-scoring.ts';
 import { defaultScoringRuleSet, emptyModel, featuresOf, learn, scoreLead } from '../src/model/index.ts';
 import type { NaiveBayesModel, ScoringInput } from '../src/model/index.ts';
-import { scoringMetadata } from '../src/score-lead/rescore-lead.ts';
 import { noScoringMetrics } from '../src/scoring-metrics.ts';
-import { applyLeadEvent } from '../src/scoring-leads/scoring-lead.ts';
-import type { ScoringLead } from '../src/scoring-leads/scoring-lead.ts';
+import { applyLeadEvents } from '../src/scoring-leads/scoring-lead.ts';
 
 const { values } = parseArgs({
   options: {
     leads: { type: 'string', default: '20000' },
-    concurrency: { type: 'string', default: '8' },
-    pool: { type: 'string', default: '20' },
+    batch: { type: 'string', default: '500' },
+    partitions: { type: 'string', default: '6' },
+    concurrency: { type: 'string', default: '2' },
+    pool: { type: 'string', default: '10' },
   },
 });
 const totalLeads = Number(values.leads);
+const batchSize = Number(values.batch);
+const partitionCount = Number(values.partitions);
 const concurrency = Number(values.concurrency);
 const poolSize = Number(values.pool);
+const isCount = (value: number, min: number) => Number.isInteger(value) && value >= min;
 if (
-  !Number.isInteger(totalLeads) ||
-  totalLeads < 100 ||
-  !Number.isInteger(concurrency) ||
-  concurrency < 1 ||
-  !Number.isInteger(poolSize) ||
-  poolSize <= concurrency
+  !isCount(totalLeads, 100) ||
+  !isCount(batchSize, 1) ||
+  !isCount(partitionCount, 1) ||
+  !isCount(concurrency, 1) ||
+  !isCount(poolSize, concurrency * 2)
 ) {
-  console.error('usage: scripts/benchmark scoring [--leads N ≥ 100] [--concurrency N ≥ 1] [--pool N > concurrency]');
+  console.error(
+    'usage: scripts/benchmark scoring [--leads N ≥ 100] [--batch N ≥ 1] [--partitions N ≥ 1] [--concurrency N ≥ 1] [--pool N ≥ 2·concurrency]',
+  );
   process.exit(2);
 }
 
@@ -127,14 +133,9 @@ function streamOf(commands: LeadCommand[]): StreamAppend {
   };
 }
 
-/** Runs `work` on every item with `concurrency` in flight, each item once. */
-async function forEachConcurrently<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let item = items[next++]; item !== undefined; item = items[next++]) await work(item);
-    }),
-  );
+/** The partition the relay publishes a lead's events to: keyed by lead id, so a lead stays in order. */
+function partitionOf(leadId: string): number {
+  return Number.parseInt(leadId.slice(0, 8), 16) % partitionCount;
 }
 
 const database = await freshSchema('benchscoring');
@@ -150,7 +151,8 @@ try {
   });
   const store = createPostgresEventStore({ pool, schema });
   console.log(
-    `scoring benchmark: ${totalLeads.toLocaleString('en')} leads, ${concurrency} leads in flight, pool ${poolSize}`,
+    `scoring benchmark: ${totalLeads.toLocaleString('en')} leads, batches of ${batchSize} events, ` +
+      `${partitionCount} partitions, ${concurrency} consumed side by side, pool ${poolSize}`,
   );
 
   const streamIds: string[] = [];
@@ -163,64 +165,85 @@ try {
     fill(first + count);
   }
 
-  // Each lead's events as the relay publishes them, in stream order as one partition delivers them. Read
-  // stream by stream, not from the feed: an open transaction of another session holds the feed's head back.
-  const leads: CloudEvent[][] = [];
-  await forEachConcurrently(streamIds, async (streamId) => {
-    leads.push((await store.readStream(streamId)).map(toCloudEvent));
-  });
-  const eventCount = leads.reduce((sum, events) => sum + events.length, 0);
+  // The stored events as the relay publishes them: by lead id to a partition, each partition in the
+  // order of the appends. Read with readStreams, not from the feed: another session's open transaction
+  // would hold the feed's head back.
+  const partitions: ConsumedEvent[][] = Array.from({ length: partitionCount }, () => []);
+  const stored: RecordedEvent[][] = [];
+  for (let first = 0; first < streamIds.length; first += appendBatch) {
+    const read = await store.readStreams(streamIds.slice(first, first + appendBatch).map((streamId) => ({ streamId })));
+    for (const events of read.values()) {
+      stored.push(events);
+      for (const recorded of events) {
+        const event = toCloudEvent(recorded);
+        const partition = partitions[partitionOf(event.subject)] as ConsumedEvent[];
+        partition.push({
+          event,
+          topic: 'l2o.lead.v1',
+          partition: partitionOf(event.subject),
+          offset: String(partition.length),
+          key: event.subject,
+          attempt: 1,
+        });
+      }
+    }
+  }
+  const eventCount = stored.reduce((sum, events) => sum + events.length, 0);
   console.log(`  stored ${eventCount.toLocaleString('en')} lead events (LeadCaptured + LeadActivityRecorded)`);
 
-  const latencies: number[] = [];
-  const results = { scored: 0, applied: 0, skipped: 0 };
-  const show = progress('scoring', leads.length);
-  let done = 0;
-  const started = performance.now();
-  await forEachConcurrently(leads, async (events) => {
-    for (const cloudEvent of events) {
-      const before = performance.now();
-      const result = await applyLeadEventAndScore({
-        pool,
-        store,
-        event: parseConsumedEvent(cloudEvent, scoredLeadEventNames),
-        version: cloudEvent.streamversion,
-        metadata: scoringMetadata({ tenantId, correlationId: cloudEvent.id, causationId: cloudEvent.id }),
-        now,
-        rescoreIntervalMs,
-        metrics: noScoringMetrics,
-      });
-      latencies.push(performance.now() - before);
-      results[result] += 1;
-    }
-    show(++done);
+  const consumer = createLeadEventsConsumer({
+    pool,
+    store,
+    clock: () => now,
+    rescoreIntervalMs,
+    metrics: noScoringMetrics,
   });
+  const batchLatencies: number[] = [];
+  const show = progress('scoring', eventCount);
+  let handled = 0;
+  const started = performance.now();
+  // Each worker takes partitions in turn and hands it to the kit batch by batch, as one bus member would.
+  let nextPartition = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let messages = partitions[nextPartition++]; messages !== undefined; messages = partitions[nextPartition++]) {
+        for (let first = 0; first < messages.length; first += batchSize) {
+          const batch = messages.slice(first, first + batchSize);
+          const before = performance.now();
+          await consumer.handleBatch(batch);
+          batchLatencies.push(performance.now() - before);
+          handled += batch.length;
+          show(handled);
+        }
+      }
+    }),
+  );
   const elapsedMs = performance.now() - started;
 
-  const appended = await pool.query<{ type: string; count: number }>(
-    `SELECT type, count(*)::int AS count FROM events WHERE type IN ('LeadScored', 'LeadQualified') GROUP BY type`,
+  const appended = await pool.query<{ type: string; count: number; leads: number }>(
+    `SELECT type, count(*)::int AS count, count(DISTINCT stream_id)::int AS leads FROM events
+     WHERE type IN ('LeadScored', 'LeadQualified') GROUP BY type`,
   );
-  const countOf = (type: string) => appended.rows.find((row) => row.type === type)?.count ?? 0;
+  const row = (type: string) => appended.rows.find((entry) => entry.type === type);
+  const scoredLeads = row('LeadScored')?.leads ?? 0;
   console.log(
-    `  apply and score: ${perSecond(done, elapsedMs)} leads, ${perSecond(eventCount, elapsedMs)} events ` +
-      `(${(elapsedMs / 1000).toFixed(1)} s)`,
+    `  captured → scored: ${perSecond(scoredLeads, elapsedMs)} leads, ${perSecond(eventCount, elapsedMs)} events ` +
+      `(${(elapsedMs / 1000).toFixed(1)} s, ${batchLatencies.length} batches)`,
   );
-  console.log(`  per event: ${latencySummary(latencies)}`);
+  console.log(`  per batch: ${latencySummary(batchLatencies)}`);
   console.log(
-    `  results: scored ${results.scored.toLocaleString('en')}, applied ${results.applied}, skipped ${results.skipped}; ` +
-      `LeadScored ${countOf('LeadScored').toLocaleString('en')}, ` +
-      `MQL (LeadQualified) ${countOf('LeadQualified').toLocaleString('en')} of ${done.toLocaleString('en')} leads`,
+    `  results: LeadScored ${(row('LeadScored')?.count ?? 0).toLocaleString('en')} on ${scoredLeads.toLocaleString('en')} leads, ` +
+      `MQL (LeadQualified) ${(row('LeadQualified')?.count ?? 0).toLocaleString('en')} of ${totalLeads.toLocaleString('en')} leads`,
   );
-  if (results.scored !== eventCount) throw new Error(`scored ${results.scored} events, expected ${eventCount}`);
+  if (scoredLeads !== totalLeads) throw new Error(`scored ${scoredLeads} leads, expected ${totalLeads}`);
+  const kept = await pool.query<{ count: number }>('SELECT count(*)::int AS count FROM consumer_outbox');
+  if (kept.rows[0]?.count !== 0) throw new Error(`${kept.rows[0]?.count} score requests left in the outbox`);
 
   // The pure model alone, on the inputs scoring folded from the same events.
-  const inputs: ScoringInput[] = leads.map((events) => {
-    let lead: ScoringLead | undefined;
-    for (const cloudEvent of events) {
-      const event = parseConsumedEvent(cloudEvent, scoredLeadEventNames);
-      lead = applyLeadEvent({ lead, event, version: cloudEvent.streamversion }).lead;
-    }
-    return (lead as ScoringLead).input;
+  const inputs: ScoringInput[] = stored.map((events) => {
+    const scored = events.flatMap((recorded) => streamEventFromRecorded(recorded) ?? []).filter(isScoredLeadEvent);
+    const { changed } = applyLeadEvents({ leads: new Map(), events: scored });
+    return [...changed.values()][0]?.input as ScoringInput;
   });
   const ruleSet = defaultScoringRuleSet;
   // Closed outcomes for a third of the leads, so the predictive part runs too.

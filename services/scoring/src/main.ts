@@ -4,6 +4,7 @@ import { createPool, migrateModules } from '@l2o/pg';
 import {
   consumerTimingOf,
   createLogger,
+  createPeriodicTask,
   createMetrics,
   exitOnFatalError,
   loadConfig,
@@ -14,11 +15,12 @@ import {
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import { scoringConfigSchema } from './config.ts';
-import { startLeadEventsConsumer } from './lead-events/lead-events-consumer.ts';
+import { createLeadEventsConsumer, startLeadEventsConsumer } from './lead-events/lead-events-consumer.ts';
 import { migrateScoring } from './migrate-scoring.ts';
-import { startOutcomesConsumer } from './outcomes/outcomes-consumer.ts';
+import { learnPendingOutcomes } from './outcomes/learn-outcomes.ts';
+import { createOutcomesConsumer, startOutcomesConsumer } from './outcomes/outcomes-consumer.ts';
 import { createScoringMetrics } from './prometheus-scoring-metrics.ts';
-import { createRescoreScheduler, startRescoreLoop } from './rescore/rescore-scheduler.ts';
+import { createRescoreTask } from './rescore/rescore-scheduler.ts';
 
 const config = loadConfig(scoringConfigSchema);
 const logger = createLogger({ name: 'scoring', level: config.LOG_LEVEL });
@@ -53,6 +55,14 @@ await runService({
       logger,
       metrics,
     };
+    const leadEventsConsumer = createLeadEventsConsumer({
+      pool,
+      store,
+      clock,
+      rescoreIntervalMs,
+      metrics: scoringMetrics,
+      logger,
+    });
     // Joined in the background: the API serves while the groups rebalance, and the consumers catch up behind.
     const leadEvents = startInBackground({
       name: 'lead events consumer',
@@ -62,11 +72,7 @@ await runService({
         startLeadEventsConsumer({
           ...connection,
           groupId: config.LEAD_CONSUMER_GROUP,
-          pool,
-          store,
-          clock,
-          rescoreIntervalMs,
-          scoringMetrics,
+          consumer: leadEventsConsumer,
           onFatalError,
         }),
     });
@@ -75,21 +81,42 @@ await runService({
       logger,
       onFatalError: exitOnFatalError({ logger, part: 'outcomes consumer' }),
       start: (onFatalError) =>
-        startOutcomesConsumer({ ...connection, groupId: config.OUTCOMES_CONSUMER_GROUP, pool, clock, onFatalError }),
+        startOutcomesConsumer({
+          ...connection,
+          groupId: config.OUTCOMES_CONSUMER_GROUP,
+          consumer: createOutcomesConsumer({ pool, store, clock, logger }),
+          onFatalError,
+        }),
     });
-    const rescoreLoop = startRescoreLoop({
-      scheduler: createRescoreScheduler({
+    const tickMs = config.RESCORE_TICK_SECONDS * 1000;
+    const tasks = [
+      createRescoreTask({
         pool,
         store,
         clock,
         rescoreIntervalMs,
         batchSize: config.RESCORE_BATCH_SIZE,
         metrics: scoringMetrics,
+        intervalMs: tickMs,
         logger,
       }),
-      tickMs: config.RESCORE_TICK_SECONDS * 1000,
-      logger,
-    });
+      // Outcomes that closed before scoring saw their lead (both topics replayed from the start).
+      createPeriodicTask({
+        name: 'learn pending outcomes',
+        intervalMs: tickMs,
+        logger,
+        tick: () => learnPendingOutcomes({ pool, now: clock() }),
+      }),
+      // Scores a batch committed but could not send (a crash, the store unreachable) go out again.
+      createPeriodicTask({
+        name: 'score outbox sweep',
+        intervalMs: 10_000,
+        logger,
+        fullBatch: 500,
+        tick: () => leadEventsConsumer.sweepOutbox(),
+      }),
+    ];
+    for (const task of tasks) task.start();
     const app = await buildApp({
       pool,
       logger,
@@ -110,7 +137,7 @@ await runService({
           logger,
           steps: [
             { name: 'http', stop: () => app.close() },
-            { name: 'rescore scheduler', stop: () => rescoreLoop.stop() },
+            { name: 'periodic tasks', stop: async () => void (await Promise.all(tasks.map((task) => task.stop()))) },
             { name: 'lead events consumer', stop: () => leadEvents.stop() },
             { name: 'outcomes consumer', stop: () => outcomes.stop() },
             { name: 'postgresql', stop: () => pool.end() },

@@ -7,7 +7,7 @@ export function createScoringMetrics(options: { registry: MetricsRegistry }): Sc
   const registers = [options.registry];
   const scored = new Counter({
     name: 'l2o_scoring_leads_scored_total',
-    help: 'Leads scored, by trigger and by whether the score was recorded on the lead or unchanged',
+    help: 'Leads scored, by trigger and outcome: recorded on the lead, unchanged, or refused by it',
     labelNames: ['trigger', 'outcome'] as const,
     registers,
   });

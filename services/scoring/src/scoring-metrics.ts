@@ -1,7 +1,7 @@
 import type { LeadScoringTrigger } from '@l2o/contracts';
 
-/** What a scoring of a lead came to: new events on the lead, or nothing new to say. */
-export type ScoringOutcome = 'recorded' | 'unchanged';
+/** What a scoring of a lead came to: new events on the lead, nothing new to say, or a lead that refused it for good. */
+export type ScoringOutcome = 'recorded' | 'unchanged' | 'refused';
 
 /** The scoring service's own metrics. */
 export type ScoringMetrics = {

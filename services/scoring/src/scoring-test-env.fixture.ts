@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { parseConsumedEvent } from '@l2o/bus';
-import { cloudEventTypesOf, streamIdFor, toCloudEvent } from '@l2o/contracts';
-import type { LeadActivity, LeadCapturedV1 } from '@l2o/contracts';
+import type { ConsumedEvent } from '@l2o/bus';
+import { streamIdFor, toCloudEvent } from '@l2o/contracts';
+import type { CloudEvent, LeadActivity, LeadCapturedV1 } from '@l2o/contracts';
 import { decideMerge, evolveLead, initialLeadState, leadDecider } from '@l2o/domain';
 import type { LeadCommand, LeadEvent } from '@l2o/domain';
 import { createPostgresEventStore, handleCommand, migrateEventStore, toNewEvents } from '@l2o/event-store';
@@ -10,13 +10,12 @@ import type { PostgresEventStore, RecordedEvent } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import type { ApiScope, ServiceServer } from '@l2o/service-kit';
+import type { StreamConsumerHandlers } from '@l2o/stream-consumer';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { freshSchema, requestWithApiKey } from '@l2o/testing';
 import type { ApiKeyRequest, TestResponse } from '@l2o/testing';
 import { buildApp } from './app.ts';
-import { applyLeadEventAndScore } from './lead-events/apply-lead-event.ts';
-import { scoredLeadEventNames } from './lead-events/on-lead-event.ts';
-import { scoringMetadata } from './score-lead/rescore-lead.ts';
+import { createLeadEventsConsumer } from './lead-events/lead-events-consumer.ts';
 import { noScoringMetrics } from './scoring-metrics.ts';
 import { migrateScoring } from './migrate-scoring.ts';
 
@@ -45,9 +44,11 @@ export type ScoringTestEnv = {
   mergeLeads(options: { tenantId: string; survivorLeadId: string; mergedLeadId: string }): Promise<void>;
   /** The lead's stream. */
   streamOf(leadId: string): Promise<RecordedEvent[]>;
+  /** Scoring's lead events consumer on this schema, without Kafka: tests hand it batches as a partition would. */
+  leadEvents: StreamConsumerHandlers;
   /**
-   * Applies the lead's stored events from `fromVersion` to scoring at the clock's time, as the lead
-   * events consumer does, without Kafka; scoring's own events are skipped as the consumer skips them.
+   * Hands the lead's stored events from `fromVersion` to the lead events consumer as one batch, at the
+   * clock's time, as one fetch of a partition would, scoring's own events among them.
    */
   applyStream(leadId: string, options?: { fromVersion?: number }): Promise<void>;
   close(): Promise<void>;
@@ -79,6 +80,8 @@ export async function startScoringTestEnv(): Promise<ScoringTestEnv> {
     verifyApiKey: createApiKeyVerifier({ pool }),
   });
   await app.ready();
+
+  const leadEvents = createLeadEventsConsumer({ pool, store, clock, rescoreIntervalMs, metrics: noScoringMetrics });
 
   const decide = (leadId: string, tenantId: string, command: LeadCommand) =>
     handleCommand({
@@ -160,21 +163,10 @@ export async function startScoringTestEnv(): Promise<ScoringTestEnv> {
     streamOf(leadId) {
       return store.readStream(streamIdFor('lead', leadId));
     },
+    leadEvents,
     async applyStream(leadId, options = {}) {
       const events = await store.readStream(streamIdFor('lead', leadId), { fromVersion: options.fromVersion ?? 1 });
-      const scoredTypes = cloudEventTypesOf(scoredLeadEventNames);
-      for (const cloudEvent of events.map(toCloudEvent).filter((event) => scoredTypes.includes(event.type))) {
-        await applyLeadEventAndScore({
-          pool,
-          store,
-          event: parseConsumedEvent(cloudEvent, scoredLeadEventNames),
-          version: cloudEvent.streamversion,
-          metadata: scoringMetadata({ tenantId: cloudEvent.tenantid, causationId: cloudEvent.id }),
-          now,
-          rescoreIntervalMs,
-          metrics: noScoringMetrics,
-        });
-      }
+      await leadEvents.handleBatch(asConsumed(events.map(toCloudEvent)));
     },
     async close() {
       await app.close();
@@ -182,4 +174,16 @@ export async function startScoringTestEnv(): Promise<ScoringTestEnv> {
       await db.drop();
     },
   };
+}
+
+/** CloudEvents as the bus hands them to a handler: consecutive messages of one partition, first tries. */
+export function asConsumed(events: readonly CloudEvent[], topic = 'l2o.lead.v1'): ConsumedEvent[] {
+  return events.map((event, index) => ({
+    event,
+    topic,
+    partition: 0,
+    offset: String(index),
+    key: event.subject,
+    attempt: 1,
+  }));
 }

@@ -3,30 +3,12 @@ import { withTransaction } from '@l2o/pg';
 import { emptyModel, featuresOf, learn } from '../model/index.ts';
 import type { FieldPath, NaiveBayesModel, Outcome } from '../model/index.ts';
 import { currentRuleSet } from '../rule-sets/rule-set.repository.ts';
-import { findScoringLead } from '../scoring-leads/scoring-lead.repository.ts';
-import {
-  deleteOutcome,
-  insertOutcome,
-  leadOfOpportunity,
-  takeAllOutcomes,
-  takeLearnableOutcomes,
-  tenantsWithLearnableOutcomes,
-} from './outcomes.repository.ts';
+import { takeAllOutcomes, takeLearnableOutcomes, tenantsWithLearnableOutcomes } from './outcomes.repository.ts';
 import type { OutcomeExample } from './outcomes.repository.ts';
 import { lockModel, saveModel } from './predictive-model.repository.ts';
 
-/** What recording a won or lost opportunity did. */
-export type RecordOutcomeResult =
-  /** The model learnt it. */
-  | 'learned'
-  /** Stored; learnt once scoring has seen the lead (see {@link learnPendingOutcomes}). */
-  | 'pending'
-  /** Already recorded: a redelivery. */
-  | 'duplicate'
-  /** The opportunity's opening was never seen, so its lead is unknown. */
-  | 'unknown_opportunity';
-
-function learnExamples(options: {
+/** The model after learning `examples` with `features`; an example whose lead scoring never saw teaches nothing. */
+export function learnExamples(options: {
   model: NaiveBayesModel;
   examples: readonly OutcomeExample[];
   features: readonly FieldPath[];
@@ -45,41 +27,6 @@ async function predictiveFeatures(client: pg.PoolClient, tenantId: string): Prom
 }
 
 /**
- * Records that a tenant's opportunity was won or lost and teaches the model the lead's features,
- * in one transaction under the lock of the tenant's model, so each outcome is learnt exactly once.
- */
-export async function recordOutcome(options: {
-  pool: pg.Pool;
-  tenantId: string;
-  opportunityId: string;
-  outcome: Outcome;
-  closedAt: string;
-  now: Date;
-}): Promise<RecordOutcomeResult> {
-  const { pool, tenantId, opportunityId, outcome, now } = options;
-  const leadId = await leadOfOpportunity(pool, { tenantId, opportunityId });
-  if (leadId === undefined) return 'unknown_opportunity';
-  return withTransaction(pool, async (client) => {
-    const model = await lockModel(client, { tenantId, now });
-    const lead = await findScoringLead(client, { tenantId, leadId });
-    const inserted = await insertOutcome(client, {
-      opportunityId,
-      tenantId,
-      leadId,
-      outcome,
-      recordedAt: options.closedAt,
-      learned: lead !== undefined,
-    });
-    if (!inserted) return 'duplicate';
-    if (lead === undefined) return 'pending';
-    const features = await predictiveFeatures(client, tenantId);
-    const learnt = learnExamples({ model, examples: [{ outcome, lead: lead.input }], features });
-    await saveModel(client, { tenantId, model: learnt, now });
-    return 'learned';
-  });
-}
-
-/**
  * The tenant's model learnt again from every recorded outcome, with the features of the current rule
  * set, inside the caller's transaction. Naive Bayes cannot unlearn one example, so a reopened
  * opportunity or a change of features rebuilds the whole model; it is a count per feature value.
@@ -95,22 +42,6 @@ export async function rebuildModel(
   const model = learnExamples({ model: emptyModel(), examples, features });
   await saveModel(client, { tenantId, model, now });
   return model;
-}
-
-/** Forgets the outcome of a reopened opportunity and rebuilds the model without it; false when there was none. */
-export async function forgetOutcome(options: {
-  pool: pg.Pool;
-  tenantId: string;
-  opportunityId: string;
-  now: Date;
-}): Promise<boolean> {
-  const { pool, tenantId, opportunityId, now } = options;
-  return withTransaction(pool, async (client) => {
-    await lockModel(client, { tenantId, now });
-    if (!(await deleteOutcome(client, { tenantId, opportunityId }))) return false;
-    await rebuildModel(client, { tenantId, now });
-    return true;
-  });
 }
 
 /**

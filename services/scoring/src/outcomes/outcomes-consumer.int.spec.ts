@@ -7,7 +7,7 @@ import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
 import { idealProfile, startScoringTestEnv } from '../scoring-test-env.fixture.ts';
 import type { ScoringTestEnv } from '../scoring-test-env.fixture.ts';
 import { testOpportunity } from './opportunity-event.fixture.ts';
-import { startOutcomesConsumer } from './outcomes-consumer.ts';
+import { createOutcomesConsumer, startOutcomesConsumer } from './outcomes-consumer.ts';
 import { loadModel } from './predictive-model.repository.ts';
 
 describe('outcomes consumer', () => {
@@ -51,8 +51,7 @@ describe('outcomes consumer', () => {
       brokers: kafkaBrokers(),
       topicNamespace: namespace,
       groupId: `scoring-outcomes-test-${uniqueSuffix()}`,
-      pool: env.pool,
-      clock: env.clock,
+      consumer: createOutcomesConsumer({ pool: env.pool, store: env.store, clock: env.clock }),
       timing,
     });
   });

@@ -5,10 +5,17 @@ import type { Queryable } from '../scoring-leads/scoring-lead.repository.ts';
 
 /** The tenant's model; an empty one before its first closed outcome. */
 export async function loadModel(db: Queryable, tenantId: string): Promise<NaiveBayesModel> {
-  const result = await db.query<{ model: NaiveBayesModel }>('SELECT model FROM scoring_models WHERE tenant_id = $1', [
-    tenantId,
-  ]);
-  return result.rows[0]?.model ?? emptyModel();
+  return (await loadModels(db, [tenantId])).get(tenantId) ?? emptyModel();
+}
+
+/** Each tenant's model (an empty one before its first closed outcome), in one query. */
+export async function loadModels(db: Queryable, tenantIds: readonly string[]): Promise<Map<string, NaiveBayesModel>> {
+  const result = await db.query<{ tenant_id: string; model: NaiveBayesModel }>(
+    'SELECT tenant_id, model FROM scoring_models WHERE tenant_id = ANY($1::text[])',
+    [[...new Set(tenantIds)]],
+  );
+  const saved = new Map(result.rows.map((row) => [row.tenant_id, row.model]));
+  return new Map(tenantIds.map((tenantId) => [tenantId, saved.get(tenantId) ?? emptyModel()]));
 }
 
 /** The tenant's model, locked until the transaction of `client` ends, so concurrent outcomes learn one after the other. */
@@ -16,16 +23,28 @@ export async function lockModel(
   client: pg.PoolClient,
   options: { tenantId: string; now: Date },
 ): Promise<NaiveBayesModel> {
+  const models = await lockModels(client, { tenantIds: [options.tenantId], now: options.now });
+  return models.get(options.tenantId) ?? emptyModel();
+}
+
+/** The tenants' models, created empty where missing and locked in tenant order (no deadlock), in two statements. */
+export async function lockModels(
+  client: pg.PoolClient,
+  options: { tenantIds: readonly string[]; now: Date },
+): Promise<Map<string, NaiveBayesModel>> {
+  const tenantIds = [...new Set(options.tenantIds)].sort();
+  if (tenantIds.length === 0) return new Map();
   await client.query(
-    `INSERT INTO scoring_models (tenant_id, model, outcomes, updated_at) VALUES ($1, $2, 0, $3)
+    `INSERT INTO scoring_models (tenant_id, model, outcomes, updated_at)
+     SELECT tenant_id, $2, 0, $3 FROM unnest($1::text[]) AS tenant_id ORDER BY tenant_id
      ON CONFLICT (tenant_id) DO NOTHING`,
-    [options.tenantId, JSON.stringify(emptyModel()), options.now],
+    [tenantIds, JSON.stringify(emptyModel()), options.now],
   );
-  const result = await client.query<{ model: NaiveBayesModel }>(
-    'SELECT model FROM scoring_models WHERE tenant_id = $1 FOR UPDATE',
-    [options.tenantId],
+  const result = await client.query<{ tenant_id: string; model: NaiveBayesModel }>(
+    'SELECT tenant_id, model FROM scoring_models WHERE tenant_id = ANY($1::text[]) ORDER BY tenant_id FOR UPDATE',
+    [tenantIds],
   );
-  return (result.rows[0] as { model: NaiveBayesModel }).model;
+  return new Map(result.rows.map((row) => [row.tenant_id, row.model]));
 }
 
 /** Replaces the tenant's model (locked by {@link lockModel}). */

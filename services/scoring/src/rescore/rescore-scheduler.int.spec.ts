@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '@l2o/pg';
+import { createLogger } from '@l2o/service-kit';
 import { defaultScoringRuleSet } from '../model/index.ts';
 import { noScoringMetrics } from '../scoring-metrics.ts';
 import { idealProfile, rescoreIntervalMs, startOfTests, startScoringTestEnv } from '../scoring-test-env.fixture.ts';
 import type { ScoringTestEnv } from '../scoring-test-env.fixture.ts';
-import { createRescoreScheduler } from './rescore-scheduler.ts';
+import { createRescoreScheduler, createRescoreTask } from './rescore-scheduler.ts';
 import type { RescoreSchedulerOptions } from './rescore-scheduler.ts';
 
 const dayMs = 86_400_000;
@@ -19,8 +20,8 @@ describe('rescore scheduler', () => {
     await env.close();
   });
 
-  function scheduler(options: Partial<RescoreSchedulerOptions> = {}) {
-    return createRescoreScheduler({
+  function schedulerOptions(options: Partial<RescoreSchedulerOptions> = {}): RescoreSchedulerOptions {
+    return {
       pool: env.pool,
       store: env.store,
       clock: env.clock,
@@ -28,7 +29,23 @@ describe('rescore scheduler', () => {
       batchSize: 50,
       metrics: noScoringMetrics,
       ...options,
-    });
+    };
+  }
+
+  /** Rescores batch after batch until one comes back short, as the periodic task drains a backlog. */
+  function scheduler(options: Partial<RescoreSchedulerOptions> = {}) {
+    const { batchSize } = schedulerOptions(options);
+    const rescoring = createRescoreScheduler(schedulerOptions(options));
+    return {
+      async tick(): Promise<{ rescored: string[] }> {
+        const rescored: string[] = [];
+        for (;;) {
+          const batch = await rescoring.rescoreBatch();
+          rescored.push(...batch.rescored);
+          if (batch.claimed < batchSize) return { rescored };
+        }
+      },
+    };
   }
 
   /** A scored lead of the tenant: the ideal profile that requested a demo at the start of the tests. */
@@ -118,5 +135,22 @@ describe('rescore scheduler', () => {
     );
     expect(row.rows[0]).toEqual({ merged_into: survivorLeadId, next_rescore_at: null });
     expect((await env.streamOf(mergedLeadId)).at(-1)?.type).toBe('LeadsMerged');
+  });
+
+  it('runs on the periodic task, whose tick reports the leads it claimed', async () => {
+    const { tenantId } = await env.newTenant();
+    await demoLead(tenantId);
+    await demoLead(tenantId);
+    const task = createRescoreTask({
+      ...schedulerOptions({ batchSize: 1 }),
+      intervalMs: 60_000,
+      logger: createLogger({ name: 'scoring', level: 'silent' }),
+    });
+
+    env.setNow(new Date(startOfTests.getTime() + 56 * dayMs));
+    const claimed = [await task.tick(), await task.tick()];
+
+    // A full batch of one each time, so the task would have run again at once.
+    expect(claimed).toEqual([1, 1]);
   });
 });

@@ -1,28 +1,27 @@
 import type pg from 'pg';
 import type { EventStore } from '@l2o/event-store';
 import { withTransaction } from '@l2o/pg';
-import type { Logger } from '@l2o/service-kit';
-import { learnPendingOutcomes } from '../outcomes/learn-outcomes.ts';
-import { rescoreLead, saveRescore, scoringMetadata } from '../score-lead/rescore-lead.ts';
-import { loadTenantScoring } from '../score-lead/tenant-scoring.ts';
-import type { TenantScoring } from '../score-lead/tenant-scoring.ts';
+import { createPeriodicTask } from '@l2o/service-kit';
+import type { Logger, PeriodicTask } from '@l2o/service-kit';
+import { scoreLeadNow } from '../score-lead/score-lead-now.ts';
+import { scoringMetadata, toScoreRequest } from '../score-lead/score-request.ts';
+import type { ScoreRequest } from '../score-lead/score-request.ts';
+import { sendScores } from '../score-lead/send-scores.ts';
+import { loadTenantScorings } from '../score-lead/tenant-scoring.ts';
 import type { ScoringMetrics } from '../scoring-metrics.ts';
-import { lockScoringLead } from '../scoring-leads/scoring-lead.repository.ts';
+import { lockScoringLeads, markMerged, recordScores } from '../scoring-leads/scoring-lead.repository.ts';
+import type { RecordedScore, ScoringLeadRecord } from '../scoring-leads/scoring-lead.repository.ts';
 import { claimDueLeads } from './due-leads.repository.ts';
-import type { ClaimedLead } from './due-leads.repository.ts';
 
 /** Rescores the leads that are due: decaying engagement, a changed rule set, or an unfinished claim. */
 export type RescoreScheduler = {
-  /**
-   * Claims and rescores due leads batch by batch until none is due or `signal` aborts; returns the
-   * leads it rescored.
-   */
-  tick(options?: { signal?: AbortSignal }): Promise<{ rescored: string[] }>;
+  /** Claims up to a batch of due leads and rescores them; returns how many it claimed and the leads it rescored. */
+  rescoreBatch(): Promise<{ claimed: number; rescored: string[] }>;
 };
 
 export type RescoreSchedulerOptions = {
   pool: pg.Pool;
-  store: Pick<EventStore, 'readStream' | 'appendToStream'>;
+  store: Pick<EventStore, 'readStreams' | 'appendToStreams'>;
   clock: () => Date;
   rescoreIntervalMs: number;
   batchSize: number;
@@ -35,100 +34,112 @@ export type RescoreSchedulerOptions = {
 const defaultLeaseMs = 5 * 60_000;
 
 export function createRescoreScheduler(options: RescoreSchedulerOptions): RescoreScheduler {
-  const { pool, store, clock, batchSize, metrics } = options;
+  const { pool, store, clock, batchSize, metrics, logger } = options;
   const leaseMs = options.leaseMs ?? defaultLeaseMs;
 
-  /** Rescores one claimed lead under its row lock; false when it no longer needed this claimer. */
-  async function rescoreClaimed(claimed: ClaimedLead, scoring: TenantScoring): Promise<boolean> {
+  /**
+   * Rescores the claimed leads set-based under their row locks, so a lead event scoring one of them
+   * meanwhile waits and scores after: scores loaded once per tenant, sent in one append, recorded in
+   * one statement. A lead whose score cannot be sent now keeps its claim, whose lease runs out.
+   */
+  async function rescoreClaimed(claimed: ReadonlyArray<{ leadId: string; scheduleSeq: number }>): Promise<string[]> {
     return withTransaction(pool, async (client) => {
-      const lead = await lockScoringLead(client, claimed.leadId);
+      const locked = await lockScoringLeads(
+        client,
+        claimed.map((lead) => lead.leadId),
+      );
       // A new event scored it, a rule change queued it again, or it was merged: the claim is moot.
-      if (lead === undefined || lead.mergedInto !== undefined || lead.scheduleSeq !== claimed.scheduleSeq) return false;
-      const now = clock();
-      const result = await rescoreLead({
-        store,
-        lead,
-        scoring,
-        trigger: lead.rescoreTrigger,
-        now,
-        rescoreIntervalMs: options.rescoreIntervalMs,
-        metadata: scoringMetadata({ tenantId: lead.tenantId }),
-        metrics,
+      const due = claimed.flatMap((claim): ScoringLeadRecord[] => {
+        const lead = locked.get(claim.leadId);
+        return lead === undefined || lead.mergedInto !== undefined || lead.scheduleSeq !== claim.scheduleSeq
+          ? []
+          : [lead];
       });
-      await saveRescore(client, { lead, result, now, scheduleSeq: lead.scheduleSeq });
-      return true;
-    });
-  }
+      if (due.length === 0) return [];
+      // One rule set and model per tenant and batch: a batch is scored as of one moment.
+      const scorings = await loadTenantScorings(
+        client,
+        due.map((lead) => lead.tenantId),
+      );
+      const now = clock();
+      const scored = due.flatMap((lead) => {
+        const scoring = scorings.get(lead.tenantId);
+        if (scoring === undefined) return [];
+        const trigger = lead.rescoreTrigger;
+        return [
+          {
+            lead,
+            trigger,
+            ...scoreLeadNow({ lead, scoring, trigger, now, rescoreIntervalMs: options.rescoreIntervalMs }),
+          },
+        ];
+      });
+      const requests = new Map<string, ScoreRequest>();
+      for (const entry of scored) {
+        if (entry.unchanged) metrics.leadScored({ trigger: entry.trigger, outcome: 'unchanged' });
+        else
+          requests.set(
+            entry.lead.leadId,
+            toScoreRequest(entry.command, scoringMetadata({ tenantId: entry.lead.tenantId })),
+          );
+      }
 
-  async function runBatch(): Promise<{ claimed: number; rescored: string[] }> {
-    const now = clock();
-    const claimed = await claimDueLeads(pool, { now, limit: batchSize, leaseUntil: new Date(now.getTime() + leaseMs) });
-    const oldest = claimed[0];
-    if (oldest === undefined) return { claimed: 0, rescored: [] };
-    metrics.rescoreBatch({
-      size: claimed.length,
-      lagSeconds: Math.max(0, now.getTime() - oldest.dueAt.getTime()) / 1000,
+      const sent = await sendScores({ store, requests: [...requests.values()] });
+      for (const request of sent.recorded) metrics.leadScored({ trigger: request.data.trigger, outcome: 'recorded' });
+      for (const request of sent.unchanged) metrics.leadScored({ trigger: request.data.trigger, outcome: 'unchanged' });
+      for (const { request, reason } of sent.refused) {
+        metrics.leadScored({ trigger: request.data.trigger, outcome: 'refused' });
+        logger?.warn({ leadId: request.data.leadId, reason }, 'a lead refused its rescore');
+      }
+      const unsent = new Set(
+        [...sent.refused.map(({ request }) => request), ...sent.conflicted].map((r) => r.data.leadId),
+      );
+      const merged = sent.merged.map(({ request, survivorLeadId }) => ({ ...request.data, survivorLeadId }));
+      for (const { leadId } of merged) unsent.add(leadId);
+
+      await markMerged(client, merged);
+      const recorded = scored.flatMap(({ lead, last, nextRescoreAt }): RecordedScore[] =>
+        unsent.has(lead.leadId)
+          ? []
+          : [{ leadId: lead.leadId, last, scoredAt: now, nextRescoreAt, scheduleSeq: lead.scheduleSeq }],
+      );
+      await recordScores(client, recorded);
+      return [...recorded.map((score) => score.leadId), ...merged.map((merge) => merge.leadId)];
     });
-    // One rule set and model per tenant and batch: a batch is scored as of one moment.
-    const scorings = new Map<string, Promise<TenantScoring>>();
-    const rescored: string[] = [];
-    for (const lead of claimed) {
-      let scoring = scorings.get(lead.tenantId);
-      if (scoring === undefined) {
-        scoring = loadTenantScoring(pool, lead.tenantId);
-        scorings.set(lead.tenantId, scoring);
-      }
-      try {
-        if (await rescoreClaimed(lead, await scoring)) rescored.push(lead.leadId);
-      } catch (error) {
-        // The claim's lease runs out and the lead is tried again; the others of the batch go on.
-        options.logger?.warn({ err: error, leadId: lead.leadId }, 'rescoring a lead failed');
-      }
-    }
-    return { claimed: claimed.length, rescored };
   }
 
   return {
-    async tick(tickOptions = {}) {
-      await learnPendingOutcomes({ pool, now: clock() }).catch((error: unknown) =>
-        options.logger?.warn({ err: error }, 'learning pending outcomes failed'),
-      );
-      const rescored: string[] = [];
-      for (;;) {
-        const batch = await runBatch();
-        rescored.push(...batch.rescored);
-        if (batch.claimed < batchSize || tickOptions.signal?.aborted === true) return { rescored };
-      }
+    async rescoreBatch() {
+      const now = clock();
+      const claimed = await claimDueLeads(pool, {
+        now,
+        limit: batchSize,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+      });
+      const oldest = claimed[0];
+      if (oldest === undefined) return { claimed: 0, rescored: [] };
+      metrics.rescoreBatch({
+        size: claimed.length,
+        lagSeconds: Math.max(0, now.getTime() - oldest.dueAt.getTime()) / 1000,
+      });
+      return { claimed: claimed.length, rescored: await rescoreClaimed(claimed) };
     },
   };
 }
 
-/** Runs `scheduler.tick()` every `tickMs` until stopped; `stop()` waits for a tick in progress. */
-export function startRescoreLoop(options: { scheduler: RescoreScheduler; tickMs: number; logger?: Logger }): {
-  stop(): Promise<void>;
-} {
-  const stopping = new AbortController();
-  let running: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = () => {
-    timer = setTimeout(() => {
-      running = options.scheduler
-        .tick({ signal: stopping.signal })
-        .then(
-          () => undefined,
-          (error: unknown) => options.logger?.error({ err: error }, 'rescore tick failed'),
-        )
-        .finally(() => {
-          if (!stopping.signal.aborted) schedule();
-        });
-    }, options.tickMs);
-  };
-  schedule();
-  return {
-    async stop() {
-      stopping.abort();
-      clearTimeout(timer);
-      await running;
-    },
-  };
+/**
+ * Rescoring on the service's periodic task: a batch at every interval, and a full batch followed by
+ * the next at once, so the backlog of a rule change drains at full speed.
+ */
+export function createRescoreTask(
+  options: RescoreSchedulerOptions & { intervalMs: number; logger: Logger },
+): PeriodicTask {
+  const scheduler = createRescoreScheduler(options);
+  return createPeriodicTask({
+    name: 'rescore',
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    fullBatch: options.batchSize,
+    tick: async () => (await scheduler.rescoreBatch()).claimed,
+  });
 }

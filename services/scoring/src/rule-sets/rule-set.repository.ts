@@ -20,16 +20,29 @@ type RuleSetRow = { version: number; rule_set: unknown; created_at: Date };
 
 /** The tenant's newest rule set, or the default one at version 1. */
 export async function currentRuleSet(db: Queryable, tenantId: string): Promise<VersionedRuleSet> {
-  const result = await db.query<RuleSetRow>(
-    `SELECT version, rule_set, created_at FROM scoring_rule_sets WHERE tenant_id = $1
-     ORDER BY version DESC LIMIT 1`,
-    [tenantId],
+  return (await currentRuleSets(db, [tenantId])).get(tenantId) ?? defaultVersionedRuleSet;
+}
+
+/** Each tenant's newest rule set, or the default one at version 1, in one query. */
+export async function currentRuleSets(
+  db: Queryable,
+  tenantIds: readonly string[],
+): Promise<Map<string, VersionedRuleSet>> {
+  const result = await db.query<RuleSetRow & { tenant_id: string }>(
+    `SELECT DISTINCT ON (tenant_id) tenant_id, version, rule_set, created_at FROM scoring_rule_sets
+     WHERE tenant_id = ANY($1::text[]) ORDER BY tenant_id, version DESC`,
+    [[...new Set(tenantIds)]],
   );
-  const row = result.rows[0];
-  if (row === undefined) return defaultVersionedRuleSet;
-  // Parsed on read, so defaults added to the schema later apply to rule sets stored before.
-  const ruleSet = scoringRuleSetSchema.parse(withinCurrentBounds(row.rule_set));
-  return { version: row.version, ruleSet, createdAt: row.created_at };
+  const saved = new Map(result.rows.map((row) => [row.tenant_id, row]));
+  return new Map(
+    tenantIds.map((tenantId) => {
+      const row = saved.get(tenantId);
+      if (row === undefined) return [tenantId, defaultVersionedRuleSet];
+      // Parsed on read, so defaults added to the schema later apply to rule sets stored before.
+      const ruleSet = scoringRuleSetSchema.parse(withinCurrentBounds(row.rule_set));
+      return [tenantId, { version: row.version, ruleSet, createdAt: row.created_at }];
+    }),
+  );
 }
 
 /**

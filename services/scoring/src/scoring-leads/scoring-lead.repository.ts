@@ -24,7 +24,6 @@ type LeadRow = {
   first_touch: LeadTouchpoint | null;
   activities: ScoringActivity[];
   captured_at: Date | null;
-  last_version: number;
   merged_into: string | null;
   last_score: number | null;
   last_grade: LeadGrade | null;
@@ -34,7 +33,7 @@ type LeadRow = {
   schedule_seq: number;
 };
 
-const columns = `lead_id::text AS lead_id, tenant_id, profile, first_touch, activities, captured_at, last_version,
+const columns = `lead_id::text AS lead_id, tenant_id, profile, first_touch, activities, captured_at,
   merged_into::text AS merged_into, last_score, last_grade, last_rule_set_version, next_rescore_at, rescore_trigger,
   schedule_seq`;
 
@@ -48,7 +47,6 @@ function fromRow(row: LeadRow): ScoringLeadRecord {
       activities: row.activities,
     },
     ...(row.captured_at === null ? {} : { capturedAt: row.captured_at.toISOString() }),
-    lastVersion: row.last_version,
     ...(row.merged_into === null ? {} : { mergedInto: row.merged_into }),
     ...(row.last_score === null || row.last_grade === null || row.last_rule_set_version === null
       ? {}
@@ -59,13 +57,19 @@ function fromRow(row: LeadRow): ScoringLeadRecord {
   };
 }
 
-/** The lead, locked until the transaction of `client` ends; `undefined` when scoring has not seen it. */
-export async function lockScoringLead(client: pg.PoolClient, leadId: string): Promise<ScoringLeadRecord | undefined> {
-  const result = await client.query<LeadRow>(`SELECT ${columns} FROM scoring_leads WHERE lead_id = $1 FOR UPDATE`, [
-    leadId,
-  ]);
-  const row = result.rows[0];
-  return row === undefined ? undefined : fromRow(row);
+/**
+ * The leads of `leadIds` scoring has seen, by id, locked until the transaction of `client` ends. Locked
+ * in id order, so batches that share leads (a merge reaches across partitions) wait rather than deadlock.
+ */
+export async function lockScoringLeads(
+  client: pg.PoolClient,
+  leadIds: readonly string[],
+): Promise<Map<string, ScoringLeadRecord>> {
+  const result = await client.query<LeadRow>(
+    `SELECT ${columns} FROM scoring_leads WHERE lead_id = ANY($1::uuid[]) ORDER BY lead_id FOR UPDATE`,
+    [[...new Set(leadIds)]],
+  );
+  return new Map(result.rows.map((row) => [row.lead_id, fromRow(row)]));
 }
 
 /** The tenant's lead, or `undefined` when scoring has not seen it (or it is another tenant's). */
@@ -81,71 +85,114 @@ export async function findScoringLead(
   return row === undefined ? undefined : fromRow(row);
 }
 
-/** Inserts a lead scoring has not seen, or updates the state of one it has. */
-export async function saveScoringLead(db: Queryable, lead: ScoringLead): Promise<void> {
+/**
+ * Inserts the leads scoring has not seen and updates the others, in one statement. A lead saved as
+ * merged ends its rescores, and its schedule moves so a rescore claimed before cannot score it.
+ */
+export async function saveScoringLeads(db: Queryable, leads: readonly ScoringLead[]): Promise<void> {
+  if (leads.length === 0) return;
+  const rows = leads.map((lead) => ({
+    lead_id: lead.leadId,
+    tenant_id: lead.tenantId,
+    profile: lead.input.profile,
+    first_touch: lead.input.firstTouch ?? null,
+    activities: lead.input.activities,
+    captured_at: lead.capturedAt ?? null,
+    merged_into: lead.mergedInto ?? null,
+  }));
   await db.query(
-    `INSERT INTO scoring_leads (lead_id, tenant_id, profile, first_touch, activities, captured_at, last_version, merged_into)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO scoring_leads (lead_id, tenant_id, profile, first_touch, activities, captured_at, merged_into)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS saved(lead_id uuid, tenant_id text, profile jsonb,
+       first_touch jsonb, activities jsonb, captured_at timestamptz, merged_into uuid)
      ON CONFLICT (lead_id) DO UPDATE SET
        profile = EXCLUDED.profile, first_touch = EXCLUDED.first_touch, activities = EXCLUDED.activities,
-       captured_at = EXCLUDED.captured_at, last_version = EXCLUDED.last_version, merged_into = EXCLUDED.merged_into,
-       next_rescore_at = CASE WHEN EXCLUDED.merged_into IS NULL THEN scoring_leads.next_rescore_at END`,
+       captured_at = EXCLUDED.captured_at, merged_into = EXCLUDED.merged_into,
+       next_rescore_at = CASE WHEN EXCLUDED.merged_into IS NULL THEN scoring_leads.next_rescore_at END,
+       schedule_seq = scoring_leads.schedule_seq
+         + CASE WHEN scoring_leads.merged_into IS NULL AND EXCLUDED.merged_into IS NOT NULL THEN 1 ELSE 0 END`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Marks leads merged into their survivors, which ends their scoring. */
+export async function markMerged(
+  db: Queryable,
+  merges: ReadonlyArray<{ tenantId: string; leadId: string; survivorLeadId: string }>,
+): Promise<void> {
+  if (merges.length === 0) return;
+  await db.query(
+    `UPDATE scoring_leads l SET merged_into = m.survivor_lead_id, next_rescore_at = NULL, schedule_seq = l.schedule_seq + 1
+     FROM unnest($1::text[], $2::uuid[], $3::uuid[]) AS m(tenant_id, lead_id, survivor_lead_id)
+     WHERE l.tenant_id = m.tenant_id AND l.lead_id = m.lead_id`,
     [
-      lead.leadId,
-      lead.tenantId,
-      JSON.stringify(lead.input.profile),
-      lead.input.firstTouch === undefined ? null : JSON.stringify(lead.input.firstTouch),
-      JSON.stringify(lead.input.activities),
-      lead.capturedAt ?? null,
-      lead.lastVersion,
-      lead.mergedInto ?? null,
+      merges.map((merge) => merge.tenantId),
+      merges.map((merge) => merge.leadId),
+      merges.map((merge) => merge.survivorLeadId),
     ],
   );
 }
 
-/** The activities of a tenant's lead; none when scoring has not seen it. */
-export async function activitiesOf(
-  db: Queryable,
-  options: { tenantId: string; leadId: string },
-): Promise<ScoringActivity[]> {
-  const result = await db.query<{ activities: ScoringActivity[] }>(
-    'SELECT activities FROM scoring_leads WHERE tenant_id = $1 AND lead_id = $2',
-    [options.tenantId, options.leadId],
-  );
-  return result.rows[0]?.activities ?? [];
-}
+/** A score sent to a lead, and when to score it again (`null`: only when something changes). */
+export type RecordedScore = {
+  leadId: string;
+  last: LastScore;
+  scoredAt: Date;
+  nextRescoreAt: Date | null;
+  /** When given, the schedule moves only if nobody changed it since it was read at this value. */
+  scheduleSeq?: number;
+};
 
-/** Marks a lead merged into `survivorLeadId`, which ends its scoring. */
-export async function markMerged(
-  db: Queryable,
-  options: { tenantId: string; leadId: string; survivorLeadId: string },
-): Promise<void> {
+/**
+ * Records the scores sent to leads and their next rescores, in one statement. A score with
+ * `scheduleSeq` moves its lead's schedule only if nobody changed it since, so a rescore never cancels
+ * a rule change queued meanwhile.
+ */
+export async function recordScores(db: Queryable, scores: readonly RecordedScore[]): Promise<void> {
+  if (scores.length === 0) return;
+  const rows = scores.map((score) => ({
+    lead_id: score.leadId,
+    score: score.last.score,
+    grade: score.last.grade,
+    rule_set_version: score.last.ruleSetVersion,
+    scored_at: score.scoredAt,
+    next_rescore_at: score.nextRescoreAt,
+    schedule_seq: score.scheduleSeq ?? null,
+  }));
   await db.query(
-    `UPDATE scoring_leads SET merged_into = $3, next_rescore_at = NULL, schedule_seq = schedule_seq + 1
-     WHERE tenant_id = $1 AND lead_id = $2`,
-    [options.tenantId, options.leadId, options.survivorLeadId],
+    `UPDATE scoring_leads l SET
+       last_score = s.score, last_grade = s.grade, last_rule_set_version = s.rule_set_version, last_scored_at = s.scored_at,
+       next_rescore_at = CASE WHEN s.schedule_seq IS NULL OR l.schedule_seq = s.schedule_seq THEN s.next_rescore_at ELSE l.next_rescore_at END,
+       rescore_trigger = CASE WHEN s.schedule_seq IS NULL OR l.schedule_seq = s.schedule_seq THEN 'decay' ELSE l.rescore_trigger END,
+       schedule_seq = CASE WHEN s.schedule_seq IS NULL OR l.schedule_seq = s.schedule_seq THEN l.schedule_seq + 1 ELSE l.schedule_seq END
+     FROM jsonb_to_recordset($1::jsonb) AS s(lead_id uuid, score int, grade text, rule_set_version int,
+       scored_at timestamptz, next_rescore_at timestamptz, schedule_seq bigint)
+     WHERE l.lead_id = s.lead_id`,
+    [JSON.stringify(rows)],
   );
 }
 
 /**
- * Records the score sent to a lead and when to score it again (`null`: only when something changes).
- * With `scheduleSeq`, the schedule moves only if nobody changed it since that was read, so a rescore
- * never cancels a rule change queued meanwhile.
+ * The leads of `leadIds` whose last recorded score is still the one given: a score sent later
+ * (another batch, a rescore) supersedes an earlier one still waiting to be sent.
  */
-export async function recordScore(
+export async function leadsStillScored(
   db: Queryable,
-  options: { leadId: string; last: LastScore; scoredAt: Date; nextRescoreAt: Date | null; scheduleSeq?: number },
-): Promise<void> {
-  const { leadId, last, scoredAt, nextRescoreAt } = options;
-  await db.query(
-    `UPDATE scoring_leads SET
-       last_score = $2, last_grade = $3, last_rule_set_version = $4, last_scored_at = $5,
-       next_rescore_at = CASE WHEN $7::bigint IS NULL OR schedule_seq = $7 THEN $6 ELSE next_rescore_at END,
-       rescore_trigger = CASE WHEN $7::bigint IS NULL OR schedule_seq = $7 THEN 'decay' ELSE rescore_trigger END,
-       schedule_seq = CASE WHEN $7::bigint IS NULL OR schedule_seq = $7 THEN schedule_seq + 1 ELSE schedule_seq END
-     WHERE lead_id = $1`,
-    [leadId, last.score, last.grade, last.ruleSetVersion, scoredAt, nextRescoreAt, options.scheduleSeq ?? null],
+  scores: ReadonlyArray<{ leadId: string; last: LastScore }>,
+): Promise<Set<string>> {
+  if (scores.length === 0) return new Set();
+  const result = await db.query<{ lead_id: string }>(
+    `SELECT l.lead_id::text AS lead_id FROM scoring_leads l
+     JOIN unnest($1::uuid[], $2::int[], $3::text[], $4::int[]) AS s(lead_id, score, grade, rule_set_version)
+       ON l.lead_id = s.lead_id AND l.last_score = s.score AND l.last_grade = s.grade
+      AND l.last_rule_set_version = s.rule_set_version`,
+    [
+      scores.map((score) => score.leadId),
+      scores.map((score) => score.last.score),
+      scores.map((score) => score.last.grade),
+      scores.map((score) => score.last.ruleSetVersion),
+    ],
   );
+  return new Set(result.rows.map((row) => row.lead_id));
 }
 
 /**
@@ -156,9 +203,13 @@ export async function queueTenantRescore(
   db: Queryable,
   options: { tenantId: string; at: Date; trigger: LeadScoringTrigger },
 ): Promise<number> {
+  // Locked in id order first, as the consumers lock leads, so a rule change and a batch do not deadlock.
   const result = await db.query(
-    `UPDATE scoring_leads SET next_rescore_at = $2, rescore_trigger = $3, schedule_seq = schedule_seq + 1
-     WHERE tenant_id = $1 AND merged_into IS NULL`,
+    `WITH queued AS (
+       SELECT lead_id FROM scoring_leads WHERE tenant_id = $1 AND merged_into IS NULL ORDER BY lead_id FOR UPDATE
+     )
+     UPDATE scoring_leads l SET next_rescore_at = $2, rescore_trigger = $3, schedule_seq = l.schedule_seq + 1
+     FROM queued WHERE l.lead_id = queued.lead_id`,
     [options.tenantId, options.at, options.trigger],
   );
   return result.rowCount ?? 0;

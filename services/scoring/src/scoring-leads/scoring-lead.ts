@@ -9,15 +9,13 @@ import type {
 } from '@l2o/contracts';
 import type { ScoringActivity, ScoringInput, ScoringProfile } from '../model/index.ts';
 
-/** A lead as scoring keeps it: what it is scored on, and how far its stream was applied. */
+/** A lead as scoring keeps it: what it is scored on. How far its stream was applied is the consumer kit's position. */
 export type ScoringLead = {
   leadId: string;
   tenantId: string;
   input: ScoringInput;
   /** When the lead was captured; unknown when scoring never saw its LeadCaptured. */
   capturedAt?: string;
-  /** The version of the lead's stream last applied; a redelivered event at or below it is skipped. */
-  lastVersion: number;
   /** Set once the lead was merged into another: it is no longer scored. */
   mergedInto?: string;
 };
@@ -53,7 +51,6 @@ function emptyLead(event: ScoringLeadEvent): ScoringLead {
     leadId: event.data.leadId,
     tenantId: event.data.tenantId,
     input: { profile: { contact: {}, company: {}, customFields: {} }, activities: [] },
-    lastVersion: 0,
   };
 }
 
@@ -70,18 +67,17 @@ function activityOf(event: LeadActivityRecordedV1): ScoringActivity {
 }
 
 /**
- * The lead after one event of its stream at `version`, and what the change gives as a reason to score
- * it again (`undefined`: nothing the score reads changed). The survivor of a merge takes over
+ * The lead after one event of its stream, and what the change gives as a reason to score it again
+ * (`undefined`: nothing the score reads changed). The survivor of a merge takes over
  * `absorbedActivities`, the activities of the lead merged into it.
  */
 export function applyLeadEvent(options: {
   lead: ScoringLead | undefined;
   event: ScoringLeadEvent;
-  version: number;
   absorbedActivities?: readonly ScoringActivity[];
 }): { lead: ScoringLead; trigger: LeadScoringTrigger | undefined } {
-  const { event, version } = options;
-  const lead = { ...(options.lead ?? emptyLead(event)), lastVersion: version };
+  const { event } = options;
+  const lead = options.lead ?? emptyLead(event);
   const { input } = lead;
   switch (event.type) {
     case 'LeadCaptured': {
@@ -116,4 +112,52 @@ export function applyLeadEvent(options: {
       return { lead: { ...lead, input: { ...input, activities } }, trigger: 'merged' };
     }
   }
+}
+
+/** What a batch of lead events did to scoring's leads. */
+export type AppliedLeadEvents = {
+  /** Each lead the batch changed, as it stands after the batch; merged leads the batch ended included. */
+  changed: Map<string, ScoringLead>;
+  /**
+   * The leads to score once the batch is applied, each with the reason of its last change that asked
+   * for a score: one score per lead and batch, of its last state, not one per event.
+   */
+  triggers: Map<string, LeadScoringTrigger>;
+};
+
+/**
+ * Applies a batch of lead events, in order, to `leads` (what scoring had stored of the leads the
+ * events name, and of the leads merged into them). A survivor takes over the activities the merged
+ * lead has at that point of the batch, and the merged lead's scoring ends there, as its own
+ * `LeadsMerged` may come later on another partition. Pure: `leads` is not changed.
+ */
+export function applyLeadEvents(options: {
+  leads: ReadonlyMap<string, ScoringLead>;
+  events: readonly ScoringLeadEvent[];
+}): AppliedLeadEvents {
+  const changed = new Map<string, ScoringLead>();
+  const triggers = new Map<string, LeadScoringTrigger>();
+  const current = (leadId: string) => changed.get(leadId) ?? options.leads.get(leadId);
+  for (const event of options.events) {
+    const { leadId, tenantId } = event.data;
+    const survivorOf = event.type === 'LeadsMerged' && event.data.role === 'survivor' ? event.data : undefined;
+    const merged = survivorOf === undefined ? undefined : current(survivorOf.mergedLeadId);
+    const absorbed = merged?.tenantId === tenantId ? merged : undefined;
+    const { lead, trigger } = applyLeadEvent({
+      lead: current(leadId),
+      event,
+      ...(absorbed === undefined ? {} : { absorbedActivities: absorbed.input.activities }),
+    });
+    changed.set(leadId, lead);
+    if (trigger !== undefined) {
+      // Re-inserted, so the leads are scored in the order of their last change.
+      triggers.delete(leadId);
+      triggers.set(leadId, trigger);
+    }
+    if (absorbed !== undefined) {
+      changed.set(absorbed.leadId, { ...absorbed, mergedInto: leadId });
+      triggers.delete(absorbed.leadId);
+    }
+  }
+  return { changed, triggers };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveScoringLead } from '../scoring-leads/scoring-lead.repository.ts';
+import { saveScoringLeads } from '../scoring-leads/scoring-lead.repository.ts';
 import { startScoringTestEnv } from '../scoring-test-env.fixture.ts';
 import type { ScoringTestEnv } from '../scoring-test-env.fixture.ts';
 
@@ -37,20 +37,21 @@ describe('POST /v1/scoring/what-if', () => {
     ];
     for (const [day, lead] of sample.entries()) {
       const leadId = randomUUID();
-      await saveScoringLead(env.pool, {
-        leadId,
-        tenantId: tenant.tenantId,
-        capturedAt: new Date(Date.UTC(2025, 2, 1 + day)).toISOString(),
-        lastVersion: 1,
-        input: {
-          profile: {
-            contact: {},
-            company: { name: lead.name, industry: lead.industry, size: lead.size },
-            customFields: {},
+      await saveScoringLeads(env.pool, [
+        {
+          leadId,
+          tenantId: tenant.tenantId,
+          capturedAt: new Date(Date.UTC(2025, 2, 1 + day)).toISOString(),
+          input: {
+            profile: {
+              contact: {},
+              company: { name: lead.name, industry: lead.industry, size: lead.size },
+              customFields: {},
+            },
+            activities: [],
           },
-          activities: [],
         },
-      });
+      ]);
       if (lead.outcome !== undefined) {
         await env.pool.query(
           `INSERT INTO scoring_outcomes (opportunity_id, tenant_id, lead_id, outcome, recorded_at, learned)
