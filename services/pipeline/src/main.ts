@@ -63,8 +63,14 @@ await runService({
           onFatalError,
         }),
     });
-    const poller = createStageSlaPoller({ pool, store, clock, logger });
-    poller.start(config.STAGE_SLA_TICK_SECONDS * 1000);
+    const poller = createStageSlaPoller({
+      pool,
+      store,
+      clock,
+      logger,
+      intervalMs: config.STAGE_SLA_TICK_SECONDS * 1000,
+    });
+    poller.start();
     const app = await buildApp({
       pool,
       store,

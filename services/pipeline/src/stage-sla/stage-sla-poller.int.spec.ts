@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@l2o/service-kit';
 import { waitFor } from '@l2o/testing';
 import type { OpportunityView } from '../opportunity/opportunity-view.ts';
 import { startPipelineTestApp } from '../pipeline-test-app.fixture.ts';
@@ -18,7 +19,9 @@ describe('stage SLA poller', () => {
     await env.close();
   });
 
-  const poller = (at: Date) => createStageSlaPoller({ pool: env.pool, store: env.store, clock: () => at });
+  const logger = createLogger({ name: 'pipeline', level: 'silent' });
+  const poller = (at: Date, intervalMs = 60_000) =>
+    createStageSlaPoller({ pool: env.pool, store: env.store, clock: () => at, logger, intervalMs });
   const after = (due: Date, ms = 60_000) => new Date(due.getTime() + ms);
 
   async function opportunities(count: number): Promise<{ tenant: TestTenant; ids: string[] }> {
@@ -91,11 +94,11 @@ describe('stage SLA poller', () => {
   it('fires a timer set before a restart', async () => {
     const { tenant } = await opportunities(1);
     const before = poller(env.now);
-    before.start(60_000);
+    before.start();
     await before.stop();
 
-    const afterRestart = poller(after(qualificationDue));
-    afterRestart.start(10);
+    const afterRestart = poller(after(qualificationDue), 10);
+    afterRestart.start();
     await waitFor('the stall', async () => (await stalledEvents(tenant.tenantId)).length === 1);
     await afterRestart.stop();
 

@@ -5,37 +5,31 @@ import type { MarkStalled } from '@l2o/domain';
 import { handleCommand } from '@l2o/event-store';
 import type { EventStore } from '@l2o/event-store';
 import { withTransaction } from '@l2o/pg';
-import type { Logger } from '@l2o/service-kit';
+import { createPeriodicTask } from '@l2o/service-kit';
+import type { Logger, PeriodicTask } from '@l2o/service-kit';
 import { pipelineMetadata } from '../aggregates/event-metadata.ts';
 import { claimDueStageTimer, markStageTimerFired } from './stage-timers.repository.ts';
 import type { StageTimer, TimerOutcome } from './stage-timers.repository.ts';
 
-/** Fires due stage SLA timers: each becomes a MarkStalled on its opportunity. */
-export type StageSlaPoller = {
-  /** Fires the timers due at the clock's time now; resolves with how many fired. */
-  tick(): Promise<number>;
-  /** Ticks every `intervalMs` until stopped; a tick never overlaps the previous one. */
-  start(intervalMs: number): void;
-  /** Stops ticking and waits for a running tick to end. */
-  stop(): Promise<void>;
-};
-
 const defaultMaxPerTick = 1_000;
 
 /**
- * A stage SLA poller. Each due timer is claimed with FOR UPDATE SKIP LOCKED in its own short
- * transaction, so replicas share the work and none fires a timer another holds. A poller that
- * crashes after the command but before the timer is marked leaves it due: the next tick sends the
- * command again, and the decider, which marks a stage entry stalled once, turns it into nothing.
+ * The stage SLA poller: each tick fires the timers due at the clock's time, each as a MarkStalled on its
+ * opportunity, and resolves with how many fired. Each due timer is claimed with FOR UPDATE SKIP LOCKED
+ * in its own short transaction, so replicas share the work and none fires a timer another holds. A
+ * poller that crashes after the command but before the timer is marked leaves it due: the next tick
+ * sends the command again, and the decider, which marks a stage entry stalled once, turns it into nothing.
  */
 export function createStageSlaPoller(options: {
   pool: pg.Pool;
   store: Pick<EventStore, 'readStream' | 'appendToStream'>;
   clock: () => Date;
-  logger?: Logger;
-  /** Timers fired per tick at most, so one tick cannot run unbounded; the rest wait for the next. Default 1000. */
+  logger: Logger;
+  /** Time between ticks that found less than a full tick's work. */
+  intervalMs: number;
+  /** Timers fired per tick at most, so one tick cannot run unbounded; a full tick is followed by another at once. Default 1000. */
   maxPerTick?: number;
-}): StageSlaPoller {
+}): PeriodicTask {
   const { pool, store, clock, logger } = options;
   const maxPerTick = options.maxPerTick ?? defaultMaxPerTick;
 
@@ -63,7 +57,7 @@ export function createStageSlaPoller(options: {
     } catch (error) {
       // A refusal will not change on a retry; the timer is done and the reason is logged.
       if (!(error instanceof RuleViolation)) throw error;
-      logger?.warn({ err: error, timer }, 'stage SLA timer refused');
+      logger.warn({ err: error, timer }, 'stage SLA timer refused');
       return 'refused';
     }
   }
@@ -85,29 +79,11 @@ export function createStageSlaPoller(options: {
     return fired;
   }
 
-  let stopped = false;
-  let pending: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-
-  function schedule(intervalMs: number): void {
-    if (stopped) return;
-    pending = setTimeout(() => {
-      running = tick()
-        .catch((error: unknown) => logger?.error({ err: error }, 'stage SLA tick failed'))
-        .finally(() => schedule(intervalMs));
-    }, intervalMs);
-  }
-
-  return {
+  return createPeriodicTask({
+    name: 'stage SLA poller',
+    intervalMs: options.intervalMs,
     tick,
-    start(intervalMs) {
-      stopped = false;
-      schedule(intervalMs);
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(pending);
-      await running;
-    },
-  };
+    logger,
+    fullBatch: maxPerTick,
+  });
 }
