@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { catalogueEntryOf, streamIdFor, toCloudEvent } from '@l2o/contracts';
+import type { ConsumedEvent } from '@l2o/bus';
+import { streamIdFor, toCloudEvent } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { LeadCommand } from '@l2o/domain';
@@ -9,12 +10,13 @@ import type { PostgresEventStore, RecordedEvent } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import type { ApiScope, ServiceServer } from '@l2o/service-kit';
+import type { StreamConsumerHandlers } from '@l2o/stream-consumer';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { freshSchema, requestWithApiKey } from '@l2o/testing';
 import type { ApiKeyRequest, TestResponse } from '@l2o/testing';
 import { buildApp } from './app.ts';
 import { migratePipeline } from './migrate-pipeline.ts';
-import { applyOpportunityEvent, opportunityEventOf } from './opportunity-view/apply-opportunity-event.ts';
+import { createOpportunityViewConsumer } from './opportunity-view/opportunity-consumer.ts';
 import { createPipelineSettingsRepository } from './settings/pipeline-settings.repository.ts';
 import type { PipelineSettingsRepository } from './settings/pipeline-settings.repository.ts';
 
@@ -30,6 +32,8 @@ export type PipelineTestApp = {
   pool: pg.Pool;
   store: PostgresEventStore;
   settings: PipelineSettingsRepository;
+  /** The opportunity view's consumer handlers, as the bus calls them. */
+  view: StreamConsumerHandlers;
   app: ServiceServer;
   /** The app's fixed clock. */
   now: Date;
@@ -50,6 +54,8 @@ export type PipelineTestApp = {
   catchUpView(tenantId: string): Promise<void>;
   /** The tenant's stored opportunity events as the relay publishes them, in commit order. */
   opportunityCloudEvents(tenantId: string): Promise<CloudEvent[]>;
+  /** The events as the bus hands them to a handler, from one partition in the order given. */
+  deliveries(events: readonly CloudEvent[]): ConsumedEvent[];
   close(): Promise<void>;
 };
 
@@ -61,6 +67,7 @@ export async function startPipelineTestApp(options: { now?: Date } = {}): Promis
   const pool = createPool({ connectionString: databaseUrl, schema, max: 12 });
   const store = createPostgresEventStore({ pool, schema });
   const settings = createPipelineSettingsRepository({ pool });
+  const view = createOpportunityViewConsumer({ pool, store, settings });
   const app = await buildApp({
     pool,
     store,
@@ -99,6 +106,7 @@ export async function startPipelineTestApp(options: { now?: Date } = {}): Promis
     pool,
     store,
     settings,
+    view,
     app,
     now,
     async newTenant(scopes = ['work_leads', 'read_reports', 'administer_rules']) {
@@ -177,21 +185,20 @@ export async function startPipelineTestApp(options: { now?: Date } = {}): Promis
       }));
     },
     async catchUpView(tenantId) {
-      for (const event of await storedOpportunityEvents(tenantId)) {
-        await applyOpportunityEvent({
-          pool,
-          store,
-          settings,
-          opportunityId: event.streamId.slice('opportunity-'.length),
-          next: {
-            version: event.streamVersion,
-            event: opportunityEventOf(catalogueEntryOf(event.type, event.schemaVersion), event.data),
-          },
-        });
-      }
+      await view.handleBatch(env.deliveries(await env.opportunityCloudEvents(tenantId)));
     },
     async opportunityCloudEvents(tenantId) {
       return (await storedOpportunityEvents(tenantId)).map(toCloudEvent);
+    },
+    deliveries(events) {
+      return events.map((event, index) => ({
+        event,
+        topic: 'l2o.opportunity.v1',
+        partition: 0,
+        offset: String(index),
+        key: event.subject,
+        attempt: 1,
+      }));
     },
     async close() {
       await app.close();

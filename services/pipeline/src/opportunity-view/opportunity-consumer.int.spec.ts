@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipelineTestApp } from '../pipeline-test-app.fixture.ts';
 import type { PipelineTestApp, TestTenant } from '../pipeline-test-app.fixture.ts';
-import { onOpportunityEvent } from './opportunity-consumer.ts';
+import { opportunityViewConsumer } from './opportunity-consumer.ts';
 import { startOpportunityTopic } from './opportunity-topic.fixture.ts';
 import type { OpportunityTopic } from './opportunity-topic.fixture.ts';
 
@@ -31,9 +31,11 @@ describe('opportunity consumer', () => {
   async function rowOf(id: string) {
     const result = await env.pool.query(
       `SELECT owner_id, stage_id, probability, forecast_category, amount::text AS amount, currency,
-              to_char(close_date, 'YYYY-MM-DD') AS close_date, status, stalled, last_version
-         FROM pipeline_opportunities WHERE opportunity_id = $1`,
-      [id],
+              to_char(close_date, 'YYYY-MM-DD') AS close_date, status, stalled, p.version::int AS last_version
+         FROM pipeline_opportunities o
+         JOIN consumer_positions p ON p.consumer = $2 AND p.stream_id = 'opportunity-' || o.opportunity_id::text
+        WHERE o.opportunity_id = $1`,
+      [id, opportunityViewConsumer],
     );
     return result.rows[0];
   }
@@ -115,18 +117,9 @@ describe('opportunity consumer', () => {
 
   it('handles the same event twice as one', async () => {
     const { tenant, id } = await movedOpportunity();
-    const events = await env.opportunityCloudEvents(tenant.tenantId);
-    const handle = onOpportunityEvent({ pool: env.pool, store: env.store, settings: env.settings });
-    const delivery = (index: number) => ({
-      event: events[index] as (typeof events)[number],
-      topic: 'l2o.opportunity.v1',
-      partition: 0,
-      offset: String(index),
-      key: id,
-      attempt: 1,
-    });
+    const deliveries = env.deliveries(await env.opportunityCloudEvents(tenant.tenantId));
 
-    for (const index of [0, 1, 1, 0, 2, 1]) await handle(delivery(index));
+    for (const index of [0, 1, 1, 0, 2, 1]) await env.view.handle(deliveries[index] as (typeof deliveries)[number]);
 
     expect(await rowOf(id)).toMatchObject({ stage_id: 'discovery', amount: '12500.5', last_version: 3 });
     expect(await timersOf(id)).toHaveLength(2);

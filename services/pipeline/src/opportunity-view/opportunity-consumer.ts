@@ -1,52 +1,55 @@
 import type pg from 'pg';
-import { z } from 'zod';
-import { PermanentError, runNamespacedConsumer } from '@l2o/bus';
-import type { ConsumerConnection, ConsumerRunner, EventHandler } from '@l2o/bus';
-import { catalogueEntryByCloudEventType, Topics } from '@l2o/contracts';
-import type { CloudEvent } from '@l2o/contracts';
+import { runNamespacedConsumer } from '@l2o/bus';
+import type { BusLogger, ConsumerConnection, ConsumerRunner } from '@l2o/bus';
+import { Topics } from '@l2o/contracts';
 import type { EventStore } from '@l2o/event-store';
+import { createStreamConsumer } from '@l2o/stream-consumer';
+import type { StreamConsumerHandlers } from '@l2o/stream-consumer';
 import type { PipelineSettingsRepository } from '../settings/pipeline-settings.repository.ts';
-import { applyOpportunityEvent, opportunityEventOf } from './apply-opportunity-event.ts';
-import type { StreamEvent } from './pipeline-opportunity.projection.ts';
+import { applyOpportunityBatch } from './apply-opportunity-batch.ts';
 
 /** The consumer group of the opportunity view; its dead-letter topic is `l2o.opportunity.v1.dlq.pipeline`. */
 export const opportunityConsumerGroup = 'pipeline';
 
+/** The view's name among the kit's positions; `002_stream-consumer.sql` moved its stream versions there. */
+export const opportunityViewConsumer = 'pipeline-opportunity-view';
+
 type ViewDeps = {
   pool: pg.Pool;
-  store: Pick<EventStore, 'readStream'>;
-  settings: PipelineSettingsRepository;
+  store: Pick<EventStore, 'readStreams'>;
+  settings: Pick<PipelineSettingsRepository, 'getMany'>;
+  logger?: BusLogger;
 };
 
-/** Applies each opportunity event to `pipeline_opportunities` and the stage timers; retries and offsets are the bus's. */
-export function onOpportunityEvent(deps: ViewDeps): EventHandler {
-  return async ({ event }) => {
-    await applyOpportunityEvent({ ...deps, opportunityId: event.subject, next: streamEventOf(event) });
-  };
-}
-
-function streamEventOf(event: CloudEvent): StreamEvent {
-  try {
-    return {
-      version: event.streamversion,
-      event: opportunityEventOf(catalogueEntryByCloudEventType(event.type), event.data),
-    };
-  } catch (error) {
-    // Data that does not match its own type's schema never will: retrying cannot help.
-    if (error instanceof z.ZodError) throw new PermanentError(`invalid ${event.type} data: ${error.message}`);
-    throw error;
-  }
+/**
+ * The kit's handlers that keep `pipeline_opportunities` and the stage timers: every event of an
+ * opportunity's stream, once and in order, a batch per transaction.
+ */
+export function createOpportunityViewConsumer(deps: ViewDeps): StreamConsumerHandlers {
+  const { logger } = deps;
+  return createStreamConsumer({
+    consumer: opportunityViewConsumer,
+    pool: deps.pool,
+    handles: () => true,
+    // Back-fill: the forecast and the stage timers must not stall behind a lost message, and the store has every event.
+    gaps: { backfillFrom: deps.store },
+    apply: ({ client, events }) => applyOpportunityBatch({ client, settings: deps.settings, events }),
+    onGap: (gap) => logger?.warn(gap, 'opportunity view: back-filling events it never received from the store'),
+    ...(logger === undefined ? {} : { logger }),
+  });
 }
 
 /**
  * Starts the consumer group that keeps pipeline's opportunity view and stage timers on
- * `l2o.opportunity.v1`. Every type on the topic is consumed, known or not, so the view's versions have no holes.
+ * `l2o.opportunity.v1`. Every type on the topic is consumed, known or not: the kit moves the stream's
+ * position over the types the view does not read.
  */
 export async function startOpportunityConsumer(options: ViewDeps & ConsumerConnection): Promise<ConsumerRunner> {
+  const view = createOpportunityViewConsumer(options);
   return runNamespacedConsumer({
     connection: options,
     defaultGroupId: opportunityConsumerGroup,
     topics: [Topics.opportunity],
-    handle: onOpportunityEvent(options),
+    handle: view.handle,
   });
 }

@@ -4,13 +4,13 @@ import { Topics, withNamespace } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
 import type { PipelineTestApp } from '../pipeline-test-app.fixture.ts';
-import { startOpportunityConsumer } from './opportunity-consumer.ts';
+import { opportunityViewConsumer, startOpportunityConsumer } from './opportunity-consumer.ts';
 
 /** A namespaced opportunity topic with pipeline's consumer on it, standing in for the relay and the broker. */
 export type OpportunityTopic = {
   /** Publishes events as the relay does, keyed by opportunity id. */
   publish(events: readonly CloudEvent[]): Promise<void>;
-  /** Resolves once the view holds every opportunity of `events` at its highest version among them. */
+  /** Resolves once the view has applied every opportunity of `events` up to its highest version among them. */
   caughtUp(pool: PipelineTestApp['pool'], events: readonly CloudEvent[]): Promise<void>;
   close(): Promise<void>;
 };
@@ -47,13 +47,13 @@ export async function startOpportunityTopic(env: PipelineTestApp): Promise<Oppor
       await waitFor(
         'the opportunity view to catch up',
         async () => {
-          const rows = await pool.query<{ opportunity_id: string; last_version: number }>(
-            'SELECT opportunity_id::text AS opportunity_id, last_version FROM pipeline_opportunities WHERE opportunity_id = ANY($1)',
-            [[...expected.keys()]],
+          const rows = await pool.query<{ stream_id: string; version: string }>(
+            'SELECT stream_id, version FROM consumer_positions WHERE consumer = $1 AND stream_id = ANY($2)',
+            [opportunityViewConsumer, [...expected.keys()].map((id) => `opportunity-${id}`)],
           );
           return (
             rows.rows.length === expected.size &&
-            rows.rows.every((row) => row.last_version === expected.get(row.opportunity_id))
+            rows.rows.every((row) => Number(row.version) === expected.get(row.stream_id.slice('opportunity-'.length)))
           );
         },
         { timeoutMs: 60_000 },

@@ -20,66 +20,66 @@ type OpportunityRow = {
   entered_stage_at: Date;
   stalled: boolean;
   closed_at: Date | null;
-  last_version: number;
 };
 
 const columns = `opportunity_id::text AS opportunity_id, tenant_id, lead_id::text AS lead_id, owner_id, pipeline_id,
   stage_id, stage_name, stage_position, probability, forecast_category, amount::text AS amount, currency,
-  to_char(close_date, 'YYYY-MM-DD') AS close_date, status, entered_stage_at, stalled, closed_at, last_version`;
+  to_char(close_date, 'YYYY-MM-DD') AS close_date, status, entered_stage_at, stalled, closed_at`;
 
-/** The opportunity's row, locked for the caller's transaction so deliveries of one stream apply one at a time. */
-export async function lockPipelineOpportunity(db: Db, opportunityId: string): Promise<PipelineOpportunity | undefined> {
+/** The rows of the opportunities, by id (lower case), in one query. */
+export async function loadPipelineOpportunities(
+  db: Db,
+  opportunityIds: readonly string[],
+): Promise<Map<string, PipelineOpportunity>> {
   const result = await db.query<OpportunityRow>(
-    `SELECT ${columns} FROM pipeline_opportunities WHERE opportunity_id = $1 FOR UPDATE`,
-    [opportunityId],
+    `SELECT ${columns} FROM pipeline_opportunities WHERE opportunity_id = ANY($1::uuid[])`,
+    [opportunityIds],
   );
-  const row = result.rows[0];
-  return row === undefined ? undefined : fromRow(row);
+  return new Map(result.rows.map((row) => [row.opportunity_id, fromRow(row)]));
 }
 
-/** Inserts or replaces the row. A first row racing another delivery of itself fails on the primary key. */
-export async function savePipelineOpportunity(
-  db: Db,
-  options: { row: PipelineOpportunity; isNew: boolean },
-): Promise<void> {
-  const { row } = options;
-  const values = [
-    row.opportunityId,
-    row.tenantId,
-    row.leadId,
-    row.ownerId,
-    row.pipelineId,
-    row.stage.id,
-    row.stage.name,
-    row.stage.position,
-    row.stage.probability,
-    row.stage.forecastCategory,
-    row.amount,
-    row.currency,
-    row.closeDate,
-    row.status,
-    row.enteredStageAt,
-    row.stalled,
-    row.closedAt ?? null,
-    row.lastVersion,
-  ];
-  if (options.isNew) {
-    await db.query(
-      `INSERT INTO pipeline_opportunities (opportunity_id, tenant_id, lead_id, owner_id, pipeline_id, stage_id,
-         stage_name, stage_position, probability, forecast_category, amount, currency, close_date, status,
-         entered_stage_at, stalled, closed_at, last_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-      values,
-    );
-    return;
-  }
+/** Inserts or replaces the rows, in one statement. */
+export async function savePipelineOpportunities(db: Db, rows: readonly PipelineOpportunity[]): Promise<void> {
+  if (rows.length === 0) return;
   await db.query(
-    `UPDATE pipeline_opportunities SET tenant_id = $2, lead_id = $3, owner_id = $4, pipeline_id = $5, stage_id = $6,
-       stage_name = $7, stage_position = $8, probability = $9, forecast_category = $10, amount = $11, currency = $12,
-       close_date = $13, status = $14, entered_stage_at = $15, stalled = $16, closed_at = $17, last_version = $18
-     WHERE opportunity_id = $1`,
-    values,
+    `INSERT INTO pipeline_opportunities (opportunity_id, tenant_id, lead_id, owner_id, pipeline_id, stage_id,
+       stage_name, stage_position, probability, forecast_category, amount, currency, close_date, status,
+       entered_stage_at, stalled, closed_at)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(opportunity_id uuid, tenant_id text, lead_id uuid,
+       owner_id text, pipeline_id text, stage_id text, stage_name text, stage_position integer, probability integer,
+       forecast_category text, amount numeric, currency text, close_date date, status text,
+       entered_stage_at timestamptz, stalled boolean, closed_at timestamptz)
+     ON CONFLICT (opportunity_id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, lead_id = EXCLUDED.lead_id,
+       owner_id = EXCLUDED.owner_id, pipeline_id = EXCLUDED.pipeline_id, stage_id = EXCLUDED.stage_id,
+       stage_name = EXCLUDED.stage_name, stage_position = EXCLUDED.stage_position,
+       probability = EXCLUDED.probability, forecast_category = EXCLUDED.forecast_category,
+       amount = EXCLUDED.amount, currency = EXCLUDED.currency, close_date = EXCLUDED.close_date,
+       status = EXCLUDED.status, entered_stage_at = EXCLUDED.entered_stage_at, stalled = EXCLUDED.stalled,
+       closed_at = EXCLUDED.closed_at`,
+    [JSON.stringify(rows.map(recordOf))],
   );
+}
+
+function recordOf(row: PipelineOpportunity) {
+  return {
+    opportunity_id: row.opportunityId,
+    tenant_id: row.tenantId,
+    lead_id: row.leadId,
+    owner_id: row.ownerId,
+    pipeline_id: row.pipelineId,
+    stage_id: row.stage.id,
+    stage_name: row.stage.name,
+    stage_position: row.stage.position,
+    probability: row.stage.probability,
+    forecast_category: row.stage.forecastCategory,
+    amount: row.amount,
+    currency: row.currency,
+    close_date: row.closeDate,
+    status: row.status,
+    entered_stage_at: row.enteredStageAt,
+    stalled: row.stalled,
+    closed_at: row.closedAt ?? null,
+  };
 }
 
 function fromRow(row: OpportunityRow): PipelineOpportunity {
@@ -103,6 +103,5 @@ function fromRow(row: OpportunityRow): PipelineOpportunity {
     enteredStageAt: row.entered_stage_at.toISOString(),
     stalled: row.stalled,
     ...(row.closed_at === null ? {} : { closedAt: row.closed_at.toISOString() }),
-    lastVersion: row.last_version,
   };
 }

@@ -18,8 +18,6 @@ export type PipelineOpportunity = {
   /** It outstayed the SLA of its current stage entry. */
   stalled: boolean;
   closedAt?: string;
-  /** The last stream version applied. */
-  lastVersion: number;
 };
 
 /** What an event does to the opportunity's stage SLA timers. */
@@ -31,35 +29,18 @@ export type TimerChange =
   /** It was marked stalled for a stage entry: that entry's timer has fired. */
   | { kind: 'stalled'; stageId: string; enteredAt: string; at: string };
 
-/** An event of the opportunity's stream; `event` is undefined for a type this build does not know. */
-export type StreamEvent = { version: number; event: OpportunityEvent | undefined };
-
-/** The event's stream version is not the next one the row expects. */
-export class OpportunityVersionError extends Error {
-  constructor(options: { opportunityId: string; expected: number; received: number }) {
-    super(
-      `opportunity ${options.opportunityId}: expected stream version ${options.expected}, received ${options.received}`,
-    );
-    this.name = 'OpportunityVersionError';
-  }
-}
-
 /**
  * The row after the next event of its stream, and what the event does to the stage timers. A row
- * starts with `OpportunityOpened`; types this build does not know only advance the version.
- * @throws {@link OpportunityVersionError} when the event is not the row's next version; Error when a first event is not an opening.
+ * starts with `OpportunityOpened`; the consumer kit hands the events over once each, in stream order.
+ * @throws Error when a first event is not an opening.
  */
 export function projectOpportunityEvent(
   current: PipelineOpportunity | undefined,
-  next: StreamEvent & { opportunityId: string },
+  next: { opportunityId: string; event: OpportunityEvent },
 ): { row: PipelineOpportunity; timer?: TimerChange } {
-  const expected = (current?.lastVersion ?? 0) + 1;
-  if (next.version !== expected) {
-    throw new OpportunityVersionError({ opportunityId: next.opportunityId, expected, received: next.version });
-  }
   const { event } = next;
   if (current === undefined) {
-    if (event?.type !== 'OpportunityOpened') {
+    if (event.type !== 'OpportunityOpened') {
       throw new Error(`opportunity ${next.opportunityId}: its first event is not OpportunityOpened`);
     }
     const { data } = event;
@@ -77,13 +58,12 @@ export function projectOpportunityEvent(
         status: 'open',
         enteredStageAt: data.openedAt,
         stalled: false,
-        lastVersion: next.version,
       },
       timer: { kind: 'entered', stageId: data.stage.id, enteredAt: data.openedAt },
     };
   }
-  const row: PipelineOpportunity = { ...current, lastVersion: next.version };
-  switch (event?.type) {
+  const row = current;
+  switch (event.type) {
     case 'OpportunityStageChanged': {
       const { toStage, changedAt } = event.data;
       return {
@@ -121,7 +101,7 @@ export function projectOpportunityEvent(
         timer: { kind: 'stalled', stageId: stage.id, enteredAt: enteredStageAt, at: stalledAt },
       };
     }
-    // Details do not change the forecast, and a type newer than this build only advances the version.
+    // Details change neither the forecast nor the timers.
     default:
       return { row };
   }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { opportunityOpenedV1Example } from '@l2o/contracts';
+import { opportunityDetailsUpdatedV1Example, opportunityOpenedV1Example } from '@l2o/contracts';
 import type { OpportunityStage } from '@l2o/contracts';
 import type { OpportunityEvent } from '@l2o/domain';
-import { OpportunityVersionError, projectOpportunityEvent } from './pipeline-opportunity.projection.ts';
+import { projectOpportunityEvent } from './pipeline-opportunity.projection.ts';
 import type { PipelineOpportunity } from './pipeline-opportunity.projection.ts';
 
 const opportunityId = opportunityOpenedV1Example.opportunityId;
@@ -16,13 +16,13 @@ const proposal: OpportunityStage = {
   position: 2,
 };
 
-function play(events: Array<OpportunityEvent | undefined>): ReturnType<typeof projectOpportunityEvent> {
+function play(events: OpportunityEvent[]): ReturnType<typeof projectOpportunityEvent> {
   let row: PipelineOpportunity | undefined;
   let last: ReturnType<typeof projectOpportunityEvent> | undefined;
-  events.forEach((event, index) => {
-    last = projectOpportunityEvent(row, { opportunityId, version: index + 1, event });
+  for (const event of events) {
+    last = projectOpportunityEvent(row, { opportunityId, event });
     row = last.row;
-  });
+  }
   if (last === undefined) throw new Error('no events');
   return last;
 }
@@ -60,7 +60,6 @@ describe('pipeline opportunity projection', () => {
         status: 'open',
         enteredStageAt: opportunityOpenedV1Example.openedAt,
         stalled: false,
-        lastVersion: 1,
       },
       timer: { kind: 'entered', stageId: 'qualification', enteredAt: opportunityOpenedV1Example.openedAt },
     });
@@ -69,7 +68,7 @@ describe('pipeline opportunity projection', () => {
   it('enters the new stage with its probability on a stage change', () => {
     const { row, timer } = play([opened, toProposal]);
 
-    expect(row).toMatchObject({ stage: proposal, enteredStageAt: '2025-04-24T10:00:00.000Z', lastVersion: 2 });
+    expect(row).toMatchObject({ stage: proposal, enteredStageAt: '2025-04-24T10:00:00.000Z' });
     expect(timer).toEqual({ kind: 'entered', stageId: 'proposal', enteredAt: '2025-04-24T10:00:00.000Z' });
   });
 
@@ -107,23 +106,20 @@ describe('pipeline opportunity projection', () => {
     expect(open.row).not.toHaveProperty('closedAt');
   });
 
-  it('only advances the version for a type it does not know', () => {
-    const { row, timer } = play([opened, undefined]);
+  it('changes neither the row nor the timers on a details update', () => {
+    const details: OpportunityEvent = {
+      type: 'OpportunityDetailsUpdated',
+      data: { ...opportunityDetailsUpdatedV1Example, ...ref },
+    };
 
-    expect(row).toEqual({ ...play([opened]).row, lastVersion: 2 });
+    const { row, timer } = play([opened, details]);
+
+    expect(row).toEqual(play([opened]).row);
     expect(timer).toBeUndefined();
   });
 
-  it('refuses an event that is not the next version', () => {
-    const { row } = play([opened]);
-
-    expect(() => projectOpportunityEvent(row, { opportunityId, version: 3, event: toProposal })).toThrow(
-      OpportunityVersionError,
-    );
-  });
-
   it('refuses a first event that is not the opening', () => {
-    expect(() => projectOpportunityEvent(undefined, { opportunityId, version: 1, event: toProposal })).toThrow(
+    expect(() => projectOpportunityEvent(undefined, { opportunityId, event: toProposal })).toThrow(
       /first event is not OpportunityOpened/,
     );
   });

@@ -5,22 +5,34 @@ import type { PipelineSettings } from './pipeline-settings.schema.ts';
 /** A tenant's pipelines and lost reasons, read fresh on every call so a change applies at once on every replica. */
 export type PipelineSettingsRepository = {
   get(tenantId: string): Promise<PipelineSettings>;
+  /** The settings of each tenant, in one query. */
+  getMany(tenantIds: readonly string[]): Promise<Map<string, PipelineSettings>>;
   put(options: { tenantId: string; settings: PipelineSettings; now: Date }): Promise<PipelineSettings>;
 };
 
 /** Settings in `pipeline_settings`; a tenant without a row has {@link defaultPipelineSettings}. */
 export function createPipelineSettingsRepository(options: { pool: pg.Pool }): PipelineSettingsRepository {
   const { pool } = options;
+  const getMany: PipelineSettingsRepository['getMany'] = async (tenantIds) => {
+    const tenants = [...new Set(tenantIds)];
+    const result = await pool.query<{ tenant_id: string; settings: unknown }>(
+      'SELECT tenant_id, settings FROM pipeline_settings WHERE tenant_id = ANY($1::text[])',
+      [tenants],
+    );
+    const saved = new Map(result.rows.map((row) => [row.tenant_id, row.settings]));
+    // Parsed again on read: a row written by an older build still yields valid settings or fails loudly.
+    return new Map(
+      tenants.map((tenantId) => {
+        const settings = saved.get(tenantId);
+        return [tenantId, settings === undefined ? defaultPipelineSettings() : pipelineSettingsSchema.parse(settings)];
+      }),
+    );
+  };
   return {
     async get(tenantId) {
-      const result = await pool.query<{ settings: unknown }>(
-        'SELECT settings FROM pipeline_settings WHERE tenant_id = $1',
-        [tenantId],
-      );
-      const row = result.rows[0];
-      // Parsed again on read: a row written by an older build still yields valid settings or fails loudly.
-      return row === undefined ? defaultPipelineSettings() : pipelineSettingsSchema.parse(row.settings);
+      return (await getMany([tenantId])).get(tenantId) ?? defaultPipelineSettings();
     },
+    getMany,
     async put({ tenantId, settings, now }) {
       await pool.query(
         `INSERT INTO pipeline_settings (tenant_id, settings, updated_at) VALUES ($1, $2, $3)

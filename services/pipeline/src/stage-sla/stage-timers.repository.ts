@@ -31,22 +31,72 @@ export function stageDueAt(enteredAt: string, slaDays: number): Date {
   return new Date(Date.parse(enteredAt) + slaDays * dayMs);
 }
 
-/** Sets the timer of a stage entry; setting it again changes nothing. */
-export async function insertStageTimer(db: Db, timer: StageTimer): Promise<void> {
+/** A timer as stored: pending, or with when it was cancelled or fired and how it ended. */
+export type StoredStageTimer = StageTimer & { cancelledAt?: string; firedAt?: string; outcome?: TimerOutcome };
+
+type StoredTimerRow = TimerRow & { cancelled_at: Date | null; fired_at: Date | null; outcome: TimerOutcome | null };
+
+/** Every timer of the opportunities, pending or ended, in one query. */
+export async function loadStageTimers(db: Db, opportunityIds: readonly string[]): Promise<StoredStageTimer[]> {
+  const result = await db.query<StoredTimerRow>(
+    `SELECT opportunity_id::text AS opportunity_id, tenant_id, stage_id, entered_at, sla_days, due_at,
+            cancelled_at, fired_at, outcome
+       FROM pipeline_stage_timers WHERE opportunity_id = ANY($1::uuid[])`,
+    [opportunityIds],
+  );
+  return result.rows.map((row) => ({
+    ...timerOf(row),
+    ...(row.cancelled_at === null ? {} : { cancelledAt: row.cancelled_at.toISOString() }),
+    ...(row.fired_at === null ? {} : { firedAt: row.fired_at.toISOString() }),
+    ...(row.outcome === null ? {} : { outcome: row.outcome }),
+  }));
+}
+
+const timerRecord = `r(opportunity_id uuid, stage_id text, entered_at timestamptz, tenant_id text, sla_days integer,
+  due_at timestamptz, cancelled_at timestamptz, fired_at timestamptz, outcome text)`;
+
+/** Sets the timers of new stage entries, as they stand at the end of the batch; a timer already set stays as it is. */
+export async function insertStageTimers(db: Db, timers: readonly StoredStageTimer[]): Promise<void> {
+  if (timers.length === 0) return;
   await db.query(
-    `INSERT INTO pipeline_stage_timers (opportunity_id, stage_id, entered_at, tenant_id, sla_days, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (opportunity_id, stage_id, entered_at) DO NOTHING`,
-    [timer.opportunityId, timer.stageId, timer.enteredAt, timer.tenantId, timer.slaDays, timer.dueAt],
+    `INSERT INTO pipeline_stage_timers
+       (opportunity_id, stage_id, entered_at, tenant_id, sla_days, due_at, cancelled_at, fired_at, outcome)
+     SELECT opportunity_id, stage_id, entered_at, tenant_id, sla_days, due_at, cancelled_at, fired_at, outcome
+       FROM jsonb_to_recordset($1::jsonb) AS ${timerRecord}
+     ON CONFLICT (opportunity_id, stage_id, entered_at) DO NOTHING`,
+    [JSON.stringify(timers.map(timerRecordOf))],
   );
 }
 
-/** Ends the opportunity's pending timers: it left their stage entry or closed. */
-export async function cancelStageTimers(db: Db, options: { opportunityId: string; at: string }): Promise<void> {
+/**
+ * Writes how the batch ended timers that were stored before it. Only a timer not fired since it was
+ * loaded changes: one the poller fired meanwhile keeps the poller's outcome, as it would had the
+ * poller come first (a cancel or a stall of a fired timer changes nothing).
+ */
+export async function updateStageTimers(db: Db, timers: readonly StoredStageTimer[]): Promise<void> {
+  if (timers.length === 0) return;
   await db.query(
-    `UPDATE pipeline_stage_timers SET cancelled_at = $2
-      WHERE opportunity_id = $1 AND fired_at IS NULL AND cancelled_at IS NULL`,
-    [options.opportunityId, options.at],
+    `UPDATE pipeline_stage_timers t
+        SET cancelled_at = COALESCE(t.cancelled_at, r.cancelled_at), fired_at = r.fired_at, outcome = r.outcome
+       FROM jsonb_to_recordset($1::jsonb) AS ${timerRecord}
+      WHERE t.opportunity_id = r.opportunity_id AND t.stage_id = r.stage_id AND t.entered_at = r.entered_at
+        AND t.fired_at IS NULL`,
+    [JSON.stringify(timers.map(timerRecordOf))],
   );
+}
+
+function timerRecordOf(timer: StoredStageTimer) {
+  return {
+    opportunity_id: timer.opportunityId,
+    stage_id: timer.stageId,
+    entered_at: timer.enteredAt,
+    tenant_id: timer.tenantId,
+    sla_days: timer.slaDays,
+    due_at: timer.dueAt.toISOString(),
+    cancelled_at: timer.cancelledAt ?? null,
+    fired_at: timer.firedAt ?? null,
+    outcome: timer.outcome ?? null,
+  };
 }
 
 /**
@@ -62,15 +112,7 @@ export async function claimDueStageTimer(client: pg.PoolClient, now: Date): Prom
     [now],
   );
   const row = result.rows[0];
-  if (row === undefined) return undefined;
-  return {
-    opportunityId: row.opportunity_id,
-    tenantId: row.tenant_id,
-    stageId: row.stage_id,
-    enteredAt: row.entered_at.toISOString(),
-    slaDays: row.sla_days,
-    dueAt: row.due_at,
-  };
+  return row === undefined ? undefined : timerOf(row);
 }
 
 /** Records that a stage entry's timer fired; a timer that already fired keeps its first outcome. */
@@ -83,4 +125,15 @@ export async function markStageTimerFired(
       WHERE opportunity_id = $1 AND stage_id = $2 AND entered_at = $3 AND fired_at IS NULL`,
     [options.opportunityId, options.stageId, options.enteredAt, options.at, options.outcome],
   );
+}
+
+function timerOf(row: TimerRow): StageTimer {
+  return {
+    opportunityId: row.opportunity_id,
+    tenantId: row.tenant_id,
+    stageId: row.stage_id,
+    enteredAt: row.entered_at.toISOString(),
+    slaDays: row.sla_days,
+    dueAt: row.due_at,
+  };
 }
