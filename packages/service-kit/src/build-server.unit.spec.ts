@@ -205,6 +205,25 @@ describe('buildServer', () => {
       expect(response.json()).toMatchObject({ status: 400, code: 'bad_request' });
     });
 
+    it.each([
+      ['a __proto__ key', '{"email":"ada@example.com","__proto__":{"polluted":true}}'],
+      ['a constructor.prototype key', '{"company":{"constructor":{"prototype":{"polluted":true}}}}'],
+    ])('refuses JSON with %s with 400 saying so, and leaves Object.prototype alone', async (_name, payload) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/leads',
+        payload,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        status: 400,
+        code: 'bad_request',
+        reason: expect.stringContaining('__proto__ or constructor.prototype key'),
+      });
+      expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    });
+
     it('answers an unsupported content type with 415', async () => {
       const response = await app.inject({
         method: 'POST',

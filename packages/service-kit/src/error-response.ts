@@ -49,6 +49,13 @@ function codeForStatus(status: number): ErrorCode {
   }
 }
 
+/** Reasons for Fastify's own refusals where its message would mislead or leave the client guessing. */
+const fastifyReasons: Record<string, string> = {
+  // Fastify answers a __proto__ or constructor.prototype key (refused against prototype poisoning) the same way.
+  FST_ERR_CTP_INVALID_JSON_BODY:
+    'the body is not valid JSON, or it has a __proto__ or constructor.prototype key, which is refused; fix the JSON or rename the key',
+};
+
 /**
  * Maps anything a route can throw to the common error body. Errors are recognised by shape and
  * `name`, not by class, so the kit needs neither the domain nor the event store package.
@@ -86,7 +93,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   // Fastify and its plugins mark client errors (bad JSON, wrong media type, body too large) with a 4xx statusCode.
   const status = fields.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { status, code: codeForStatus(status), reason: message || 'bad request' };
+    const clearer = typeof fields.code === 'string' ? fastifyReasons[fields.code] : undefined;
+    return { status, code: codeForStatus(status), reason: clearer ?? (message || 'bad request') };
   }
   return { status: 500, code: 'internal_error', reason: 'internal error' };
 }
