@@ -289,12 +289,18 @@ function exampleBody(operation: WriteOperation): unknown {
 /** Requests every route gets once: bodies that are not JSON objects at all, and content-type edge cases. */
 export function fixedRequests(operation: WriteOperation, parts: Omit<Parts, 'body'>): FuzzRequest[] {
   const base = render(operation, { ...parts, body: undefined }, '');
-  const send = (label: string, payload: string | Buffer | undefined, contentType?: string): FuzzRequest => ({
+  const send = (
+    label: string,
+    payload: string | Buffer | undefined,
+    contentType?: string,
+    headers: Record<string, string> = {},
+  ): FuzzRequest => ({
     ...base,
     label,
-    headers: { ...base.headers, ...(contentType === undefined ? {} : { 'content-type': contentType }) },
+    headers: { ...base.headers, ...headers, ...(contentType === undefined ? {} : { 'content-type': contentType }) },
     ...(payload === undefined ? {} : { payload }),
   });
+  const form = 'application/x-www-form-urlencoded';
   const example = exampleBody(operation);
   const exampleText = isJsonOperation(operation) ? renderJson(example) : String(example);
   const requests: FuzzRequest[] = [
@@ -305,7 +311,20 @@ export function fixedRequests(operation: WriteOperation, parts: Omit<Parts, 'bod
     send(
       'form post with NUL and surrogate bytes',
       'email=a%00b%40example.com&first_name=%ED%A0%80&__proto__=x&constructor=y',
-      'application/x-www-form-urlencoded',
+      form,
+    ),
+    // Web forms reach POST /v1/leads through a parser of their own, outside the OpenAPI body schema.
+    send(
+      'form post with repeated, bracketed and prototype keys',
+      'email=ada%40example.com&email=grace%40example.org&email[]=x&__proto__[polluted]=1&constructor[prototype][polluted]=1&marketing_consent=yes&opted_out=on',
+      form,
+    ),
+    send('form post with a 1 MB field', `email=ada%40example.com&first_name=${'a'.repeat(oneMegabyte)}`, form),
+    send(
+      'form post with a hostile referrer and Referer header',
+      'email=ada%40example.com&referrer=%ED%A0%80%00&page_url=javascript%3Aalert(1)&utm_source=%00',
+      form,
+      { referer: `https://example.com/${'p'.repeat(8000)}` },
     ),
     send(
       'multipart body',
