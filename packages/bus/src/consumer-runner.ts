@@ -346,10 +346,10 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     await Promise.all(
       messages.map(async (message) => {
         try {
-          // A commit waits out a rebalance in progress; the timeout keeps a group that never settles from stalling the partition.
-          const timedOut = sleep(timing.rebalanceTimeoutMs, 'timed out', { ref: false });
+          // A commit waits out a rebalance in progress; a session at most, so a group that does not settle stalls neither the partition nor a stop.
+          const timedOut = sleep(timing.sessionTimeoutMs, 'timed out', { ref: false });
           const outcome = await Promise.race([message.commit(), timedOut]);
-          if (outcome === 'timed out') throw new Error(`no answer within ${timing.rebalanceTimeoutMs} ms`);
+          if (outcome === 'timed out') throw new Error(`no answer within ${timing.sessionTimeoutMs} ms`);
         } catch (error) {
           // The client keeps the offset queued and sends it with the next commit; until then a restart redelivers.
           logger.warn(
@@ -472,7 +472,6 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
         const delayMs = backoffDelay(restarts, { ...retry, initialDelayMs: 1_000 });
         logger.error({ groupId, err, restart: true, delayMs }, 'consumer crashed, restarting');
         await sleep(delayMs, undefined, { signal: stopping.signal }).catch(() => undefined);
-        rebalanced = true;
       }
     }
     await commitResolved();
@@ -482,8 +481,8 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
   let running: Promise<void>;
   try {
     const stream = await openStream();
-    lag.assigned(assignment());
-    logger.info({ groupId, assignment: consumer.assignments }, 'joined consumer group');
+    // The group join that opening the stream made is behind it, not a rebalance to follow.
+    rebalanced = false;
     running = run(stream);
   } catch (error) {
     stopping.abort();
