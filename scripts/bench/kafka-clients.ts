@@ -39,6 +39,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '1' },
+    'interleaved-chunks': { type: 'string', default: '200' },
     // Internal: a child process runs one client and writes its figures to --out.
     client: { type: 'string' },
     out: { type: 'string' },
@@ -50,13 +51,16 @@ const settings = {
   rate: Number(values.rate),
   seconds: Number(values.seconds),
   rounds: Number(values.rounds),
+  interleavedChunks: Number(values['interleaved-chunks']),
 };
-const limits = { messages: 1_000_000, rate: 20_000, seconds: 120, rounds: 5 };
+const limits = { messages: 1_000_000, rate: 20_000, seconds: 120, rounds: 5, interleavedChunks: 2_000 };
 for (const [name, value] of Object.entries(settings)) {
   const limit = limits[name as keyof typeof limits];
   if (!Number.isInteger(value) || value < 1 || value > limit) {
     console.error(`--${name} must be an integer from 1 to ${limit}, got ${String(value)}`);
-    console.error('usage: scripts/benchmark kafka-clients [--messages N] [--rate N] [--seconds N] [--rounds N]');
+    console.error(
+      'usage: scripts/benchmark kafka-clients [--messages N] [--rate N] [--seconds N] [--rounds N] [--interleaved-chunks N]',
+    );
     process.exit(2);
   }
 }
@@ -477,6 +481,55 @@ function cpuMs(usage: NodeJS.CpuUsage): number {
   return Math.round((usage.user + usage.system) / 1000);
 }
 
+/** Per-send figures of the interleaved phase for one client. */
+type InterleavedFigures = {
+  sends: number;
+  messages: number;
+  msgsPerSec: number;
+  medianSendMs: number;
+  p90SendMs: number;
+};
+
+/**
+ * Both clients in one process send the publisher's chunks by turns, one at a time, each to its own
+ * topic: every instant's load on the shared machine and broker falls on both alike, which separate
+ * runs cannot promise.
+ */
+async function interleavedProduce(prefix: string): Promise<Record<ClientName, InterleavedFigures>> {
+  const topics = Object.fromEntries(clients.map((client) => [client, `${prefix}.interleaved.${client}`]));
+  await createTopics(Object.values(topics));
+  const adapters = { kafkajs: await kafkajsAdapter(), platformatic: await platformaticAdapter() };
+  try {
+    const pool = Array.from({ length: keyCount }, (_, index) => makeMessage(index));
+    const chunk = toChunks(pool)[0]!;
+    const sendMs: Record<ClientName, number[]> = { kafkajs: [], platformatic: [] };
+    const report = progress('interleaved produce', settings.interleavedChunks * clients.length);
+    for (let index = 0; index < settings.interleavedChunks; index += 1) {
+      const order = index % 2 === 0 ? clients : [...clients].reverse();
+      for (const client of order) {
+        const started = performance.now();
+        await adapters[client].produce(topics[client]!, [chunk], () => undefined);
+        sendMs[client].push(performance.now() - started);
+        report(sendMs.kafkajs.length + sendMs.platformatic.length);
+      }
+    }
+    const figures = (client: ClientName): InterleavedFigures => {
+      const sorted = [...sendMs[client]].sort((a, b) => a - b);
+      const totalMs = sorted.reduce((sum, ms) => sum + ms, 0);
+      return {
+        sends: sorted.length,
+        messages: sorted.length * chunk.length,
+        msgsPerSec: Math.round((sorted.length * chunk.length) / (totalMs / 1000)),
+        medianSendMs: round2(percentile(sorted, 50)),
+        p90SendMs: round2(percentile(sorted, 90)),
+      };
+    };
+    return { kafkajs: figures('kafkajs'), platformatic: figures('platformatic') };
+  } finally {
+    await Promise.all(Object.values(adapters).map((adapter) => adapter.close()));
+  }
+}
+
 // ---------------------------------------------------------------- the parent: runs, table, files
 
 async function runInChild(client: ClientName, prefix: string): Promise<RunFigures> {
@@ -534,17 +587,39 @@ function table(runs: readonly RunFigures[]): string[][] {
     'figure (median)',
     ...clients.map((client) => `${client} ${byClient.get(client)![0]!.version}`),
     'platformatic / kafkajs',
+    'same-round ratios (median)',
   ];
   const body = rows.map((row) => {
     const [a, b] = clients.map((client) => median(byClient.get(client)!.map(row.pick)));
+    // Runs of one round follow each other, so their ratio is the least touched by the shared machine's drifting load.
+    const ratios = byClient
+      .get('kafkajs')!
+      .map((run, round) => row.pick(byClient.get('platformatic')![round]!) / row.pick(run));
     return [
       row.label,
       a!.toLocaleString('en'),
       b!.toLocaleString('en'),
       `${(b! / a!).toFixed(2)}× (${row.better} is better)`,
+      `${median(ratios).toFixed(2)}× (${ratios.map((ratio) => ratio.toFixed(2)).join(', ')})`,
     ];
   });
   return [header, ...body];
+}
+
+function interleavedTable(figures: Record<ClientName, InterleavedFigures>): string[][] {
+  const row = (label: string, pick: (f: InterleavedFigures) => number, better: 'higher' | 'lower'): string[] => [
+    label,
+    pick(figures.kafkajs).toLocaleString('en'),
+    pick(figures.platformatic).toLocaleString('en'),
+    `${(pick(figures.platformatic) / pick(figures.kafkajs)).toFixed(2)}× (${better} is better)`,
+  ];
+  return [
+    ['interleaved produce (one process)', 'kafkajs', 'platformatic', 'platformatic / kafkajs'],
+    row('msgs/s over its sends', (f) => f.msgsPerSec, 'higher'),
+    row('send of one chunk, median ms', (f) => f.medianSendMs, 'lower'),
+    row('send of one chunk, p90 ms', (f) => f.p90SendMs, 'lower'),
+    row('messages sent', (f) => f.messages, 'higher'),
+  ];
 }
 
 function printTable(cells: string[][]): void {
@@ -559,7 +634,7 @@ function printTable(cells: string[][]): void {
   }
 }
 
-function markdown(cells: string[][], startedAt: string): string {
+function markdown(cells: string[][], interleavedCells: string[][], startedAt: string): string {
   const line = (row: readonly string[]): string => `| ${row.join(' | ')} |`;
   return [
     `# Kafka clients: kafkajs vs @platformatic/kafka (${startedAt})`,
@@ -573,6 +648,12 @@ function markdown(cells: string[][], startedAt: string): string {
     line(cells[0]!),
     line(cells[0]!.map(() => '---')),
     ...cells.slice(1).map(line),
+    '',
+    `Interleaved produce: both clients in one process send one chunk each by turns (${settings.interleavedChunks} chunks each), so both meet the same load at the same moments.`,
+    '',
+    line(interleavedCells[0]!),
+    line(interleavedCells[0]!.map(() => '---')),
+    ...interleavedCells.slice(1).map(line),
     '',
   ].join('\n');
 }
@@ -595,7 +676,9 @@ async function main(): Promise<void> {
       `${settings.rate}/s for ${settings.seconds} s, ${settings.rounds} round(s) per client`,
   );
   const runs: RunFigures[] = [];
+  let interleaved: Record<ClientName, InterleavedFigures>;
   try {
+    interleaved = await interleavedProduce(runId);
     for (let round = 0; round < settings.rounds; round += 1) {
       // Alternating the order spreads any drift in the shared machine's load over both clients.
       const order = round % 2 === 0 ? clients : [...clients].reverse();
@@ -606,16 +689,19 @@ async function main(): Promise<void> {
   }
 
   const cells = table(runs);
+  const interleavedCells = interleavedTable(interleaved);
   console.log('');
   printTable(cells);
+  console.log('');
+  printTable(interleavedCells);
   const dir = fileURLToPath(new URL('../../bench-results/kafka-clients/', import.meta.url));
   await mkdir(dir, { recursive: true });
   const stamp = startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
   await writeFile(
     join(dir, `${stamp}.json`),
-    `${JSON.stringify({ startedAt, brokers, settings, partitions, keyCount, valueBytes, runs }, null, 2)}\n`,
+    `${JSON.stringify({ startedAt, brokers, settings, partitions, keyCount, valueBytes, interleaved, runs }, null, 2)}\n`,
   );
-  await writeFile(join(dir, `${stamp}.md`), markdown(cells, startedAt));
+  await writeFile(join(dir, `${stamp}.md`), markdown(cells, interleavedCells, startedAt));
   console.log(`\nwrote bench-results/kafka-clients/${stamp}.json and .md`);
 }
 
