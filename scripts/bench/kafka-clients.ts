@@ -639,7 +639,7 @@ function markdown(cells: string[][], interleavedCells: string[][], startedAt: st
   return [
     `# Kafka clients: kafkajs vs @platformatic/kafka (${startedAt})`,
     '',
-    `Command: \`scripts/benchmark kafka-clients --messages ${settings.messages} --rate ${settings.rate} --seconds ${settings.seconds} --rounds ${settings.rounds}\``,
+    `Command: \`scripts/benchmark kafka-clients --messages ${settings.messages} --rate ${settings.rate} --seconds ${settings.seconds} --rounds ${settings.rounds} --interleaved-chunks ${settings.interleavedChunks}\``,
     `Broker: ${brokers.join(',')}; topics of ${partitions} partitions, ${keyCount.toLocaleString('en')} keys, ~${valueBytes}-byte JSON values with CloudEvents binary-mode headers.`,
     "Produce: idempotent, acks=all, Java-compatible murmur2 keys, the publisher's chunks (≤1,000 messages, ≤512 KiB) sent one at a time.",
     "Consume: a new group from the earliest offset, one partition at a time in order, each fetched batch's offsets committed after its messages were handled; fetches of up to 10 MiB (1 MiB per partition), waiting up to 1 s, for both.",
