@@ -4,14 +4,10 @@ import { createPool } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import type { ServiceServer } from '@l2o/service-kit';
 import { apiScopes, createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
-import { startAttributionTestApp } from '../../services/attribution/src/attribution-test-app.fixture.ts';
-import { startIngestionTestApp } from '../../services/ingestion/src/ingestion-test-app.fixture.ts';
-import { startPipelineTestApp } from '../../services/pipeline/src/pipeline-test-app.fixture.ts';
-import { buildApp as buildProjectionsApp } from '../../services/projections/src/app.ts';
-import { freshProjectionsSchema } from '../../services/projections/src/projections-schema.fixture.ts';
-import { startRoutingTestEnv, teamRouting } from '../../services/routing/src/routing-test-app.fixture.ts';
-import { startScoringTestEnv } from '../../services/scoring/src/scoring-test-env.fixture.ts';
 import type { KnownValues } from './json-schema.arbitrary.ts';
+
+// Each service's fixtures are imported when its tests start, so one service that does not load
+// fails its own test, not the whole file.
 
 /**
  * One HTTP service built by its own test fixture on a schema of its own, with a tenant whose key
@@ -32,6 +28,7 @@ export type ServiceUnderTest = {
 const everyScope = [...apiScopes];
 
 async function ingestion(): Promise<ServiceUnderTest> {
+  const { startIngestionTestApp } = await import('../../services/ingestion/src/ingestion-test-app.fixture.ts');
   const env = await startIngestionTestApp();
   const { apiKey } = await env.newTenant(everyScope);
   // National phone numbers (as in the documented example) need a default country to be accepted.
@@ -63,12 +60,14 @@ async function ingestion(): Promise<ServiceUnderTest> {
 }
 
 async function scoring(): Promise<ServiceUnderTest> {
+  const { startScoringTestEnv } = await import('../../services/scoring/src/scoring-test-env.fixture.ts');
   const env = await startScoringTestEnv();
   const { apiKey } = await env.newTenant(everyScope);
   return { name: 'scoring', app: env.app, pool: env.pool, schema: env.schema, apiKey, known: {}, close: env.close };
 }
 
 async function routing(): Promise<ServiceUnderTest> {
+  const { startRoutingTestEnv, teamRouting } = await import('../../services/routing/src/routing-test-app.fixture.ts');
   const env = await startRoutingTestEnv();
   const { tenantId, apiKey } = await env.newTenant(everyScope);
   const team = teamRouting();
@@ -94,6 +93,7 @@ async function routing(): Promise<ServiceUnderTest> {
 }
 
 async function pipeline(): Promise<ServiceUnderTest> {
+  const { startPipelineTestApp } = await import('../../services/pipeline/src/pipeline-test-app.fixture.ts');
   const env = await startPipelineTestApp();
   const tenant = await env.newTenant(everyScope);
   const leadIds = [await env.seedLead(tenant), await env.seedLead(tenant)];
@@ -117,12 +117,15 @@ async function pipeline(): Promise<ServiceUnderTest> {
 }
 
 async function attribution(): Promise<ServiceUnderTest> {
+  const { startAttributionTestApp } = await import('../../services/attribution/src/attribution-test-app.fixture.ts');
   const env = await startAttributionTestApp();
   const { apiKey } = await env.newTenant(everyScope);
   return { name: 'attribution', app: env.app, pool: env.pool, schema: env.schema, apiKey, known: {}, close: env.close };
 }
 
 async function projections(): Promise<ServiceUnderTest> {
+  const { freshProjectionsSchema } = await import('../../services/projections/src/projections-schema.fixture.ts');
+  const { buildApp: buildProjectionsApp } = await import('../../services/projections/src/app.ts');
   const db = await freshProjectionsSchema('fuzz_proj');
   await migrateTenancy({ databaseUrl: db.databaseUrl, schema: db.schema });
   const pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 4 });
