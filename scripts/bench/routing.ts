@@ -1,3 +1,3 @@
-// The routing service's assignment benchmark, run by `scripts/benchmark routing`;
-// it lives beside the service it measures: services/routing/bench/assign-owner.bench.ts.
-import '../../services/routing/bench/assign-owner.bench.ts';
+// The routing service's batch assignment benchmark, run by `scripts/benchmark routing`;
+// it lives beside the service it measures: services/routing/bench/assign-leads.bench.ts.
+import '../../services/routing/bench/assign-leads.bench.ts';

@@ -4,6 +4,7 @@ import { createPool, migrateModules } from '@l2o/pg';
 import {
   consumerTimingOf,
   createLogger,
+  createPeriodicTask,
   createMetrics,
   exitOnFatalError,
   loadConfig,
@@ -13,14 +14,15 @@ import {
 } from '@l2o/service-kit';
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
-import { retryWaitingLeads } from './assign/retry-waiting-leads.ts';
+import { createWaitingRetryTask } from './assign/retry-waiting-leads.ts';
 import { routingConfigSchema } from './config.ts';
-import { startLeadEventConsumer } from './lead-events/lead-event-consumer.ts';
+import { createLeadEventConsumer, startLeadEventConsumer } from './lead-events/lead-event-consumer.ts';
 import { installDemoRouting } from './demo/demo-routing.ts';
 import { migrateRouting } from './migrate-routing.ts';
-import { createSlaTimerPoller } from './sla-timers/sla-timer-poller.ts';
+import { createSlaTimerTask } from './sla-timers/fire-due-sla-timers.ts';
 
 const config = loadConfig(routingConfigSchema);
+const outboxSweepMs = 5_000;
 const logger = createLogger({ name: 'routing', level: config.LOG_LEVEL });
 const telemetry = startTelemetry({ serviceName: 'l2o-routing', serviceVersion: '0.1.0', env: process.env, logger });
 
@@ -49,6 +51,7 @@ await runService({
     }
     const metrics = createMetrics({ serviceName: 'l2o-routing' });
     const waitingRetryMs = config.WAITING_RETRY_SECONDS * 1000;
+    const handlers = createLeadEventConsumer({ pool, store, clock, logger, waitingRetryMs });
     // Joined in the background: the API serves while the group rebalances, and the consumer catches up behind.
     const consumer = startInBackground({
       name: 'lead consumer',
@@ -56,28 +59,29 @@ await runService({
       onFatalError: exitOnFatalError({ logger, part: 'lead consumer' }),
       start: (onFatalError) =>
         startLeadEventConsumer({
-          pool,
-          store,
-          clock,
-          logger,
-          waitingRetryMs,
+          handlers,
           brokers: config.KAFKA_BROKERS,
           topicNamespace: config.TOPIC_NAMESPACE,
           groupId: config.LEAD_CONSUMER_GROUP,
+          logger,
           timing: consumerTimingOf(config),
           metrics,
           onFatalError,
         }),
     });
-    const timers = createSlaTimerPoller({ pool, store, clock, logger, intervalMs: config.SLA_TICK_SECONDS * 1000 });
-    timers.start();
-    let retrying: Promise<unknown> | undefined;
-    const waitingRetry = setInterval(() => {
-      if (retrying !== undefined) return;
-      retrying = retryWaitingLeads({ pool, store, logger, waitingRetryMs, now: clock() })
-        .catch((error: unknown) => logger.warn({ err: error }, 'retrying waiting leads failed'))
-        .finally(() => (retrying = undefined));
-    }, waitingRetryMs);
+    const tasks = [
+      createSlaTimerTask({ pool, store, clock, logger, intervalMs: config.SLA_TICK_SECONDS * 1000 }),
+      createWaitingRetryTask({ pool, store, clock, logger, waitingRetryMs, intervalMs: waitingRetryMs }),
+      // AssignLead commands whose send after the batch's commit failed, or was cut short by a stop.
+      createPeriodicTask({
+        name: 'lead command outbox',
+        intervalMs: outboxSweepMs,
+        logger,
+        fullBatch: 500,
+        tick: () => handlers.sweepOutbox(),
+      }),
+    ];
+    for (const task of tasks) task.start();
 
     const app = await buildApp({
       pool,
@@ -100,13 +104,9 @@ await runService({
           steps: [
             { name: 'http', stop: () => app.close() },
             {
-              name: 'waiting lead retries',
-              stop: async () => {
-                clearInterval(waitingRetry);
-                await retrying;
-              },
+              name: 'timers, retries and outbox sweep',
+              stop: async () => void (await Promise.all(tasks.map((task) => task.stop()))),
             },
-            { name: 'sla timers', stop: () => timers.stop() },
             { name: 'lead consumer', stop: () => consumer.stop() },
             { name: 'postgresql', stop: () => pool.end() },
             { name: 'telemetry', stop: () => telemetry.shutdown() },

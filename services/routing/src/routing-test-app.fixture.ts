@@ -1,23 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { createPublisher, ensureTopics } from '@l2o/bus';
-import type { ConsumerRunner } from '@l2o/bus';
+import type { ConsumedEvent, ConsumerRunner } from '@l2o/bus';
 import { leadCapturedV1Example, parseStreamId, streamIdFor, toCloudEvent, Topics, withNamespace } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { CaptureLead, ScoreLead } from '@l2o/domain';
 import { createPostgresEventStore, handleCommand, migrateEventStore, START } from '@l2o/event-store';
-import type { PostgresEventStore } from '@l2o/event-store';
+import type { EventStore, PostgresEventStore } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import type { ApiScope, Logger, ServiceServer } from '@l2o/service-kit';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
+import type { StreamConsumerHandlers } from '@l2o/stream-consumer';
 import { freshSchema, kafkaBrokers, requestWithApiKey, uniqueSuffix, waitFor } from '@l2o/testing';
 import type { ApiKeyRequest, TestResponse } from '@l2o/testing';
 import { buildApp } from './app.ts';
 import type { Pool, Rep, RoutingSettings } from './assignment/index.ts';
 import { installDemoRouting } from './demo/demo-routing.ts';
-import { startLeadEventConsumer } from './lead-events/lead-event-consumer.ts';
+import { createLeadEventConsumer, startLeadEventConsumer } from './lead-events/lead-event-consumer.ts';
 import { migrateRouting } from './migrate-routing.ts';
 
 /** An event of a lead's stream as the specs look at it. */
@@ -59,6 +60,13 @@ export type RoutingTestEnv = {
   waitForEvent(leadId: string, type: string, count?: number): Promise<StoredEvent>;
   /** The lead's events as the relay publishes them, for handing to a handler directly. */
   cloudEventsOf(leadId: string): Promise<CloudEvent[]>;
+  /** The lead's events as the bus hands them to a consumer, on one partition at offsets from 0. */
+  consumedOf(leadId: string): Promise<ConsumedEvent[]>;
+  /** Routing's lead consumer (the kit's handlers) on `replica` (the test's own pool and store by default). */
+  leadConsumer(replica?: {
+    pool: pg.Pool;
+    store: Pick<EventStore, 'readStreams' | 'appendToStreams'>;
+  }): StreamConsumerHandlers;
   newReplica(): Replica;
   startKafka(): Promise<RoutingKafka>;
   close(): Promise<void>;
@@ -161,6 +169,19 @@ export async function startRoutingTestEnv(options: { now?: Date } = {}): Promise
     async cloudEventsOf(leadId) {
       return (await store.readStream(streamIdFor('lead', leadId))).map(toCloudEvent);
     },
+    async consumedOf(leadId) {
+      return (await store.readStream(streamIdFor('lead', leadId))).map((event, index) => ({
+        event: toCloudEvent(event),
+        topic: Topics.lead,
+        partition: 0,
+        offset: String(index),
+        key: leadId,
+        attempt: 1,
+      }));
+    },
+    leadConsumer(replica = main) {
+      return createLeadEventConsumer({ ...replica, clock, logger, waitingRetryMs: 60_000 });
+    },
     newReplica() {
       const replica = newReplica();
       closers.push(replica.close);
@@ -214,11 +235,7 @@ async function startRoutingKafka(options: { main: Replica; clock: () => Date; lo
     namespace,
     async startConsumer(replica = main) {
       const consumer = await startLeadEventConsumer({
-        pool: replica.pool,
-        store: replica.store,
-        clock,
-        logger,
-        waitingRetryMs: 60_000,
+        handlers: createLeadEventConsumer({ ...replica, clock, logger, waitingRetryMs: 60_000 }),
         brokers: kafkaBrokers(),
         topicNamespace: namespace,
         groupId,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventHandler } from '@l2o/bus';
-import { onLeadEvent } from '../lead-events/on-lead-event.ts';
+import type { ConsumedEvent } from '@l2o/bus';
+import type { StreamConsumerHandlers } from '@l2o/stream-consumer';
 import { saveRep } from '../routing-config/routing-config.repository.ts';
 import { startRoutingTestEnv, teamRouting, testRep } from '../routing-test-app.fixture.ts';
-import type { Replica, RoutingTestEnv } from '../routing-test-app.fixture.ts';
+import type { RoutingTestEnv } from '../routing-test-app.fixture.ts';
 import { retryWaitingLeads } from './retry-waiting-leads.ts';
 
 describe('assigning qualified leads', () => {
@@ -16,14 +16,18 @@ describe('assigning qualified leads', () => {
     await env.close();
   });
 
-  const handlerOn = (replica: Pick<Replica, 'pool' | 'store'>): EventHandler =>
-    onLeadEvent({ ...replica, logger: env.logger, clock: env.clock, waitingRetryMs: 60_000 });
+  // Each lead's events in stream order, one message at a time, as the bus's fallback hands them over.
+  async function deliver(consumer: StreamConsumerHandlers, leadId: string): Promise<void> {
+    for (const message of await env.consumedOf(leadId)) await consumer.handle(message);
+  }
 
-  // Each lead's events in stream order, as one partition delivers them.
-  async function deliver(handle: EventHandler, leadId: string): Promise<void> {
-    for (const event of await env.cloudEventsOf(leadId)) {
-      await handle({ event, topic: 'l2o.lead.v1', partition: 0, offset: '0', key: leadId, attempt: 1 });
-    }
+  // The leads' events as one partition's batch: interleaved across leads, each lead in order.
+  async function batchOf(leadIds: readonly string[]): Promise<ConsumedEvent[]> {
+    const streams = await Promise.all(leadIds.map((leadId) => env.consumedOf(leadId)));
+    const longest = Math.max(...streams.map((stream) => stream.length));
+    return Array.from({ length: longest }, (_, index) =>
+      streams.flatMap((stream) => stream.slice(index, index + 1)),
+    ).flat();
   }
 
   async function qualifiedLeads(tenantId: string, count: number): Promise<string[]> {
@@ -46,18 +50,18 @@ describe('assigning qualified leads', () => {
     return owners;
   }
 
-  it('never gives a rep more open leads than their cap when 20 leads qualify at once on two replicas', async () => {
+  const caps: Record<string, number> = { ana: 2, ben: 5, cy: 3 };
+
+  async function cappedTenant(): Promise<string> {
     const { tenantId } = await env.newTenant();
-    const caps: Record<string, number> = { ana: 2, ben: 5, cy: 3 };
     await env.configure(
       tenantId,
       teamRouting({ reps: Object.entries(caps).map(([id, cap]) => testRep(id, { maxOpenLeads: cap })) }),
     );
-    const leadIds = await qualifiedLeads(tenantId, 20);
-    const handlers = [handlerOn(env.newReplica()), handlerOn(env.newReplica())];
+    return tenantId;
+  }
 
-    await Promise.all(leadIds.map((leadId, index) => deliver(handlers[index % 2] as EventHandler, leadId)));
-
+  async function expectCapsHeld(tenantId: string, leadIds: string[]): Promise<void> {
     const owners = await ownersOf(leadIds);
     const perRep = Object.fromEntries(
       Object.keys(caps).map((repId) => [repId, owners.filter((owner) => owner === repId).length]),
@@ -67,16 +71,37 @@ describe('assigning qualified leads', () => {
       tenantId,
     ]);
     expect(waiting.rowCount).toBe(20 - 10);
+  }
+
+  it('never gives a rep more open leads than their cap when 20 leads qualify at once on two replicas', async () => {
+    const tenantId = await cappedTenant();
+    const leadIds = await qualifiedLeads(tenantId, 20);
+    const consumers = [env.leadConsumer(env.newReplica()), env.leadConsumer(env.newReplica())];
+
+    await Promise.all(leadIds.map((leadId, index) => deliver(consumers[index % 2] as StreamConsumerHandlers, leadId)));
+
+    await expectCapsHeld(tenantId, leadIds);
   });
 
-  it('sends the same assignment again for a redelivered LeadQualified and counts it once', async () => {
+  it('holds the caps when two replicas each assign a batch of 10 leads at once', async () => {
+    const tenantId = await cappedTenant();
+    const leadIds = await qualifiedLeads(tenantId, 20);
+    const consumers = [env.leadConsumer(env.newReplica()), env.leadConsumer(env.newReplica())];
+    const batches = [await batchOf(leadIds.slice(0, 10)), await batchOf(leadIds.slice(10))];
+
+    await Promise.all(consumers.map((consumer, index) => consumer.handleBatch(batches[index] ?? [])));
+
+    await expectCapsHeld(tenantId, leadIds);
+  });
+
+  it('assigns a redelivered LeadQualified once and counts it once', async () => {
     const { tenantId } = await env.newTenant();
     await env.configure(tenantId, teamRouting());
     const [leadId = ''] = await qualifiedLeads(tenantId, 1);
-    const handle = handlerOn(env);
+    const consumer = env.leadConsumer();
 
-    await deliver(handle, leadId);
-    await deliver(handle, leadId);
+    await deliver(consumer, leadId);
+    await deliver(consumer, leadId);
 
     expect(await ownersOf([leadId])).toEqual(['ana']);
     const loads = await env.pool.query(
@@ -100,7 +125,7 @@ describe('assigning qualified leads', () => {
       tenantId,
     ]);
     const [leadId = ''] = await qualifiedLeads(tenantId, 1);
-    await deliver(handlerOn(env), leadId);
+    await deliver(env.leadConsumer(), leadId);
     const before = await ownersOf([leadId]);
 
     await saveRep(env.pool, { tenantId, rep: { ...full, maxOpenLeads: 1 } });
@@ -117,5 +142,26 @@ describe('assigning qualified leads', () => {
     expect(await ownersOf([leadId])).toEqual(['ana']);
     const row = await env.pool.query('SELECT waiting FROM routing_leads WHERE lead_id = $1', [leadId]);
     expect(row.rows[0]).toEqual({ waiting: null });
+  });
+
+  it('assigns a batch’s leads in turn, as one lead per lock would', async () => {
+    const { tenantId } = await env.newTenant();
+    await env.configure(tenantId, teamRouting());
+    const leadIds = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const leadId = await env.captureLead({ tenantId, country: 'GB' });
+        await env.qualifyLead({ tenantId, leadId });
+        return leadId;
+      }),
+    );
+
+    await env.leadConsumer().handleBatch(await batchOf(leadIds));
+
+    // The uk pool is a round robin of ana and ben: the batch takes their turns in partition order.
+    expect(await ownersOf(leadIds)).toEqual(['ana', 'ben', 'ana', 'ben', 'ana']);
+    const timers = await env.pool.query('SELECT count(*)::int AS count FROM routing_timers WHERE lead_id = ANY($1)', [
+      leadIds,
+    ]);
+    expect(timers.rows[0]).toEqual({ count: 5 });
   });
 });

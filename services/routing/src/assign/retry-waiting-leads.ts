@@ -1,25 +1,79 @@
-import { waitingLeadsDue } from '../routing-leads/routing-leads.repository.ts';
-import { assignOwner } from './assign-owner.ts';
-import type { AssignDeps, AssignOutcome } from './assign-owner.ts';
+import type pg from 'pg';
+import { withTransaction } from '@l2o/pg';
+import { createPeriodicTask } from '@l2o/service-kit';
+import type { Logger, PeriodicTask } from '@l2o/service-kit';
+import { dispatchLeadCommands } from '../lead-commands/dispatch-lead-commands.ts';
+import type { LeadCommandStore } from '../lead-commands/dispatch-lead-commands.ts';
+import type { AssignmentRequest } from '../lead-events/fold-lead-events.ts';
+import { lockDueWaitingLeads, waitingLeadsDue } from '../routing-leads/routing-leads.repository.ts';
+import { lockTenantRouting } from '../routing-leads/tenant-lock.ts';
+import { assignLeadsOfTenant } from './assign-leads.ts';
+import type { AssignmentDecision } from './assign-tenant-leads.ts';
+
+export type RetryWaitingDeps = {
+  pool: pg.Pool;
+  store: LeadCommandStore;
+  logger: Logger;
+  /** How long a lead still without anyone waits before the next try. */
+  waitingRetryMs: number;
+};
+
+const defaultLimit = 500;
 
 /**
- * Tries again to assign the waiting leads whose retry is due (a rep came back from leave, a cap
- * freed up, the tenant added reps). A lead still without anyone waits another `waitingRetryMs`.
+ * Tries again to assign the waiting leads whose retry is due (a rep came back from leave, a cap freed
+ * up, the tenant added reps), up to `limit`, each tenant's under one lock acquisition as the consumer
+ * does. The commands are sent before the transaction commits, unlike the consumer's: this runs outside a
+ * consumed batch, so it has no outbox, and a send that fails rolls the decisions back for the next try.
+ * A crash after the send and before the commit leaves the lead waiting with its LeadAssigned on the
+ * stream; applying that event makes the rep its owner and counts it. Returns the decisions.
  */
-export async function retryWaitingLeads(options: AssignDeps & { now: Date; limit?: number }): Promise<AssignOutcome[]> {
-  const due = await waitingLeadsDue(options.pool, { now: options.now, limit: options.limit ?? 100 });
-  const outcomes: AssignOutcome[] = [];
-  for (const { leadId, tenantId, waiting } of due) {
-    outcomes.push(
-      await assignOwner({
+export async function retryWaitingLeads(
+  options: RetryWaitingDeps & { now: Date; limit?: number },
+): Promise<AssignmentDecision[]> {
+  const { now, logger } = options;
+  const due = await waitingLeadsDue(options.pool, { now, limit: options.limit ?? defaultLimit });
+  if (due.length === 0) return [];
+  return withTransaction(options.pool, async (client) => {
+    for (const tenantId of [...new Set(due.map((lead) => lead.tenantId))].sort()) {
+      await lockTenantRouting(client, tenantId);
+    }
+    // Under the locks: a lead another replica tried or assigned meanwhile is no longer due.
+    const leads = await lockDueWaitingLeads(client, { leadIds: due.map((lead) => lead.leadId), now });
+    const byTenant = new Map<string, AssignmentRequest[]>();
+    for (const lead of leads) {
+      if (lead.waiting === undefined || lead.closed || lead.ownerId !== undefined) continue;
+      const request = { lead, trigger: lead.waiting.trigger, cause: { correlationId: `routing-retry:${lead.leadId}` } };
+      byTenant.set(lead.tenantId, [...(byTenant.get(lead.tenantId) ?? []), request]);
+    }
+    const decisions: AssignmentDecision[] = [];
+    const commands = [];
+    for (const [tenantId, requests] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const assigned = await assignLeadsOfTenant(client, {
         ...options,
         tenantId,
-        leadId,
-        trigger: waiting.trigger,
-        onlyIfWaiting: true,
-        correlationId: `routing-retry:${leadId}`,
-      }),
-    );
-  }
-  return outcomes;
+        requests,
+        now,
+        waitingLogLevel: 'debug',
+      });
+      decisions.push(...assigned.decisions);
+      commands.push(...assigned.commands);
+    }
+    await dispatchLeadCommands({ store: options.store, commands, logger });
+    return decisions;
+  });
+}
+
+/** Retries waiting leads every `intervalMs`, and at once again while a full batch was due. */
+export function createWaitingRetryTask(
+  options: RetryWaitingDeps & { clock: () => Date; intervalMs: number; limit?: number },
+): PeriodicTask {
+  const limit = options.limit ?? defaultLimit;
+  return createPeriodicTask({
+    name: 'waiting lead retries',
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    fullBatch: limit,
+    tick: async () => (await retryWaitingLeads({ ...options, now: options.clock(), limit })).length,
+  });
 }

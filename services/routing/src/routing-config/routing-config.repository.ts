@@ -93,15 +93,18 @@ export async function readPoolStates(db: Db, tenantId: string): Promise<Record<s
   return Object.fromEntries(result.rows.map((row) => [row.pool_id, { ...emptyPoolState(), ...row.state }]));
 }
 
-export async function savePoolState(
+/** Stores the pools' fairness states, in one statement; call under the tenant's routing lock. */
+export async function savePoolStates(
   db: Db,
-  options: { tenantId: string; poolId: string; state: PoolState },
+  options: { tenantId: string; states: Readonly<Record<string, PoolState>> },
 ): Promise<void> {
-  await db.query('UPDATE routing_pools SET state = $3 WHERE tenant_id = $1 AND pool_id = $2', [
-    options.tenantId,
-    options.poolId,
-    options.state,
-  ]);
+  if (Object.keys(options.states).length === 0) return;
+  await db.query(
+    `UPDATE routing_pools AS p SET state = s.value
+       FROM jsonb_each($2::jsonb) AS s(key, value)
+      WHERE p.tenant_id = $1 AND p.pool_id = s.key`,
+    [options.tenantId, JSON.stringify(options.states)],
+  );
 }
 
 // Settings saved before the bounds existed may exceed them. An SLA beyond ten years could not even be turned

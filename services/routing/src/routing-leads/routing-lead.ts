@@ -42,10 +42,14 @@ export type AssignmentTrigger = {
   excludeRepIds: string[];
 };
 
-/** The owner routing chose for a trigger, as the AssignLead command it sends (and re-sends on redelivery). */
+/**
+ * The owner routing chose for a trigger and sent AssignLead for, until the lead's next ownership event:
+ * its LeadAssigned confirms it; any other (an assignment of someone else, a close) means the Lead
+ * refused it, and routing gives the rep's daily count back.
+ */
 export type Reservation = {
   triggerVersion: number;
-  /** The command's time, so a re-sent command decides the same LeadAssigned. */
+  /** The command's time: the `assignedAt` of the LeadAssigned it yields, and of its SLA timer. */
   decidedAt: string;
   ownerId: string;
   poolId: string;
@@ -53,6 +57,8 @@ export type Reservation = {
   strategy: RoutingStrategy;
   reason: AssignmentTrigger['reason'];
   responseDueAt: string;
+  /** The rep's local day the assignment counted on (absent in reservations made before it was kept). */
+  day?: string;
 };
 
 /** A lead nobody eligible could take; retried until someone can. */
@@ -70,18 +76,17 @@ export type RoutingLead = {
   /** Converted, disqualified or merged away: never assigned again. */
   closed: boolean;
   previousOwnerIds: string[];
+  /** Sent and not yet settled by the lead's next ownership event. */
   reservation?: Reservation;
   waiting?: Waiting;
-  /** The last stream version applied; an event at or below it is a redelivery. */
-  lastVersion: number;
 };
 
 /** A lead routing has seen no event of yet. */
 export function newRoutingLead(options: { leadId: string; tenantId: string }): RoutingLead {
-  return { ...options, attributes: {}, open: false, closed: false, previousOwnerIds: [], lastVersion: 0 };
+  return { ...options, attributes: {}, open: false, closed: false, previousOwnerIds: [] };
 }
 
-/** The lead after one of its events (the caller sets `lastVersion`). */
+/** The lead after one of its events. */
 export function evolveRoutingLead(lead: RoutingLead, event: RoutingLeadEvent): RoutingLead {
   switch (event.type) {
     case 'LeadCaptured':
@@ -89,7 +94,7 @@ export function evolveRoutingLead(lead: RoutingLead, event: RoutingLeadEvent): R
     case 'LeadScored':
       return { ...lead, attributes: routableLeadAfter(lead.attributes, event) };
     case 'LeadAssigned': {
-      const { waiting: _waiting, ...rest } = lead;
+      const { waiting: _waiting, reservation: _reservation, ...rest } = lead;
       return {
         ...rest,
         ownerId: event.data.ownerId,
@@ -146,14 +151,41 @@ export function assignmentTriggerOf(options: {
   }
 }
 
+/**
+ * Whether `event` settles the lead's reservation, and how: `confirmed` by its own LeadAssigned, `refused`
+ * when the lead's next ownership event is another (a later AssignLead cannot land once the lead has an
+ * owner or is closed, so that reservation never will). `undefined` when there is none or it stays pending.
+ */
+export function reservationOutcome(lead: RoutingLead, event: RoutingLeadEvent): 'confirmed' | 'refused' | undefined {
+  const { reservation } = lead;
+  if (reservation === undefined) return undefined;
+  switch (event.type) {
+    case 'LeadAssigned':
+      return event.data.ownerId === reservation.ownerId && event.data.assignedAt === reservation.decidedAt
+        ? 'confirmed'
+        : 'refused';
+    case 'LeadRejected':
+    case 'LeadRecycled':
+    case 'LeadConverted':
+    case 'LeadDisqualified':
+      return 'refused';
+    case 'LeadsMerged':
+      return event.data.role === 'merged' ? 'refused' : undefined;
+    default:
+      return undefined;
+  }
+}
+
 function released(lead: RoutingLead, formerOwnerId: string): RoutingLead {
-  const { ownerId: _ownerId, ...rest } = lead;
+  const { ownerId: _ownerId, reservation: _reservation, ...rest } = lead;
   return { ...rest, open: false, previousOwnerIds: withOwner(lead.previousOwnerIds, formerOwnerId) };
 }
 
 function closed(lead: RoutingLead): RoutingLead {
-  const { waiting: _waiting, ...rest } = lead;
-  return { ...rest, open: false, closed: true };
+  const { waiting: _waiting, reservation, ownerId, ...rest } = lead;
+  // A reserved owner never had the lead: it closed before the assignment could land.
+  const owner = reservation === undefined && ownerId !== undefined ? { ownerId } : {};
+  return { ...rest, ...owner, open: false, closed: true };
 }
 
 function withOwner(owners: string[], ownerId: string | undefined): string[] {

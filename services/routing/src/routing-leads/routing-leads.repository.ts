@@ -15,33 +15,41 @@ type LeadRow = {
   previous_owner_ids: string[];
   reservation: Reservation | null;
   waiting: Waiting | null;
-  last_version: number;
 };
 
 const columns =
-  'lead_id::text AS lead_id, tenant_id, attributes, owner_id, open, closed, previous_owner_ids, reservation, waiting, last_version';
+  'lead_id::text AS lead_id, tenant_id, attributes, owner_id, open, closed, previous_owner_ids, reservation, waiting';
 
 /**
- * The lead's row, locked until the transaction ends (created empty when routing has not seen the
- * lead yet). Lead ids are UUIDs unique across tenants; a row of another tenant is a corrupt message.
+ * The leads' rows, locked in lead id order until the transaction ends (created empty for leads routing
+ * has not seen yet). Lead ids are UUIDs unique across tenants; a row of another tenant is a corrupt message.
  */
-export async function lockRoutingLead(
+export async function lockRoutingLeads(
   client: pg.PoolClient,
-  options: { leadId: string; tenantId: string },
-): Promise<RoutingLead> {
+  leads: ReadonlyArray<{ leadId: string; tenantId: string }>,
+): Promise<Map<string, RoutingLead>> {
+  const wanted = new Map(leads.map((lead) => [lead.leadId, lead.tenantId]));
+  const leadIds = [...wanted.keys()].sort();
   await client.query(
-    'INSERT INTO routing_leads (lead_id, tenant_id) VALUES ($1, $2) ON CONFLICT (lead_id) DO NOTHING',
-    [options.leadId, options.tenantId],
+    `INSERT INTO routing_leads (lead_id, tenant_id)
+     SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (lead_id) DO NOTHING`,
+    [leadIds, leadIds.map((leadId) => wanted.get(leadId))],
   );
-  const result = await client.query<LeadRow>(`SELECT ${columns} FROM routing_leads WHERE lead_id = $1 FOR UPDATE`, [
-    options.leadId,
-  ]);
-  const row = result.rows[0];
-  if (row === undefined) return newRoutingLead(options);
-  if (row.tenant_id !== options.tenantId) {
-    throw new PermanentError(`lead ${options.leadId} belongs to tenant ${row.tenant_id}, not ${options.tenantId}`);
-  }
-  return fromRow(row);
+  const result = await client.query<LeadRow>(
+    `SELECT ${columns} FROM routing_leads WHERE lead_id = ANY($1::uuid[]) ORDER BY lead_id FOR UPDATE`,
+    [leadIds],
+  );
+  const locked = new Map(result.rows.map((row) => [row.lead_id, row]));
+  return new Map(
+    leadIds.map((leadId) => {
+      const tenantId = wanted.get(leadId) ?? '';
+      const row = locked.get(leadId);
+      if (row !== undefined && row.tenant_id !== tenantId) {
+        throw new PermanentError(`lead ${leadId} belongs to tenant ${row.tenant_id}, not ${tenantId}`);
+      }
+      return [leadId, row === undefined ? newRoutingLead({ leadId, tenantId }) : fromRow(row)];
+    }),
+  );
 }
 
 /** The lead as routing knows it, or `undefined` when routing has seen none of its events (or it is another tenant's). */
@@ -57,46 +65,68 @@ export async function readRoutingLead(
   return row === undefined ? undefined : fromRow(row);
 }
 
-/** Writes the lead back; `nextTryAt` is when a waiting lead is tried again (unchanged when not given). */
-export async function saveRoutingLead(
+/**
+ * Writes the leads back in one statement; `nextTryAt` is when a waiting lead is tried again
+ * (unchanged when not given), cleared with `waiting`.
+ */
+export async function saveRoutingLeads(
   client: pg.PoolClient,
-  options: { lead: RoutingLead; nextTryAt?: Date },
+  leads: ReadonlyArray<{ lead: RoutingLead; nextTryAt?: Date }>,
 ): Promise<void> {
-  const { lead } = options;
+  if (leads.length === 0) return;
+  const rows = leads.map(({ lead, nextTryAt }) => ({
+    lead_id: lead.leadId,
+    attributes: lead.attributes,
+    owner_id: lead.ownerId ?? null,
+    open: lead.open,
+    closed: lead.closed,
+    previous_owner_ids: lead.previousOwnerIds,
+    reservation: lead.reservation ?? null,
+    waiting: lead.waiting ?? null,
+    next_try_at: nextTryAt?.toISOString() ?? null,
+  }));
   await client.query(
-    `UPDATE routing_leads
-        SET attributes = $2, owner_id = $3, open = $4, closed = $5, previous_owner_ids = $6,
-            reservation = $7, waiting = $8,
-            next_try_at = CASE WHEN $8::jsonb IS NULL THEN NULL ELSE coalesce($9, next_try_at) END,
-            last_version = $10
-      WHERE lead_id = $1`,
-    [
-      lead.leadId,
-      lead.attributes,
-      lead.ownerId ?? null,
-      lead.open,
-      lead.closed,
-      lead.previousOwnerIds,
-      lead.reservation ?? null,
-      lead.waiting ?? null,
-      options.nextTryAt ?? null,
-      lead.lastVersion,
-    ],
+    `UPDATE routing_leads AS l
+        SET attributes = s.attributes, owner_id = s.owner_id, open = s.open, closed = s.closed,
+            previous_owner_ids = s.previous_owner_ids, reservation = s.reservation, waiting = s.waiting,
+            next_try_at = CASE WHEN s.waiting IS NULL THEN NULL ELSE coalesce(s.next_try_at, l.next_try_at) END
+       FROM jsonb_to_recordset($1::jsonb) AS s(
+              lead_id uuid, attributes jsonb, owner_id text, open boolean, closed boolean,
+              previous_owner_ids text[], reservation jsonb, waiting jsonb, next_try_at timestamptz)
+      WHERE l.lead_id = s.lead_id`,
+    [JSON.stringify(rows)],
   );
 }
 
-/** Waiting leads whose next try is due, oldest due first. */
+/** Waiting leads whose next try is due, oldest due first (not locked: lock them with {@link lockDueWaitingLeads}). */
 export async function waitingLeadsDue(
   db: Db,
   options: { now: Date; limit: number },
-): Promise<Array<{ leadId: string; tenantId: string; waiting: Waiting }>> {
-  const result = await db.query<{ lead_id: string; tenant_id: string; waiting: Waiting }>(
-    `SELECT lead_id::text AS lead_id, tenant_id, waiting FROM routing_leads
+): Promise<Array<{ leadId: string; tenantId: string }>> {
+  const result = await db.query<{ lead_id: string; tenant_id: string }>(
+    `SELECT lead_id::text AS lead_id, tenant_id FROM routing_leads
       WHERE waiting IS NOT NULL AND next_try_at <= $1
       ORDER BY next_try_at LIMIT $2`,
     [options.now, options.limit],
   );
-  return result.rows.map((row) => ({ leadId: row.lead_id, tenantId: row.tenant_id, waiting: row.waiting }));
+  return result.rows.map((row) => ({ leadId: row.lead_id, tenantId: row.tenant_id }));
+}
+
+/**
+ * Of `leadIds`, the ones still waiting and due, locked in lead id order; call it under the tenants'
+ * routing locks, so a lead another replica just assigned or tried is no longer due.
+ */
+export async function lockDueWaitingLeads(
+  client: pg.PoolClient,
+  options: { leadIds: readonly string[]; now: Date },
+): Promise<RoutingLead[]> {
+  const result = await client.query<LeadRow>(
+    `SELECT ${columns} FROM routing_leads
+      WHERE lead_id = ANY($1::uuid[]) AND waiting IS NOT NULL AND next_try_at <= $2
+      ORDER BY lead_id FOR UPDATE`,
+    [options.leadIds, options.now],
+  );
+  return result.rows.map(fromRow);
 }
 
 function fromRow(row: LeadRow): RoutingLead {
@@ -110,6 +140,5 @@ function fromRow(row: LeadRow): RoutingLead {
     previousOwnerIds: row.previous_owner_ids,
     ...(row.reservation === null ? {} : { reservation: row.reservation }),
     ...(row.waiting === null ? {} : { waiting: row.waiting }),
-    lastVersion: row.last_version,
   };
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PeriodicTask } from '@l2o/service-kit';
 import { waitFor } from '@l2o/testing';
 import { startRoutingTestEnv, teamRouting } from '../routing-test-app.fixture.ts';
 import type { Replica, RoutingTestEnv } from '../routing-test-app.fixture.ts';
-import { createSlaTimerPoller } from './sla-timer-poller.ts';
-import type { SlaTimerPoller } from './sla-timer-poller.ts';
+import { createSlaTimerTask } from './fire-due-sla-timers.ts';
 
 describe('first-response SLA timers', () => {
   let env: RoutingTestEnv;
@@ -17,8 +17,8 @@ describe('first-response SLA timers', () => {
     await env.close();
   });
 
-  const pollerOn = (replica: Pick<Replica, 'pool' | 'store'>, intervalMs = 60_000): SlaTimerPoller =>
-    createSlaTimerPoller({ ...replica, clock: env.clock, logger: env.logger, intervalMs });
+  const pollerOn = (replica: Pick<Replica, 'pool' | 'store'>, intervalMs = 60_000): PeriodicTask =>
+    createSlaTimerTask({ ...replica, clock: env.clock, logger: env.logger, intervalMs });
 
   /** A British lead of a fresh tenant, assigned (30-minute SLA) with its timer set. */
   async function assignedLead(): Promise<{ tenantId: string; apiKey: string; leadId: string; ownerId: string }> {

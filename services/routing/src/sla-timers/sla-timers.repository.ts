@@ -7,10 +7,13 @@ export type SlaTimer = {
   tenantId: string;
   ownerId: string;
   poolId: string;
-  /** The assignment's `assignedAt`, exactly as the LeadAssigned carried it. */
+  /** The assignment's `assignedAt`, exactly as the LeadAssigned carries it. */
   assignedAt: string;
   dueAt: Date;
 };
+
+/** Stops a lead's pending timers at `at`, but the one of the assignment `keepAssignedAt` when given. */
+export type SlaTimerCancel = { leadId: string; at: Date; keepAssignedAt?: string };
 
 type TimerRow = {
   lead_id: string;
@@ -21,58 +24,74 @@ type TimerRow = {
   due_at: Date;
 };
 
-/** Sets the timer of an assignment; setting it again changes nothing. */
-export async function insertSlaTimer(db: Db, timer: SlaTimer): Promise<void> {
+/** Sets the timers of assignments; setting one again changes nothing. */
+export async function insertSlaTimers(db: Db, timers: readonly SlaTimer[]): Promise<void> {
+  if (timers.length === 0) return;
   await db.query(
     `INSERT INTO routing_timers (lead_id, assigned_at, owner_id, tenant_id, pool_id, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (lead_id, assigned_at) DO NOTHING`,
-    [timer.leadId, timer.assignedAt, timer.ownerId, timer.tenantId, timer.poolId, timer.dueAt],
+     SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+     ON CONFLICT (lead_id, assigned_at) DO NOTHING`,
+    [
+      timers.map((timer) => timer.leadId),
+      timers.map((timer) => timer.assignedAt),
+      timers.map((timer) => timer.ownerId),
+      timers.map((timer) => timer.tenantId),
+      timers.map((timer) => timer.poolId),
+      timers.map((timer) => timer.dueAt),
+    ],
   );
 }
 
-/** Stops the lead's pending timers, but the one of the assignment `keepAssignedAt` when given. */
-export async function cancelSlaTimers(
-  db: Db,
-  options: { leadId: string; now: Date; keepAssignedAt?: string },
-): Promise<void> {
+/** Applies one cancel per lead (the caller keeps the last of each lead's). */
+export async function cancelSlaTimers(db: Db, cancels: readonly SlaTimerCancel[]): Promise<void> {
+  if (cancels.length === 0) return;
   await db.query(
-    `UPDATE routing_timers SET cancelled_at = $2
-      WHERE lead_id = $1 AND fired_at IS NULL AND cancelled_at IS NULL
-        AND ($3::timestamptz IS NULL OR assigned_at <> $3::timestamptz)`,
-    [options.leadId, options.now, options.keepAssignedAt ?? null],
+    `UPDATE routing_timers AS t SET cancelled_at = c.at
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS c(lead_id, at, keep_assigned_at)
+      WHERE t.lead_id = c.lead_id AND t.fired_at IS NULL AND t.cancelled_at IS NULL
+        AND (c.keep_assigned_at IS NULL OR t.assigned_at <> c.keep_assigned_at)`,
+    [
+      cancels.map((cancel) => cancel.leadId),
+      cancels.map((cancel) => cancel.at),
+      cancels.map((cancel) => cancel.keepAssignedAt ?? null),
+    ],
   );
 }
 
 /**
- * Claims one due timer for the caller's transaction. SKIP LOCKED lets each replica take a different
- * timer; the claim lasts until that transaction ends, so a crashed poller's timer is claimable again.
+ * Claims up to `limit` due timers for the caller's transaction. SKIP LOCKED lets each replica take
+ * different timers; the claim lasts until that transaction ends, so a crashed poller's timers are
+ * claimable again.
  */
-export async function claimDueSlaTimer(client: pg.PoolClient, now: Date): Promise<SlaTimer | undefined> {
+export async function claimDueSlaTimers(
+  client: pg.PoolClient,
+  options: { now: Date; limit: number },
+): Promise<SlaTimer[]> {
   const result = await client.query<TimerRow>(
     `SELECT lead_id::text AS lead_id, tenant_id, owner_id, pool_id, assigned_at, due_at FROM routing_timers
       WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
-      ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-    [now],
+      ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [options.now, options.limit],
   );
-  const row = result.rows[0];
-  if (row === undefined) return undefined;
-  return {
+  return result.rows.map((row) => ({
     leadId: row.lead_id,
     tenantId: row.tenant_id,
     ownerId: row.owner_id,
     poolId: row.pool_id,
     assignedAt: row.assigned_at.toISOString(),
     dueAt: row.due_at,
-  };
+  }));
 }
 
-export async function markSlaTimerFired(
+export async function markSlaTimersFired(
   client: pg.PoolClient,
-  options: { leadId: string; assignedAt: string; now: Date },
+  options: { timers: readonly SlaTimer[]; now: Date },
 ): Promise<void> {
-  await client.query('UPDATE routing_timers SET fired_at = $3 WHERE lead_id = $1 AND assigned_at = $2', [
-    options.leadId,
-    options.assignedAt,
-    options.now,
-  ]);
+  if (options.timers.length === 0) return;
+  await client.query(
+    `UPDATE routing_timers AS t SET fired_at = $3
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS f(lead_id, assigned_at)
+      WHERE t.lead_id = f.lead_id AND t.assigned_at = f.assigned_at`,
+    [options.timers.map((timer) => timer.leadId), options.timers.map((timer) => timer.assignedAt), options.now],
+  );
 }

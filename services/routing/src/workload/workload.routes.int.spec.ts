@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onLeadEvent } from '../lead-events/on-lead-event.ts';
 import { startRoutingTestEnv, teamRouting, testRep } from '../routing-test-app.fixture.ts';
 import type { RoutingTestEnv } from '../routing-test-app.fixture.ts';
 
@@ -21,16 +20,8 @@ describe('GET /v1/routing/workload', () => {
     );
     const leadId = await env.captureLead({ tenantId, country: 'GB' });
     await env.qualifyLead({ tenantId, leadId });
-    const handle = onLeadEvent({
-      pool: env.pool,
-      store: env.store,
-      logger: env.logger,
-      clock: env.clock,
-      waitingRetryMs: 60_000,
-    });
-    for (const event of await env.cloudEventsOf(leadId)) {
-      await handle({ event, topic: 'l2o.lead.v1', partition: 0, offset: '0', key: leadId, attempt: 1 });
-    }
+    const consumer = env.leadConsumer();
+    for (const message of await env.consumedOf(leadId)) await consumer.handle(message);
 
     const response = await env.request({ method: 'GET', url: '/v1/routing/workload', apiKey });
 
