@@ -167,17 +167,30 @@ export function createLeadLedger(options: {
   };
 }
 
-/** Posts `ratePerSecond` leads a second in batches of `batchSize` until stopped; a third are strong. */
+/**
+ * Posts `ratePerSecond` leads a second in batches of `batchSize` until stopped, without waiting for
+ * answers (an open load, as independent clients make); a third are strong.
+ */
 export function startSteadyLoad(options: { ledger: LeadLedger; ratePerSecond: number; batchSize: number }): {
   stop: () => Promise<void>;
 } {
   const pending = new Set<Promise<unknown>>();
   const intervalMs = (1000 * options.batchSize) / options.ratePerSecond;
-  const timer = setInterval(() => {
-    const sent = options.ledger.post({ strong: (sequence) => sequence % 3 === 0, count: options.batchSize });
-    pending.add(sent);
-    void sent.finally(() => pending.delete(sent));
-  }, intervalMs);
+  const startedAt = performance.now();
+  let batchesSent = 0;
+  // Paced by the clock, not by counting timer ticks: a busy event loop fires timers late and would
+  // otherwise offer less than the rate; a late tick sends the batches that fell due meanwhile.
+  const timer = setInterval(
+    () => {
+      const due = Math.floor((performance.now() - startedAt) / intervalMs);
+      for (; batchesSent < due; batchesSent += 1) {
+        const sent = options.ledger.post({ strong: (sequence) => sequence % 3 === 0, count: options.batchSize });
+        pending.add(sent);
+        void sent.finally(() => pending.delete(sent));
+      }
+    },
+    Math.min(intervalMs, 100),
+  );
   return {
     stop: async () => {
       clearInterval(timer);
