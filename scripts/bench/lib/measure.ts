@@ -1,6 +1,7 @@
 // Shared by the benchmark scripts: latency percentiles, peak memory and a progress line.
 
-function percentile(sortedMs: number[], p: number): number {
+/** The nearest-rank percentile `p` (0–100) of samples sorted ascending; NaN when there are none. */
+export function percentile(sortedMs: number[], p: number): number {
   if (sortedMs.length === 0) return Number.NaN;
   const index = Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1);
   return sortedMs[Math.max(0, index)]!;
