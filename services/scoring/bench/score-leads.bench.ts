@@ -9,7 +9,9 @@
 //   node services/scoring/bench/score-leads.bench.ts [--leads 20000] [--batch 500] [--partitions 6] [--concurrency 2] [--pool 10]
 //   scripts/benchmark scoring [--leads 20000]
 // Uses DATABASE_URL (default: the `test` database) and drops its throw-away schema afterwards.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ConsumedEvent } from '@l2o/bus';
 import { leadActivityTypes, leadChannels, streamIdFor, toCloudEvent } from '@l2o/contracts';
@@ -19,6 +21,7 @@ import type { Lead, LeadCommand } from '@l2o/domain';
 import { createPostgresEventStore, migrateEventStore, toNewEvents } from '@l2o/event-store';
 import type { RecordedEvent, StreamAppend } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
+import type pg from 'pg';
 import { streamEventFromRecorded } from '@l2o/stream-consumer';
 import { freshSchema } from '@l2o/testing';
 import { latencySummary, perSecond, progress, trackPeakMemory } from '../../../scripts/bench/lib/measure.ts';
@@ -133,6 +136,29 @@ function streamOf(commands: LeadCommand[]): StreamAppend {
   };
 }
 
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/**
+ * CPU milliseconds used so far by each PostgreSQL backend of the benchmark's pool, by pid; `undefined`
+ * when the server does not run on this machine. On a shared machine, CPU per lead says more than a rate.
+ */
+async function backendCpuMs(pool: pg.Pool): Promise<Map<number, number> | undefined> {
+  const backends = await pool.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE application_name = 'scoring-bench'",
+  );
+  const used = new Map<number, number>();
+  try {
+    for (const { pid } of backends.rows) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      used.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks);
+    }
+  } catch {
+    return undefined;
+  }
+  return used;
+}
+
 /** The partition the relay publishes a lead's events to: keyed by lead id, so a lead stays in order. */
 function partitionOf(leadId: string): number {
   return Number.parseInt(leadId.slice(0, 8), 16) % partitionCount;
@@ -201,6 +227,8 @@ try {
   const batchLatencies: number[] = [];
   const show = progress('scoring', eventCount);
   let handled = 0;
+  const backendsBefore = await backendCpuMs(pool);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   // Each worker takes partitions in turn and hands it to the kit batch by batch, as one bus member would.
   let nextPartition = 0;
@@ -219,6 +247,8 @@ try {
     }),
   );
   const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const backendsAfter = await backendCpuMs(pool);
 
   const appended = await pool.query<{ type: string; count: number; leads: number }>(
     `SELECT type, count(*)::int AS count, count(DISTINCT stream_id)::int AS leads FROM events
@@ -231,6 +261,18 @@ try {
       `(${(elapsedMs / 1000).toFixed(1)} s, ${batchLatencies.length} batches)`,
   );
   console.log(`  per batch: ${latencySummary(batchLatencies)}`);
+  const nodeCpuMs = (cpu.user + cpu.system) / 1000;
+  const postgresCpuMs =
+    backendsBefore === undefined || backendsAfter === undefined
+      ? undefined
+      : [...backendsAfter].reduce((sum, [pid, ms]) => sum + ms - (backendsBefore.get(pid) ?? 0), 0);
+  console.log(
+    `  CPU per lead: ${(nodeCpuMs / totalLeads).toFixed(2)} ms in this process` +
+      (postgresCpuMs === undefined
+        ? ' (PostgreSQL runs elsewhere)'
+        : `, ${(postgresCpuMs / totalLeads).toFixed(2)} ms in PostgreSQL: ` +
+          `${Math.round((2000 * totalLeads) / (nodeCpuMs + postgresCpuMs)).toLocaleString('en')} leads/s on two idle cores`),
+  );
   console.log(
     `  results: LeadScored ${(row('LeadScored')?.count ?? 0).toLocaleString('en')} on ${scoredLeads.toLocaleString('en')} leads, ` +
       `MQL (LeadQualified) ${(row('LeadQualified')?.count ?? 0).toLocaleString('en')} of ${totalLeads.toLocaleString('en')} leads`,

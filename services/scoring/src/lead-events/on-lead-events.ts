@@ -5,10 +5,11 @@ import { scoreLeadNow } from '../score-lead/score-lead-now.ts';
 import { scoringMetadata, toScoreRequest } from '../score-lead/score-request.ts';
 import type { ScoreRequest } from '../score-lead/score-request.ts';
 import { loadTenantScorings } from '../score-lead/tenant-scoring.ts';
+import type { TenantScoring } from '../score-lead/tenant-scoring.ts';
 import type { ScoringMetrics } from '../scoring-metrics.ts';
 import { applyLeadEvents } from '../scoring-leads/scoring-lead.ts';
-import { lockScoringLeads, recordScores, saveScoringLeads } from '../scoring-leads/scoring-lead.repository.ts';
-import type { RecordedScore } from '../scoring-leads/scoring-lead.repository.ts';
+import { lockScoringLeads, saveScoringLeads } from '../scoring-leads/scoring-lead.repository.ts';
+import type { SavedScore } from '../scoring-leads/scoring-lead.repository.ts';
 
 /** The lead events that change what a lead is scored on; scoring's own output (LeadScored…) is not among them. */
 export const scoredLeadEventNames = [
@@ -28,10 +29,9 @@ export function isScoredLeadEvent(event: StreamEvent): event is ScoredLeadEvent 
 /**
  * Applies a batch of lead events to scoring's leads and sends each lead that needs one its new
  * score, in the consumer kit's transaction: the batch's leads (and the leads merged into them) are
- * loaded row-locked in one query, the events applied in memory in order, the changed leads saved in
- * one statement, each lead scored once on its last state with its tenant's scoring (loaded once per
- * tenant), the scores recorded in one statement and the `ScoreLead`s left to the kit to send after
- * the commit.
+ * loaded row-locked in one query, the events applied in memory in order, each lead scored once on its
+ * last state with its tenant's scoring (loaded once per tenant in one query), the changed leads saved
+ * with their scores in one statement, and the `ScoreLead`s left to the kit to send after the commit.
  */
 export function onLeadEvents(options: {
   clock: () => Date;
@@ -58,19 +58,19 @@ export function onLeadEvents(options: {
     }
 
     const { changed, triggers } = applyLeadEvents({ leads: stored, events: leadEvents });
-    await saveScoringLeads(client, [...changed.values()]);
-
     const toScore = [...triggers].flatMap(([leadId, trigger]) => {
       const lead = changed.get(leadId);
       return lead === undefined || lead.mergedInto !== undefined ? [] : [{ lead, trigger }];
     });
-    if (toScore.length === 0) return;
-    const scorings = await loadTenantScorings(
-      client,
-      toScore.map(({ lead }) => lead.tenantId),
-    );
+    const scorings =
+      toScore.length === 0
+        ? new Map<string, TenantScoring>()
+        : await loadTenantScorings(
+            client,
+            toScore.map(({ lead }) => lead.tenantId),
+          );
     const now = options.clock();
-    const recorded: RecordedScore[] = [];
+    const scores = new Map<string, SavedScore>();
     for (const { lead, trigger } of toScore) {
       const scoring = scorings.get(lead.tenantId);
       const last = stored.get(lead.leadId)?.last;
@@ -82,7 +82,7 @@ export function onLeadEvents(options: {
         now,
         rescoreIntervalMs: options.rescoreIntervalMs,
       });
-      recorded.push({ leadId: lead.leadId, last: scored.last, scoredAt: now, nextRescoreAt: scored.nextRescoreAt });
+      scores.set(lead.leadId, { last: scored.last, scoredAt: now, nextRescoreAt: scored.nextRescoreAt });
       if (scored.unchanged) {
         options.metrics.leadScored({ trigger, outcome: 'unchanged' });
         continue;
@@ -101,6 +101,12 @@ export function onLeadEvents(options: {
         ),
       );
     }
-    await recordScores(client, recorded);
+    await saveScoringLeads(
+      client,
+      [...changed.values()].map((lead) => {
+        const score = scores.get(lead.leadId);
+        return score === undefined ? lead : { ...lead, score };
+      }),
+    );
   };
 }

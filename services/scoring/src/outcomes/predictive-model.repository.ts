@@ -5,17 +5,10 @@ import type { Queryable } from '../scoring-leads/scoring-lead.repository.ts';
 
 /** The tenant's model; an empty one before its first closed outcome. */
 export async function loadModel(db: Queryable, tenantId: string): Promise<NaiveBayesModel> {
-  return (await loadModels(db, [tenantId])).get(tenantId) ?? emptyModel();
-}
-
-/** Each tenant's model (an empty one before its first closed outcome), in one query. */
-export async function loadModels(db: Queryable, tenantIds: readonly string[]): Promise<Map<string, NaiveBayesModel>> {
-  const result = await db.query<{ tenant_id: string; model: NaiveBayesModel }>(
-    'SELECT tenant_id, model FROM scoring_models WHERE tenant_id = ANY($1::text[])',
-    [[...new Set(tenantIds)]],
-  );
-  const saved = new Map(result.rows.map((row) => [row.tenant_id, row.model]));
-  return new Map(tenantIds.map((tenantId) => [tenantId, saved.get(tenantId) ?? emptyModel()]));
+  const result = await db.query<{ model: NaiveBayesModel }>('SELECT model FROM scoring_models WHERE tenant_id = $1', [
+    tenantId,
+  ]);
+  return result.rows[0]?.model ?? emptyModel();
 }
 
 /** The tenant's model, locked until the transaction of `client` ends, so concurrent outcomes learn one after the other. */

@@ -16,7 +16,16 @@ export const defaultVersionedRuleSet: VersionedRuleSet = {
   ruleSet: defaultScoringRuleSet,
 };
 
-type RuleSetRow = { version: number; rule_set: unknown; created_at: Date };
+/** A rule set as `scoring_rule_sets` stores it. */
+export type RuleSetRow = { version: number; rule_set: unknown; created_at: Date };
+
+/** The rule set of a stored row, or the default one at version 1 when the tenant saved none. */
+export function toVersionedRuleSet(row: RuleSetRow | undefined): VersionedRuleSet {
+  if (row === undefined) return defaultVersionedRuleSet;
+  // Parsed on read, so defaults added to the schema later apply to rule sets stored before.
+  const ruleSet = scoringRuleSetSchema.parse(withinCurrentBounds(row.rule_set));
+  return { version: row.version, ruleSet, createdAt: row.created_at };
+}
 
 /** The tenant's newest rule set, or the default one at version 1. */
 export async function currentRuleSet(db: Queryable, tenantId: string): Promise<VersionedRuleSet> {
@@ -34,15 +43,7 @@ export async function currentRuleSets(
     [[...new Set(tenantIds)]],
   );
   const saved = new Map(result.rows.map((row) => [row.tenant_id, row]));
-  return new Map(
-    tenantIds.map((tenantId) => {
-      const row = saved.get(tenantId);
-      if (row === undefined) return [tenantId, defaultVersionedRuleSet];
-      // Parsed on read, so defaults added to the schema later apply to rule sets stored before.
-      const ruleSet = scoringRuleSetSchema.parse(withinCurrentBounds(row.rule_set));
-      return [tenantId, { version: row.version, ruleSet, createdAt: row.created_at }];
-    }),
-  );
+  return new Map(tenantIds.map((tenantId) => [tenantId, toVersionedRuleSet(saved.get(tenantId))]));
 }
 
 /**

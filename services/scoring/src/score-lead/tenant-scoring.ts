@@ -1,32 +1,42 @@
+import { emptyModel } from '../model/index.ts';
 import type { NaiveBayesModel } from '../model/index.ts';
-import { loadModels } from '../outcomes/predictive-model.repository.ts';
-import { currentRuleSets } from '../rule-sets/rule-set.repository.ts';
-import type { VersionedRuleSet } from '../rule-sets/rule-set.repository.ts';
+import { toVersionedRuleSet } from '../rule-sets/rule-set.repository.ts';
+import type { RuleSetRow, VersionedRuleSet } from '../rule-sets/rule-set.repository.ts';
 import type { Queryable } from '../scoring-leads/scoring-lead.repository.ts';
 
 /** What a tenant's leads are scored with: its current rule set and its predictive model. */
 export type TenantScoring = { ruleSet: VersionedRuleSet; model: NaiveBayesModel };
 
 export async function loadTenantScoring(db: Queryable, tenantId: string): Promise<TenantScoring> {
-  const scoring = (await loadTenantScorings(db, [tenantId])).get(tenantId);
-  if (scoring === undefined) throw new Error(`unreachable: no scoring loaded for tenant ${tenantId}`);
-  return scoring;
+  return (await loadTenantScorings(db, [tenantId])).get(tenantId) as TenantScoring;
 }
 
-/** Each tenant's scoring, in two queries whatever their number: a batch is scored as of one moment. */
+/**
+ * Each tenant's scoring (its newest rule set, else the default one, and its model, else an empty one),
+ * in one query whatever their number: a batch is scored as of one moment.
+ */
 export async function loadTenantScorings(
   db: Queryable,
   tenantIds: readonly string[],
 ): Promise<Map<string, TenantScoring>> {
-  const tenants = [...new Set(tenantIds)];
-  // One after the other: `db` may be a transaction's client, which runs one query at a time anyway.
-  const ruleSets = await currentRuleSets(db, tenants);
-  const models = await loadModels(db, tenants);
-  const scorings = new Map<string, TenantScoring>();
-  for (const tenantId of tenants) {
-    const ruleSet = ruleSets.get(tenantId);
-    const model = models.get(tenantId);
-    if (ruleSet !== undefined && model !== undefined) scorings.set(tenantId, { ruleSet, model });
-  }
-  return scorings;
+  const result = await db.query<
+    { tenant_id: string; model: NaiveBayesModel | null } & { [Key in keyof RuleSetRow]: RuleSetRow[Key] | null }
+  >(
+    `SELECT t.tenant_id, r.version, r.rule_set, r.created_at, m.model
+     FROM unnest($1::text[]) AS t(tenant_id)
+     LEFT JOIN LATERAL (
+       SELECT version, rule_set, created_at FROM scoring_rule_sets WHERE tenant_id = t.tenant_id
+       ORDER BY version DESC LIMIT 1
+     ) r ON true
+     LEFT JOIN scoring_models m ON m.tenant_id = t.tenant_id`,
+    [[...new Set(tenantIds)]],
+  );
+  return new Map(
+    result.rows.map((row) => {
+      const { version, rule_set: ruleSet, created_at: createdAt } = row;
+      const stored =
+        version === null || createdAt === null ? undefined : { version, rule_set: ruleSet, created_at: createdAt };
+      return [row.tenant_id, { ruleSet: toVersionedRuleSet(stored), model: row.model ?? emptyModel() }];
+    }),
+  );
 }

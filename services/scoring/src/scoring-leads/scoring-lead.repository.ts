@@ -85,11 +85,18 @@ export async function findScoringLead(
   return row === undefined ? undefined : fromRow(row);
 }
 
+/** A score sent to a lead now, saved with the lead (see {@link saveScoringLeads}). */
+export type SavedScore = { last: LastScore; scoredAt: Date; nextRescoreAt: Date | null };
+
 /**
- * Inserts the leads scoring has not seen and updates the others, in one statement. A lead saved as
- * merged ends its rescores, and its schedule moves so a rescore claimed before cannot score it.
+ * Inserts the leads scoring has not seen and updates the others, each with the score sent to it now
+ * when there is one, in one statement. A score moves the lead's rescore schedule (so a rescore claimed
+ * before leaves the lead alone); a lead saved as merged ends its rescores, and its schedule moves too.
  */
-export async function saveScoringLeads(db: Queryable, leads: readonly ScoringLead[]): Promise<void> {
+export async function saveScoringLeads(
+  db: Queryable,
+  leads: ReadonlyArray<ScoringLead & { score?: SavedScore }>,
+): Promise<void> {
   if (leads.length === 0) return;
   const rows = leads.map((lead) => ({
     lead_id: lead.leadId,
@@ -99,17 +106,35 @@ export async function saveScoringLeads(db: Queryable, leads: readonly ScoringLea
     activities: lead.input.activities,
     captured_at: lead.capturedAt ?? null,
     merged_into: lead.mergedInto ?? null,
+    score: lead.score?.last.score ?? null,
+    grade: lead.score?.last.grade ?? null,
+    rule_set_version: lead.score?.last.ruleSetVersion ?? null,
+    scored_at: lead.score?.scoredAt ?? null,
+    next_rescore_at: lead.score?.nextRescoreAt ?? null,
   }));
+  // EXCLUDED.last_scored_at says whether the lead was scored now.
   await db.query(
-    `INSERT INTO scoring_leads (lead_id, tenant_id, profile, first_touch, activities, captured_at, merged_into)
+    `INSERT INTO scoring_leads (lead_id, tenant_id, profile, first_touch, activities, captured_at, merged_into,
+       last_score, last_grade, last_rule_set_version, last_scored_at, next_rescore_at)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS saved(lead_id uuid, tenant_id text, profile jsonb,
-       first_touch jsonb, activities jsonb, captured_at timestamptz, merged_into uuid)
+       first_touch jsonb, activities jsonb, captured_at timestamptz, merged_into uuid,
+       score int, grade text, rule_set_version int, scored_at timestamptz, next_rescore_at timestamptz)
      ON CONFLICT (lead_id) DO UPDATE SET
        profile = EXCLUDED.profile, first_touch = EXCLUDED.first_touch, activities = EXCLUDED.activities,
        captured_at = EXCLUDED.captured_at, merged_into = EXCLUDED.merged_into,
-       next_rescore_at = CASE WHEN EXCLUDED.merged_into IS NULL THEN scoring_leads.next_rescore_at END,
-       schedule_seq = scoring_leads.schedule_seq
-         + CASE WHEN scoring_leads.merged_into IS NULL AND EXCLUDED.merged_into IS NOT NULL THEN 1 ELSE 0 END`,
+       last_score = COALESCE(EXCLUDED.last_score, scoring_leads.last_score),
+       last_grade = COALESCE(EXCLUDED.last_grade, scoring_leads.last_grade),
+       last_rule_set_version = COALESCE(EXCLUDED.last_rule_set_version, scoring_leads.last_rule_set_version),
+       last_scored_at = COALESCE(EXCLUDED.last_scored_at, scoring_leads.last_scored_at),
+       next_rescore_at = CASE
+         WHEN EXCLUDED.merged_into IS NOT NULL THEN NULL
+         WHEN EXCLUDED.last_scored_at IS NOT NULL THEN EXCLUDED.next_rescore_at
+         ELSE scoring_leads.next_rescore_at END,
+       rescore_trigger = CASE WHEN EXCLUDED.last_scored_at IS NOT NULL THEN 'decay' ELSE scoring_leads.rescore_trigger END,
+       schedule_seq = scoring_leads.schedule_seq + CASE
+         WHEN EXCLUDED.last_scored_at IS NOT NULL THEN 1
+         WHEN scoring_leads.merged_into IS NULL AND EXCLUDED.merged_into IS NOT NULL THEN 1
+         ELSE 0 END`,
     [JSON.stringify(rows)],
   );
 }
@@ -143,7 +168,7 @@ export type RecordedScore = {
 };
 
 /**
- * Records the scores sent to leads and their next rescores, in one statement. A score with
+ * Records the scores a rescore sent to leads and their next rescores, in one statement. A score with
  * `scheduleSeq` moves its lead's schedule only if nobody changed it since, so a rescore never cancels
  * a rule change queued meanwhile.
  */
