@@ -18,7 +18,7 @@ import {
 import type { CloudEvent, LeadChannel } from '@l2o/contracts';
 import { createPool, quoteIdent } from '@l2o/pg';
 import { migrateProjections, reportingSchemaOf } from '@l2o/projections/migrations';
-import { applyEvent, projectedFromCloudEvent, readModels } from '@l2o/projections/read-models';
+import { applyEvent, streamEventFromCloudEvent, readModels } from '@l2o/projections/read-models';
 import { createApiKey, migrateTenancy } from '@l2o/tenancy';
 import {
   freePorts,
@@ -208,7 +208,7 @@ describe('the dashboard in a browser', () => {
       },
     };
     if (pool === undefined) throw new Error('the suite set-up did not open its pool');
-    await applyEvent({ pool, readModels, event: projectedFromCloudEvent(event) });
+    await applyEvent({ pool, readModels, event: streamEventFromCloudEvent(event) });
   }
 
   async function chartRows(): Promise<ChartRow[]> {
@@ -351,7 +351,7 @@ describe('the dashboard in a browser', () => {
   it('charts April’s funnel, first-response SLA per rep and rep workload from the seeded lifecycle', async () => {
     const service = projections as ServiceProcess;
     for (const event of aprilStories(tenantId)) {
-      await applyEvent({ pool: pool as pg.Pool, readModels, event: projectedFromCloudEvent(event) });
+      await applyEvent({ pool: pool as pg.Pool, readModels, event: streamEventFromCloudEvent(event) });
     }
     await withServiceOutput([service], async () => {
       await page.goto(`${service.url}/dashboard?from=2025-04-01&to=2025-04-30`);
@@ -434,7 +434,7 @@ describe('the dashboard in a browser', () => {
           streamversion: index + 1,
           data: { ...event.data, tenantId },
         };
-        await applyEvent({ pool: pool as pg.Pool, readModels, event: projectedFromCloudEvent(cloudEvent) });
+        await applyEvent({ pool: pool as pg.Pool, readModels, event: streamEventFromCloudEvent(cloudEvent) });
       }
     };
     const opened = (opportunityId: string, at: string, amount: number, channel: LeadChannel, closeDate: string) => ({

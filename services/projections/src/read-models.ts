@@ -6,10 +6,11 @@ import { pipelineReadModel } from './pipeline/pipeline.projection.ts';
 import type { ReadModel } from './read-model/read-model.ts';
 import { responseReadModel } from './response/response.projection.ts';
 
-export { applyEvent, StreamGapError } from './read-model/apply-event.ts';
-export type { ApplyOutcome, ApplyResult } from './read-model/apply-event.ts';
-export { projectedFromCloudEvent, projectedFromRecordedEvent } from './read-model/projected-event.ts';
-export type { ProjectedEvent, ReadModel } from './read-model/read-model.ts';
+export { applyEvent, applyEvents } from './read-model/apply-events.ts';
+export type { ApplyOutcome, ApplyResult, BatchEvent } from './read-model/apply-events.ts';
+export type { ReadModel, ReadModelBatch } from './read-model/read-model.ts';
+export { StreamGapError, streamEventFromCloudEvent, streamEventFromRecorded } from '@l2o/stream-consumer';
+export type { StreamEvent } from '@l2o/stream-consumer';
 
 /** Every read model this service keeps, in the order they apply an event. */
 export const readModels: readonly ReadModel[] = [

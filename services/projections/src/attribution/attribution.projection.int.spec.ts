@@ -7,8 +7,8 @@ import { dealEvents } from '../pipeline/deal-events.fixture.ts';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
 import { resetReadModels } from '../rebuild/rebuild-read-models.ts';
-import { applyEvent } from '../read-model/apply-event.ts';
-import type { ProjectedEvent } from '../read-model/read-model.ts';
+import { applyEvent } from '../read-model/apply-events.ts';
+import type { StreamEvent } from '@l2o/stream-consumer';
 import { attributionReadModel } from './attribution.projection.ts';
 
 describe('the attribution read model', () => {
@@ -37,7 +37,7 @@ describe('the attribution read model', () => {
     );
   }
 
-  async function applyAll(events: readonly ProjectedEvent[], times: number): Promise<void> {
+  async function applyAll(events: readonly StreamEvent[], times: number): Promise<void> {
     for (const event of events)
       for (let time = 0; time < times; time += 1) await applyEvent({ pool, readModels, event });
   }

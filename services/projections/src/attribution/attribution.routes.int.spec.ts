@@ -8,7 +8,7 @@ import { buildApp } from '../app.ts';
 import { pipelineScenario } from '../pipeline/pipeline-scenario.fixture.ts';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
-import { applyEvent } from '../read-model/apply-event.ts';
+import { applyEvent } from '../read-model/apply-events.ts';
 import { readModels } from '../read-models.ts';
 
 describe('the attribution reports', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { leadCapturedV1Example, opportunityOpenedV1Example } from '@l2o/contracts';
 import type { LeadChannel } from '@l2o/contracts';
-import type { ProjectedEvent } from '../read-model/read-model.ts';
+import type { StreamEvent } from '@l2o/stream-consumer';
 import { streamEvents } from '../read-model/stream-events.fixture.ts';
 import type { StoryEvent } from '../read-model/stream-events.fixture.ts';
 
@@ -27,7 +27,7 @@ export type LeadStory = {
 };
 
 /** The lead's stream and, when converted, its opportunity's stream, as read models receive them. */
-export function storyEvents(story: LeadStory): { leadId: string; events: ProjectedEvent[] } {
+export function storyEvents(story: LeadStory): { leadId: string; events: StreamEvent[] } {
   const leadId = randomUUID();
   const opportunityId = randomUUID();
   const lead: StoryEvent[] = [

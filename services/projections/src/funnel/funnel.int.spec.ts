@@ -8,8 +8,8 @@ import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy
 import { buildApp } from '../app.ts';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
-import { applyEvent } from '../read-model/apply-event.ts';
-import type { ProjectedEvent } from '../read-model/read-model.ts';
+import { applyEvent } from '../read-model/apply-events.ts';
+import type { StreamEvent } from '@l2o/stream-consumer';
 import { resetReadModels } from '../rebuild/rebuild-read-models.ts';
 import { storyEvents } from './funnel-story.fixture.ts';
 import type { LeadStory } from './funnel-story.fixture.ts';
@@ -23,7 +23,7 @@ describe('the funnel read model', () => {
   let pool: pg.Pool;
   let app: ServiceServer;
   let apiKey: string;
-  let events: ProjectedEvent[];
+  let events: StreamEvent[];
   const readModels = [funnelReadModel];
 
   const stories: LeadStory[] = [

@@ -1,6 +1,10 @@
-import type pg from 'pg';
-import type { ProjectedEvent, ReadModel } from '../read-model/read-model.ts';
-import { changeFunnelLeads, funnelDailyChange } from './funnel-daily.rollup.ts';
+import type { StreamEvent } from '@l2o/stream-consumer';
+import { instantKey } from '../read-model/instant.ts';
+import type { Instant } from '../read-model/instant.ts';
+import type { ReadModel, ReadModelBatch } from '../read-model/read-model.ts';
+import { readRows, rowKey, writeRows } from '../read-model/row-store.ts';
+import type { RowTable } from '../read-model/row-store.ts';
+import { funnelDailyChange } from './funnel-daily.rollup.ts';
 
 const handled = new Set<string>([
   'LeadCaptured',
@@ -25,91 +29,199 @@ export const funnelReadModel: ReadModel = {
   name: 'funnel',
   tables: ['funnel_leads', 'funnel_wins', 'funnel_daily', 'funnel_daily_by_channel'],
   handles: (eventType) => handled.has(eventType),
-  apply: applyToFunnel,
+  applyBatch: applyToFunnel,
 };
 
-async function applyToFunnel(options: { client: pg.PoolClient; event: ProjectedEvent }): Promise<void> {
-  const { client, event } = options;
-  const lead = [event.tenantId, event.aggregateId];
-  const thisLead = 'f.tenant_id = $1 AND f.lead_id = $2';
-  const setOnLead = (set: string, values: unknown[]) =>
-    changeFunnelLeads({
-      client,
-      where: thisLead,
-      values: lead,
-      change: () =>
-        client.query(`UPDATE funnel_leads SET ${set} WHERE tenant_id = $1 AND lead_id = $2`, [...lead, ...values]),
-    });
+type FunnelLead = {
+  tenant_id: string;
+  lead_id: string;
+  channel: string;
+  source: string | null;
+  campaign: string | null;
+  team: string | null;
+  captured_at: Instant;
+  mql_at: Instant | null;
+  sql_at: Instant | null;
+  converted_at: Instant | null;
+  opportunity_id: string | null;
+  disqualified_at: Instant | null;
+  merged_at: Instant | null;
+};
+
+type FunnelWin = { tenant_id: string; opportunity_id: string; won_at: Instant; reopened_at: Instant | null };
+
+const leadTable = {
+  table: 'funnel_leads',
+  key: ['tenant_id', 'lead_id'],
+  columns: [
+    'tenant_id',
+    'lead_id',
+    'channel',
+    'source',
+    'campaign',
+    'team',
+    'captured_at',
+    'mql_at',
+    'sql_at',
+    'converted_at',
+    'opportunity_id',
+    'disqualified_at',
+    'merged_at',
+  ],
+} as const satisfies RowTable<keyof FunnelLead>;
+
+const winTable = {
+  table: 'funnel_wins',
+  key: ['tenant_id', 'opportunity_id', 'won_at'],
+  columns: ['tenant_id', 'opportunity_id', 'won_at', 'reopened_at'],
+} as const satisfies RowTable<keyof FunnelWin>;
+
+// The leads (alias f) whose daily sums a batch changes: it takes away what they counted for before and
+// adds what they count for after, so every rule of the row scan holds in the rollup as is.
+const touchedLeads = '(f.tenant_id, f.lead_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))';
+const takeAway = funnelDailyChange({ sign: -1, where: touchedLeads });
+const addBack = funnelDailyChange({ sign: 1, where: touchedLeads });
+
+/** Folds the batch into its leads' and opportunities' rows in memory; the daily sums follow the rows. */
+async function applyToFunnel({ client, events }: ReadModelBatch): Promise<void> {
+  const leadEvents = events.filter((event) => event.aggregate === 'lead');
+  const dealEvents = events.filter((event) => event.aggregate === 'opportunity');
+  const captured = new Set(
+    leadEvents
+      .filter((event) => event.type === 'LeadCaptured')
+      .map((event) => rowKey(event.tenantId, event.aggregateId)),
+  );
+  const stored = await readRows<FunnelLead>(client, {
+    ...leadTable,
+    keys: leadEvents
+      .filter((event) => !captured.has(rowKey(event.tenantId, event.aggregateId)))
+      .map((event) => [event.tenantId, event.aggregateId] as const),
+  });
+  const deals = dealEvents.map((event) => [event.tenantId, event.aggregateId] as const);
+  const storedWins = await readRows<FunnelWin>(client, { ...winTable, keys: deals });
   // A win counts for the lead that converted into the opportunity, whichever of the two streams came first.
-  const changeWins = (change: () => Promise<unknown>) =>
-    changeFunnelLeads({ client, where: 'f.tenant_id = $1 AND f.opportunity_id = $2', values: lead, change });
-  switch (event.type) {
-    case 'LeadCaptured': {
+  const converted = await readRows<FunnelLead>(client, { ...leadTable, keys: deals, idColumn: 'opportunity_id' });
+  const touched = [
+    ...leadEvents.map((event) => [event.tenantId, event.aggregateId] as const),
+    ...converted.map((row) => [row.tenant_id, row.lead_id] as const),
+  ];
+  const touchedKeys = [touched.map(([tenantId]) => tenantId), touched.map(([, leadId]) => leadId)];
+
+  const leads = foldLeads({ events: leadEvents, stored, captured });
+  const wins = foldWins({ events: dealEvents, stored: storedWins });
+  await client.query(takeAway, touchedKeys);
+  await writeRows(client, { ...leadTable, insert: leads.fresh, update: leads.changed });
+  await writeRows(client, { ...winTable, insert: wins.fresh, update: wins.changed });
+  await client.query(addBack, touchedKeys);
+}
+
+function foldLeads(options: {
+  events: readonly StreamEvent[];
+  stored: readonly FunnelLead[];
+  captured: ReadonlySet<string>;
+}): { fresh: FunnelLead[]; changed: FunnelLead[] } {
+  const rows = new Map(options.stored.map((row) => [rowKey(row.tenant_id, row.lead_id), row]));
+  const changed = new Set<string>();
+  for (const event of options.events) {
+    const key = rowKey(event.tenantId, event.aggregateId);
+    if (event.type === 'LeadCaptured') {
       const { touchpoint } = event.data;
-      await client.query(
-        `INSERT INTO funnel_leads (tenant_id, lead_id, channel, source, campaign, captured_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [
-          ...lead,
-          touchpoint.channel,
-          touchpoint.source ?? touchpoint.utm?.source ?? null,
-          touchpoint.campaign ?? touchpoint.utm?.campaign ?? null,
-          event.data.capturedAt,
-        ],
-      );
-      await client.query(funnelDailyChange({ sign: 1, where: thisLead }), lead);
-      return;
+      rows.set(key, {
+        tenant_id: event.tenantId,
+        lead_id: event.aggregateId,
+        channel: touchpoint.channel,
+        source: touchpoint.source ?? touchpoint.utm?.source ?? null,
+        campaign: touchpoint.campaign ?? touchpoint.utm?.campaign ?? null,
+        team: null,
+        captured_at: event.data.capturedAt,
+        mql_at: null,
+        sql_at: null,
+        converted_at: null,
+        opportunity_id: null,
+        disqualified_at: null,
+        merged_at: null,
+      });
+      continue;
     }
+    const row = rows.get(key);
+    // A lead this model has no row of changes nothing, as an UPDATE of no row would not.
+    if (row === undefined) continue;
+    const next = nextFunnelLead(row, event);
+    if (next === row) continue;
+    rows.set(key, next);
+    changed.add(key);
+  }
+  const fresh = [...options.captured].flatMap((key) => rows.get(key) ?? []);
+  return {
+    fresh,
+    changed: [...changed].filter((key) => !options.captured.has(key)).flatMap((key) => rows.get(key) ?? []),
+  };
+}
+
+function nextFunnelLead(row: FunnelLead, event: StreamEvent): FunnelLead {
+  switch (event.type) {
     case 'LeadQualified':
-      await setOnLead('mql_at = COALESCE(mql_at, $3)', [event.data.qualifiedAt]);
-      return;
+      return { ...row, mql_at: row.mql_at ?? event.data.qualifiedAt };
     case 'LeadAssigned':
       // The team is not in funnel_daily: reports by team scan the leads.
-      await client.query('UPDATE funnel_leads SET team = $3 WHERE tenant_id = $1 AND lead_id = $2', [
-        ...lead,
-        event.data.poolId,
-      ]);
-      return;
+      return { ...row, team: event.data.poolId };
     case 'LeadSalesQualified':
-      await setOnLead('sql_at = COALESCE(sql_at, $3)', [event.data.qualifiedAt]);
-      return;
+      return { ...row, sql_at: row.sql_at ?? event.data.qualifiedAt };
     case 'LeadConverted':
-      await setOnLead('converted_at = COALESCE(converted_at, $3), opportunity_id = $4', [
-        event.data.convertedAt,
-        event.data.opportunityId,
-      ]);
-      return;
+      return {
+        ...row,
+        converted_at: row.converted_at ?? event.data.convertedAt,
+        opportunity_id: event.data.opportunityId,
+      };
     case 'LeadDisqualified':
       // Not a funnel step: a disqualified lead still counts for the steps it reached.
-      await client.query(
-        'UPDATE funnel_leads SET disqualified_at = COALESCE(disqualified_at, $3) WHERE tenant_id = $1 AND lead_id = $2',
-        [...lead, event.data.disqualifiedAt],
-      );
-      return;
+      return { ...row, disqualified_at: row.disqualified_at ?? event.data.disqualifiedAt };
     case 'LeadsMerged':
       // The merged lead was a duplicate of the survivor, which carries on: counting both would count one person twice.
-      if (event.data.role === 'merged') await setOnLead('merged_at = $3', [event.data.mergedAt]);
-      return;
-    case 'OpportunityWon':
-      await changeWins(() =>
-        client.query(
-          'INSERT INTO funnel_wins (tenant_id, opportunity_id, won_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-          [...lead, event.data.wonAt],
-        ),
-      );
-      return;
-    case 'OpportunityReopened':
-      if (event.data.previousOutcome === 'won') {
-        await changeWins(() =>
-          client.query(
-            `UPDATE funnel_wins SET reopened_at = $3
-             WHERE tenant_id = $1 AND opportunity_id = $2 AND reopened_at IS NULL`,
-            [...lead, event.data.reopenedAt],
-          ),
-        );
-      }
-      return;
+      return event.data.role === 'merged' ? { ...row, merged_at: event.data.mergedAt } : row;
     default:
-      return;
+      return row;
   }
+}
+
+/** Every win of the batch's opportunities, each reopen closing the standing ones. */
+function foldWins(options: { events: readonly StreamEvent[]; stored: readonly FunnelWin[] }): {
+  fresh: FunnelWin[];
+  changed: FunnelWin[];
+} {
+  const winKey = (win: FunnelWin) => `${rowKey(win.tenant_id, win.opportunity_id)}\u0000${instantKey(win.won_at)}`;
+  const byDeal = new Map<string, Map<string, FunnelWin>>();
+  const winsOf = (tenantId: string, opportunityId: string) => {
+    const deal = rowKey(tenantId, opportunityId);
+    let wins = byDeal.get(deal);
+    if (wins === undefined) byDeal.set(deal, (wins = new Map()));
+    return wins;
+  };
+  for (const win of options.stored) winsOf(win.tenant_id, win.opportunity_id).set(winKey(win), win);
+  const storedKeys = new Set(options.stored.map(winKey));
+  const changed = new Set<string>();
+  for (const event of options.events) {
+    const wins = winsOf(event.tenantId, event.aggregateId);
+    if (event.type === 'OpportunityWon') {
+      const win = {
+        tenant_id: event.tenantId,
+        opportunity_id: event.aggregateId,
+        won_at: event.data.wonAt,
+        reopened_at: null,
+      };
+      // The same win twice (at the same instant) is one row.
+      if (!wins.has(winKey(win))) wins.set(winKey(win), win);
+    } else if (event.type === 'OpportunityReopened' && event.data.previousOutcome === 'won') {
+      for (const [key, win] of wins) {
+        if (win.reopened_at !== null) continue;
+        wins.set(key, { ...win, reopened_at: event.data.reopenedAt });
+        changed.add(key);
+      }
+    }
+  }
+  const all = [...byDeal.values()].flatMap((wins) => [...wins]);
+  return {
+    fresh: all.filter(([key]) => !storedKeys.has(key)).map(([, win]) => win),
+    changed: all.filter(([key]) => storedKeys.has(key) && changed.has(key)).map(([, win]) => win),
+  };
 }

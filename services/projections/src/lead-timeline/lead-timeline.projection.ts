@@ -13,20 +13,22 @@ export const leadTimelineReadModel: ReadModel = {
   name: 'lead_timeline',
   tables: ['lead_timeline'],
   handles: (eventType) => leadEventNames.has(eventType),
-  apply: async ({ client, event }) => {
+  applyBatch: async ({ client, events }) => {
+    const rows = events.map((event) => ({
+      tenant_id: event.tenantId,
+      lead_id: event.aggregateId,
+      stream_version: event.streamVersion,
+      event_id: event.id,
+      type: event.type,
+      schema_version: event.schemaVersion,
+      recorded_at: event.recordedAt,
+      data: event.data,
+    }));
     await client.query(
       `INSERT INTO lead_timeline (tenant_id, lead_id, stream_version, event_id, type, schema_version, recorded_at, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        event.tenantId,
-        event.aggregateId,
-        event.streamVersion,
-        event.id,
-        event.type,
-        event.schemaVersion,
-        event.recordedAt,
-        JSON.stringify(event.data),
-      ],
+       SELECT tenant_id, lead_id, stream_version, event_id, type, schema_version, recorded_at, data
+       FROM json_populate_recordset(NULL::lead_timeline, $1::json)`,
+      [JSON.stringify(rows)],
     );
   },
 };

@@ -16,8 +16,8 @@ import {
 } from '../leads/lead-event.fixture.ts';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
-import { applyEvent } from '../read-model/apply-event.ts';
-import { projectedFromCloudEvent } from '../read-model/projected-event.ts';
+import { applyEvent } from '../read-model/apply-events.ts';
+import { streamEventFromCloudEvent } from '@l2o/stream-consumer';
 import { readModels } from '../read-models.ts';
 
 describe('GET /v1/leads/:leadId/timeline', () => {
@@ -43,7 +43,7 @@ describe('GET /v1/leads/:leadId/timeline', () => {
   });
 
   async function applyAll(events: CloudEvent[]): Promise<void> {
-    for (const event of events) await applyEvent({ pool, readModels, event: projectedFromCloudEvent(event) });
+    for (const event of events) await applyEvent({ pool, readModels, event: streamEventFromCloudEvent(event) });
   }
 
   async function timeline(leadId: string, tenantId: string, query = '') {

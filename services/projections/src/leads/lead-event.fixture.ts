@@ -8,9 +8,9 @@ import {
   leadProfileUpdatedV1Example,
   leadTouchRecordedV1Example,
 } from '@l2o/contracts';
-import { applyEvent } from '../read-model/apply-event.ts';
-import type { ApplyOutcome } from '../read-model/apply-event.ts';
-import { projectedFromCloudEvent } from '../read-model/projected-event.ts';
+import { applyEvent } from '../read-model/apply-events.ts';
+import type { ApplyOutcome } from '../read-model/apply-events.ts';
+import { streamEventFromCloudEvent } from '@l2o/stream-consumer';
 import { leadsReadModel } from './leads.projection.ts';
 import type {
   CloudEvent,
@@ -156,7 +156,7 @@ export async function applyLeadEvent(options: { pool: pg.Pool; event: CloudEvent
   const result = await applyEvent({
     pool: options.pool,
     readModels: [leadsReadModel],
-    event: projectedFromCloudEvent(options.event),
+    event: streamEventFromCloudEvent(options.event),
   });
   return result[leadsReadModel.name];
 }

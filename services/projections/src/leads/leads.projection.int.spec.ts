@@ -5,9 +5,10 @@ import { PermanentError } from '@l2o/bus';
 import { catalogue } from '@l2o/contracts';
 import type { CloudEvent, EventName } from '@l2o/contracts';
 import { createPool } from '@l2o/pg';
+import { StreamGapError } from '@l2o/stream-consumer';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
-import { consumedCloudEventTypes, StreamGapError } from '../read-model/apply-event.ts';
+import { followedAggregates } from '../read-model/apply-events.ts';
 import {
   applyLeadEvent,
   leadActivityRecordedEvent,
@@ -74,11 +75,12 @@ describe('leads projection', () => {
     return event;
   }
 
-  it('consumes every lead event type of the catalogue and no other', () => {
+  it('follows the lead streams and takes every lead event type of the catalogue and no other', () => {
+    expect([...followedAggregates(leadsReadModel)]).toEqual(['lead']);
+    const taken = catalogue.filter((entry) => leadsReadModel.handles(entry.name)).map((entry) => entry.cloudEventType);
     const leadTypes = catalogue.filter((entry) => entry.aggregate === 'lead').map((entry) => entry.cloudEventType);
-    const consumed = consumedCloudEventTypes([leadsReadModel]);
-    expect([...consumed].sort()).toEqual([...leadTypes].sort());
-    expect(consumed).toEqual(
+    expect([...taken].sort()).toEqual([...leadTypes].sort());
+    expect(taken).toEqual(
       expect.arrayContaining(['l2o.lead.captured.v1', 'l2o.lead.touch_recorded.v1', 'l2o.lead.leads_merged.v1']),
     );
   });
@@ -522,7 +524,7 @@ describe('leads projection', () => {
 
       await expect(failure).rejects.toBeInstanceOf(StreamGapError);
       await expect(failure).rejects.toThrow(
-        `read model leads, stream lead-${first.subject}: received version 3 but the last applied is 1; events 2..2 are missing`,
+        `leads, stream lead-${first.subject}: received version 3 but the last applied is 1; events 2..2 are missing`,
       );
       expect(await rowsOf(first.subject)).toEqual(before);
     });

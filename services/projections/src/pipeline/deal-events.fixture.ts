@@ -1,14 +1,14 @@
-import { planLeadHistory, projectedEventsOf } from '../read-model/lead-history.fixture.ts';
-import { planDealHistory, projectedEventsOfStreams } from '../read-model/deal-history.fixture.ts';
-import type { ProjectedEvent } from '../read-model/read-model.ts';
+import { planLeadHistory, streamEventsOf } from '../read-model/lead-history.fixture.ts';
+import { planDealHistory, streamEventsOfStreams } from '../read-model/deal-history.fixture.ts';
+import type { StreamEvent } from '@l2o/stream-consumer';
 
 /**
  * A seeded history of `leads` leads of one tenant with the deals of the converted ones, their
  * attributions and campaign costs, as read models receive it: the lead events first, then the others.
  */
 export function dealEvents(options: { seed: number; leads: number; tenantId: string }): {
-  leadEvents: ProjectedEvent[];
-  dealEvents: ProjectedEvent[];
+  leadEvents: StreamEvent[];
+  dealEvents: StreamEvent[];
 } {
   const from = new Date('2025-03-01T00:00:00Z');
   const leads = planLeadHistory({
@@ -19,5 +19,5 @@ export function dealEvents(options: { seed: number; leads: number; tenantId: str
     days: 10,
   });
   const deals = planDealHistory({ leads, seed: options.seed, from, days: 5 });
-  return { leadEvents: projectedEventsOf(leads), dealEvents: projectedEventsOfStreams(deals) };
+  return { leadEvents: streamEventsOf(leads), dealEvents: streamEventsOfStreams(deals) };
 }

@@ -1,5 +1,5 @@
 import type { OpportunityOpenedV1, OpportunityStage } from '@l2o/contracts';
-import type { ProjectedEvent } from '../read-model/read-model.ts';
+import type { StreamEvent } from '@l2o/stream-consumer';
 
 /** Where an opportunity stands between two of its events: one row of `opportunity_states`. */
 export type OpportunityState = {
@@ -49,7 +49,7 @@ export function openedState(data: OpportunityOpenedV1): OpportunityState {
  * event of another aggregate). A state never starts before the one it follows: a clock that ran
  * backwards between two events would otherwise make an interval end before it began.
  */
-export function nextOpportunityState(state: OpportunityState, event: ProjectedEvent): OpportunityState | undefined {
+export function nextOpportunityState(state: OpportunityState, event: StreamEvent): OpportunityState | undefined {
   const from = (at: string) => (Date.parse(at) < Date.parse(state.validFrom) ? state.validFrom : at);
   switch (event.type) {
     case 'OpportunityStageChanged':
@@ -104,7 +104,7 @@ export type StageVisitChange = {
 };
 
 /** The stage stays `event` ends and begins, at the times its state says (see {@link nextOpportunityState}). */
-export function stageVisitChange(event: ProjectedEvent, next: OpportunityState): StageVisitChange {
+export function stageVisitChange(event: StreamEvent, next: OpportunityState): StageVisitChange {
   switch (event.type) {
     case 'OpportunityOpened':
       return { enter: { at: next.validFrom, stage: next.stage } };

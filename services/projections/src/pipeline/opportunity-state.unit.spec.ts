@@ -6,7 +6,7 @@ import {
   opportunityStageChangedV1Example,
   opportunityWonV1Example,
 } from '@l2o/contracts';
-import type { ProjectedEvent } from '../read-model/read-model.ts';
+import type { StreamEvent } from '@l2o/stream-consumer';
 import { nextOpportunityState, openedState, stageVisitChange } from './opportunity-state.ts';
 
 const opened = openedState(opportunityOpenedV1Example);
@@ -20,7 +20,7 @@ const envelope = {
   tenantId: 'acme',
   schemaVersion: 1,
 } as const;
-const event = (type: string, data: unknown) => ({ ...envelope, type, data }) as ProjectedEvent;
+const event = (type: string, data: unknown) => ({ ...envelope, type, data }) as StreamEvent;
 
 describe('opportunity states', () => {
   it('open in the first stage with the converted lead’s channel and campaign', () => {

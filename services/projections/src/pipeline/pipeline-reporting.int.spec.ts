@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, quoteIdent } from '@l2o/pg';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
-import { applyEvent } from '../read-model/apply-event.ts';
+import { applyEvent } from '../read-model/apply-events.ts';
 import { readModels } from '../read-models.ts';
 import { pipelineScenario } from './pipeline-scenario.fixture.ts';
 

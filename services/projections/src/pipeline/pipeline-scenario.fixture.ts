@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { leadCapturedV1Example, streamIdFor } from '@l2o/contracts';
 import type { Aggregate, EventName, OpportunityStage } from '@l2o/contracts';
 import { START } from '@l2o/event-store';
-import { projectedFromRecordedEvent } from '../read-model/projected-event.ts';
-import type { ProjectedEvent } from '../read-model/read-model.ts';
+import { streamEventFromRecorded } from '@l2o/stream-consumer';
+import type { StreamEvent } from '@l2o/stream-consumer';
 
 const stage = (id: string, probability: number, position: number): OpportunityStage => ({
   id,
@@ -22,13 +22,13 @@ const proposal = stage('proposal', 50, 2);
  * D are attributed by first_touch and linear; campaign spring-webinar costs 400 over two days (one
  * replaced); three leads are captured on 1 March, two by ad.
  */
-export function pipelineScenario(tenantId: string): ProjectedEvent[] {
+export function pipelineScenario(tenantId: string): StreamEvent[] {
   const versions = new Map<string, number>();
   const event = (aggregate: Aggregate, id: string, type: EventName, data: Record<string, unknown>) => {
     const streamId = streamIdFor(aggregate, id);
     const version = (versions.get(streamId) ?? 0) + 1;
     versions.set(streamId, version);
-    return projectedFromRecordedEvent({
+    return streamEventFromRecorded({
       id: randomUUID(),
       streamId,
       streamVersion: version,
@@ -38,7 +38,7 @@ export function pipelineScenario(tenantId: string): ProjectedEvent[] {
       metadata: { tenantId },
       recordedAt: new Date(`2025-03-01T12:00:00Z`),
       cursor: START,
-    }) as ProjectedEvent;
+    }) as StreamEvent;
   };
   const noon = (day: number) => `2025-03-${String(day).padStart(2, '0')}T12:00:00.000Z`;
   const deal = (options: { day: number; amount: number; closeDate: string; channel: 'ad' | 'web_form' }) => {

@@ -6,8 +6,8 @@ import { createPool } from '@l2o/pg';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
 import { resetReadModels } from '../rebuild/rebuild-read-models.ts';
-import { applyEvent } from '../read-model/apply-event.ts';
-import type { ProjectedEvent } from '../read-model/read-model.ts';
+import { applyEvent } from '../read-model/apply-events.ts';
+import type { StreamEvent } from '@l2o/stream-consumer';
 import { dealEvents } from './deal-events.fixture.ts';
 import { pipelineReadModel } from './pipeline.projection.ts';
 
@@ -33,7 +33,7 @@ describe('the pipeline read model', () => {
     );
   }
 
-  async function applyAll(events: readonly ProjectedEvent[], times: number): Promise<void> {
+  async function applyAll(events: readonly StreamEvent[], times: number): Promise<void> {
     for (const event of events)
       for (let time = 0; time < times; time += 1) await applyEvent({ pool, readModels, event });
   }

@@ -1,7 +1,10 @@
-import type pg from 'pg';
 import { PermanentError } from '@l2o/bus';
 import { catalogue } from '@l2o/contracts';
-import type { ProjectedEvent, ReadModel } from '../read-model/read-model.ts';
+import type { StreamEvent } from '@l2o/stream-consumer';
+import type { Instant } from '../read-model/instant.ts';
+import type { ReadModel, ReadModelBatch } from '../read-model/read-model.ts';
+import { readRows, rowKey, writeRows } from '../read-model/row-store.ts';
+import type { RowTable } from '../read-model/row-store.ts';
 import { nextOpportunityState, openedState, stageVisitChange } from './opportunity-state.ts';
 import type { OpportunityState } from './opportunity-state.ts';
 
@@ -17,21 +20,22 @@ export const pipelineReadModel: ReadModel = {
   name: 'pipeline',
   tables: ['opportunity_states', 'opportunity_stage_visits'],
   handles: (eventType) => opportunityEventNames.has(eventType),
-  apply: applyToPipeline,
+  applyBatch: applyToPipeline,
 };
 
-const stateColumns = `status, lead_id, owner_id, pipeline_id, channel, campaign, opened_at, stage_id, stage_name,
-  stage_position, probability, forecast_category, amount, currency, expected_close_date, closed_at, lost_reason,
-  competitor, stalled, valid_from`;
-
 type StateRow = {
+  tenant_id: string;
+  opportunity_id: string;
+  version: number;
+  valid_from: Instant;
+  valid_to: Instant | null;
   status: OpportunityState['status'];
   lead_id: string;
   owner_id: string;
   pipeline_id: string;
   channel: string | null;
   campaign: string | null;
-  opened_at: string;
+  opened_at: Instant;
   stage_id: string;
   stage_name: string;
   stage_position: number;
@@ -40,54 +44,175 @@ type StateRow = {
   amount: number;
   currency: string;
   expected_close_date: string;
-  closed_at: string | null;
+  closed_at: Instant | null;
   lost_reason: string | null;
   competitor: string | null;
   stalled: boolean;
-  valid_from: string;
 };
 
-async function applyToPipeline(options: { client: pg.PoolClient; event: ProjectedEvent }): Promise<void> {
-  const { client, event } = options;
-  const keys = [event.tenantId, event.aggregateId];
+type VisitRow = {
+  tenant_id: string;
+  opportunity_id: string;
+  version: number;
+  pipeline_id: string;
+  stage_id: string;
+  stage_name: string;
+  stage_position: number;
+  entered_at: Instant;
+  left_at: Instant | null;
+  exit: string | null;
+  channel: string | null;
+  campaign: string | null;
+  lead_id: string;
+};
+
+const stateTable = {
+  table: 'opportunity_states',
+  key: ['tenant_id', 'opportunity_id', 'version'],
+  columns: [
+    'tenant_id',
+    'opportunity_id',
+    'version',
+    'valid_from',
+    'valid_to',
+    'status',
+    'lead_id',
+    'owner_id',
+    'pipeline_id',
+    'channel',
+    'campaign',
+    'opened_at',
+    'stage_id',
+    'stage_name',
+    'stage_position',
+    'probability',
+    'forecast_category',
+    'amount',
+    'currency',
+    'expected_close_date',
+    'closed_at',
+    'lost_reason',
+    'competitor',
+    'stalled',
+  ],
+} as const satisfies RowTable<keyof StateRow>;
+
+const visitTable = {
+  table: 'opportunity_stage_visits',
+  key: ['tenant_id', 'opportunity_id', 'version'],
+  columns: [
+    'tenant_id',
+    'opportunity_id',
+    'version',
+    'pipeline_id',
+    'stage_id',
+    'stage_name',
+    'stage_position',
+    'entered_at',
+    'left_at',
+    'exit',
+    'channel',
+    'campaign',
+    'lead_id',
+  ],
+} as const satisfies RowTable<keyof VisitRow>;
+
+/** One opportunity of the batch: its current state row and its open stage visits, stored or new. */
+type Deal = { current?: StateRow; openVisits: VisitRow[] };
+
+/**
+ * Folds each opportunity's events of the batch in memory from its stored current state and open stage
+ * visits, then ends the stored rows the batch closed and inserts the new ones.
+ */
+async function applyToPipeline({ client, events }: ReadModelBatch): Promise<void> {
+  const keys = events.map((event) => [event.tenantId, event.aggregateId] as const);
+  const currents = await readRows<StateRow>(client, { ...stateTable, keys, where: 't.valid_to IS NULL' });
+  const visits = await readRows<VisitRow>(client, { ...visitTable, keys, where: 't.left_at IS NULL' });
+  const deals = new Map<string, Deal>();
+  const dealOf = (tenantId: string, opportunityId: string) => {
+    const key = rowKey(tenantId, opportunityId);
+    let deal = deals.get(key);
+    if (deal === undefined) deals.set(key, (deal = { openVisits: [] }));
+    return deal;
+  };
+  for (const row of currents)
+    dealOf(row.tenant_id, row.opportunity_id).current = { ...row, amount: Number(row.amount) };
+  for (const row of visits) dealOf(row.tenant_id, row.opportunity_id).openVisits.push(row);
+  const storedStates = new Set(currents.map(versionKey));
+  const storedVisits = new Set(visits.map(versionKey));
+
+  const states = new Map<string, StateRow>();
+  const stays = new Map<string, VisitRow>();
+  for (const event of events) {
+    const deal = dealOf(event.tenantId, event.aggregateId);
+    const next = nextState(event, deal.current);
+    if (next === undefined) continue;
+    if (deal.current !== undefined) {
+      const closed = { ...deal.current, valid_to: next.validFrom };
+      states.set(versionKey(closed), closed);
+    }
+    deal.current = stateRow(event, next);
+    states.set(versionKey(deal.current), deal.current);
+    const change = stageVisitChange(event, next);
+    if (change.leave !== undefined) {
+      const { at, exit } = change.leave;
+      for (const visit of deal.openVisits) stays.set(versionKey(visit), { ...visit, left_at: at, exit });
+      deal.openVisits = [];
+    }
+    if (change.enter !== undefined) {
+      const { stage, at } = change.enter;
+      const visit: VisitRow = {
+        tenant_id: event.tenantId,
+        opportunity_id: event.aggregateId,
+        version: event.streamVersion,
+        pipeline_id: next.pipelineId,
+        stage_id: stage.id,
+        stage_name: stage.name,
+        stage_position: stage.position,
+        entered_at: at,
+        left_at: null,
+        exit: null,
+        channel: next.channel,
+        campaign: next.campaign,
+        lead_id: next.leadId,
+      };
+      deal.openVisits.push(visit);
+      stays.set(versionKey(visit), visit);
+    }
+  }
+  await writeRows(client, { ...stateTable, ...split(states, storedStates) });
+  await writeRows(client, { ...visitTable, ...split(stays, storedVisits) });
+}
+
+/** The state after `event`, or undefined when it changes nothing reported on. */
+function nextState(event: StreamEvent, current: StateRow | undefined): OpportunityState | undefined {
   if (event.type === 'OpportunityOpened') {
     if (event.streamVersion !== 1) {
       throw new PermanentError(
         `event ${event.id}: opportunity ${event.aggregateId} opened at version ${event.streamVersion}`,
       );
     }
-    const state = openedState(event.data);
-    await insertState(client, { event, state });
-    await changeVisits(client, { event, state });
-    return;
+    return openedState(event.data);
   }
-  const current = await client.query<StateRow>(
-    `SELECT ${jsonTimes} FROM opportunity_states WHERE tenant_id = $1 AND opportunity_id = $2 AND valid_to IS NULL`,
-    keys,
-  );
-  const row = current.rows[0];
-  if (row === undefined) {
+  if (current === undefined) {
     throw new PermanentError(
       `event ${event.id}: opportunity ${event.aggregateId} has no state; its stream starts with ${event.type}`,
     );
   }
-  const next = nextOpportunityState(stateOf(row), event);
-  if (next === undefined) return;
-  await client.query(
-    'UPDATE opportunity_states SET valid_to = $3 WHERE tenant_id = $1 AND opportunity_id = $2 AND valid_to IS NULL',
-    [...keys, next.validFrom],
-  );
-  await insertState(client, { event, state: next });
-  await changeVisits(client, { event, state: next });
+  return nextOpportunityState(stateOf(current), event);
 }
 
-// Times and dates as ISO text and the amount as a number, as the events carry them.
-const jsonTimes = stateColumns
-  .replace('opened_at', `to_json(opened_at) #>> '{}' AS opened_at`)
-  .replace('closed_at', `to_json(closed_at) #>> '{}' AS closed_at`)
-  .replace('valid_from', `to_json(valid_from) #>> '{}' AS valid_from`)
-  .replace('expected_close_date', 'expected_close_date::text AS expected_close_date')
-  .replace(/\bamount\b/, 'amount::float8 AS amount');
+function versionKey(row: { tenant_id: string; opportunity_id: string; version: number }): string {
+  return `${rowKey(row.tenant_id, row.opportunity_id)}\u0000${row.version}`;
+}
+
+function split<Row>(rows: ReadonlyMap<string, Row>, stored: ReadonlySet<string>): { update: Row[]; insert: Row[] } {
+  const all = [...rows];
+  return {
+    update: all.filter(([key]) => stored.has(key)).map(([, row]) => row),
+    insert: all.filter(([key]) => !stored.has(key)).map(([, row]) => row),
+  };
+}
 
 function stateOf(row: StateRow): OpportunityState {
   return {
@@ -116,74 +241,31 @@ function stateOf(row: StateRow): OpportunityState {
   };
 }
 
-async function insertState(
-  client: pg.PoolClient,
-  options: { event: ProjectedEvent; state: OpportunityState },
-): Promise<void> {
-  const { event, state } = options;
-  await client.query(
-    `INSERT INTO opportunity_states (tenant_id, opportunity_id, version, ${stateColumns})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
-    [
-      event.tenantId,
-      event.aggregateId,
-      event.streamVersion,
-      state.status,
-      state.leadId,
-      state.ownerId,
-      state.pipelineId,
-      state.channel,
-      state.campaign,
-      state.openedAt,
-      state.stage.id,
-      state.stage.name,
-      state.stage.position,
-      state.stage.probability,
-      state.stage.forecastCategory,
-      state.amount,
-      state.currency,
-      state.expectedCloseDate,
-      state.closedAt,
-      state.lostReason,
-      state.competitor,
-      state.stalled,
-      state.validFrom,
-    ],
-  );
-}
-
-async function changeVisits(
-  client: pg.PoolClient,
-  options: { event: ProjectedEvent; state: OpportunityState },
-): Promise<void> {
-  const { event, state } = options;
-  const change = stageVisitChange(event, state);
-  if (change.leave !== undefined) {
-    await client.query(
-      `UPDATE opportunity_stage_visits SET left_at = $3, exit = $4
-       WHERE tenant_id = $1 AND opportunity_id = $2 AND left_at IS NULL`,
-      [event.tenantId, event.aggregateId, change.leave.at, change.leave.exit],
-    );
-  }
-  if (change.enter !== undefined) {
-    const { stage, at } = change.enter;
-    await client.query(
-      `INSERT INTO opportunity_stage_visits (tenant_id, opportunity_id, version, pipeline_id, stage_id, stage_name,
-         stage_position, entered_at, channel, campaign, lead_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        event.tenantId,
-        event.aggregateId,
-        event.streamVersion,
-        state.pipelineId,
-        stage.id,
-        stage.name,
-        stage.position,
-        at,
-        state.channel,
-        state.campaign,
-        state.leadId,
-      ],
-    );
-  }
+function stateRow(event: StreamEvent, state: OpportunityState): StateRow {
+  return {
+    tenant_id: event.tenantId,
+    opportunity_id: event.aggregateId,
+    version: event.streamVersion,
+    valid_from: state.validFrom,
+    valid_to: null,
+    status: state.status,
+    lead_id: state.leadId,
+    owner_id: state.ownerId,
+    pipeline_id: state.pipelineId,
+    channel: state.channel,
+    campaign: state.campaign,
+    opened_at: state.openedAt,
+    stage_id: state.stage.id,
+    stage_name: state.stage.name,
+    stage_position: state.stage.position,
+    probability: state.stage.probability,
+    forecast_category: state.stage.forecastCategory,
+    amount: state.amount,
+    currency: state.currency,
+    expected_close_date: state.expectedCloseDate,
+    closed_at: state.closedAt,
+    lost_reason: state.lostReason,
+    competitor: state.competitor,
+    stalled: state.stalled,
+  };
 }

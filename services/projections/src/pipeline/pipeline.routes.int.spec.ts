@@ -7,7 +7,7 @@ import type { ServiceServer } from '@l2o/service-kit';
 import { buildApp } from '../app.ts';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
-import { applyEvent } from '../read-model/apply-event.ts';
+import { applyEvent } from '../read-model/apply-events.ts';
 import { readModels } from '../read-models.ts';
 import { pipelineScenario } from './pipeline-scenario.fixture.ts';
 

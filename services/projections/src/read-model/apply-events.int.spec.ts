@@ -2,13 +2,15 @@ import fc from 'fast-check';
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPool } from '@l2o/pg';
+import { StreamGapError } from '@l2o/stream-consumer';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
+import type { StreamEvent } from '@l2o/stream-consumer';
+import { dealEvents } from '../pipeline/deal-events.fixture.ts';
 import { resetReadModels } from '../rebuild/rebuild-read-models.ts';
 import { readModels } from '../read-models.ts';
-import { applyEvent, StreamGapError } from './apply-event.ts';
-import { planLeadHistory, projectedEventsOf } from './lead-history.fixture.ts';
-import type { ProjectedEvent } from './read-model.ts';
+import { applyEvent, applyEvents } from './apply-events.ts';
+import { planLeadHistory, streamEventsOf } from './lead-history.fixture.ts';
 
 describe('applying events to the read models', () => {
   let db: ProjectionsSchema;
@@ -35,7 +37,7 @@ describe('applying events to the read models', () => {
   }
 
   /** The events of a small seeded history of a few leads, merges and ownership changes included. */
-  function history(seed: number): ProjectedEvent[] {
+  function history(seed: number): StreamEvent[] {
     const plans = planLeadHistory({
       leads: 4,
       tenants: ['acme'],
@@ -43,12 +45,69 @@ describe('applying events to the read models', () => {
       from: new Date('2025-03-01T00:00:00Z'),
       days: 3,
     });
-    return projectedEventsOf(plans);
+    return streamEventsOf(plans);
   }
 
-  async function applyAll(events: readonly ProjectedEvent[]): Promise<void> {
+  async function applyAll(events: readonly StreamEvent[]): Promise<void> {
     for (const event of events) await applyEvent({ pool, readModels, event });
   }
+
+  /** Every row of every read model and every position, in a stable order. */
+  async function everyRow(): Promise<Record<string, unknown[]>> {
+    const tables = [...readModels.flatMap((model) => model.tables), 'read_model_positions'];
+    const rows = await Promise.all(
+      tables.map(async (table) => (await pool.query(`SELECT * FROM ${table} AS t ORDER BY t::text`)).rows),
+    );
+    return Object.fromEntries(tables.map((table, index) => [table, rows[index] ?? []]));
+  }
+
+  /** Both histories merged as two topics might deliver them: each stream in order, the two interleaved by `picks`. */
+  function interleaved(first: readonly StreamEvent[], second: readonly StreamEvent[], picks: readonly boolean[]) {
+    const merged: StreamEvent[] = [];
+    let [a, b] = [0, 0];
+    for (let pick = 0; a < first.length || b < second.length; pick += 1) {
+      const fromFirst = b >= second.length || (a < first.length && (picks[pick % Math.max(1, picks.length)] ?? true));
+      merged.push((fromFirst ? first[a++] : second[b++]) as StreamEvent);
+    }
+    return merged;
+  }
+
+  it('gives the rows of one event at a time whatever batches the events come in, redelivered batches included', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 50 }),
+        fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        async (seed, picks, sizes, redelivered) => {
+          const history = dealEvents({ seed, leads: 24, tenantId: 'acme' });
+          const events = interleaved(history.leadEvents, history.dealEvents, picks);
+          await resetReadModels({ pool, readModels });
+          await applyAll(events);
+          const oneByOne = await everyRow();
+
+          await resetReadModels({ pool, readModels });
+          const batches: StreamEvent[][] = [];
+          for (let start = 0, index = 0; start < events.length; index += 1) {
+            const size = sizes[index % sizes.length] as number;
+            batches.push(events.slice(start, start + size));
+            start += size;
+          }
+          const crashes = new Set(redelivered.map((at) => at % batches.length));
+          for (const [index, batch] of batches.entries()) {
+            await applyEvents({ pool, readModels, events: batch });
+            // A crash after the commit and before the offsets: the batch, and the one before, come again.
+            if (crashes.has(index)) {
+              await applyEvents({ pool, readModels, events: [...(batches[index - 1] ?? []), ...batch] });
+            }
+          }
+
+          expect(await everyRow()).toEqual(oneByOne);
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
 
   it('gives the same rows however often Kafka redelivers, from wherever a consumer restarts', async () => {
     await fc.assert(
@@ -84,7 +143,7 @@ describe('applying events to the read models', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 30 }), fc.nat(), async (seed, pick) => {
         const events = history(seed);
         const later = events.filter((event) => event.streamVersion >= 2);
-        const lost = later[pick % later.length] as ProjectedEvent;
+        const lost = later[pick % later.length] as StreamEvent;
         const next = events.find(
           (event) => event.streamId === lost.streamId && event.streamVersion === lost.streamVersion + 1,
         );
@@ -93,7 +152,7 @@ describe('applying events to the read models', () => {
         await applyAll(events.slice(0, events.indexOf(lost)));
         const before = await snapshot();
 
-        const failure = applyEvent({ pool, readModels, event: next as ProjectedEvent });
+        const failure = applyEvent({ pool, readModels, event: next as StreamEvent });
 
         await expect(failure).rejects.toBeInstanceOf(StreamGapError);
         await expect(failure).rejects.toThrow(
@@ -101,7 +160,7 @@ describe('applying events to the read models', () => {
         );
         expect(await snapshot()).toEqual(before);
         await applyEvent({ pool, readModels, event: lost });
-        const applied = await applyEvent({ pool, readModels, event: next as ProjectedEvent });
+        const applied = await applyEvent({ pool, readModels, event: next as StreamEvent });
         // Every model that follows lead streams takes it, the funnel and response ones included.
         expect(applied).toMatchObject({ leads: 'applied', lead_timeline: 'applied' });
         expect(new Set(Object.values(applied))).toEqual(new Set(['applied']));

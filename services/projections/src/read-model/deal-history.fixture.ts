@@ -6,8 +6,8 @@ import type { LeadPlan, PlannedEvent, StreamPlan } from './lead-history.fixture.
 
 export { appendStreamPlans } from './lead-history.fixture.ts';
 export type { StreamPlan } from './lead-history.fixture.ts';
-import { projectedFromRecordedEvent } from './projected-event.ts';
-import type { ProjectedEvent } from './read-model.ts';
+import { streamEventFromRecorded } from '@l2o/stream-consumer';
+import type { StreamEvent } from '@l2o/stream-consumer';
 
 /** The whole stream of one opportunity, deal attribution or campaign's costs, first event first. */
 
@@ -266,10 +266,10 @@ function planCampaignCosts(options: {
 }
 
 /** The plans' events as read models receive them, without an event store, each recorded at its planned time. */
-export function projectedEventsOfStreams(plans: readonly StreamPlan[]): ProjectedEvent[] {
+export function streamEventsOfStreams(plans: readonly StreamPlan[]): StreamEvent[] {
   return plans.flatMap((plan) =>
     plan.events.flatMap((planned, index) => {
-      const projected = projectedFromRecordedEvent({
+      const projected = streamEventFromRecorded({
         id: randomUUID(),
         streamId: streamIdFor(plan.aggregate, plan.id),
         streamVersion: index + 1,

@@ -3,8 +3,8 @@ import { cloudEventTypeOf, leadCapturedV1Example, leadScoredV1Example, streamIdF
 import type { Aggregate, CloudEvent, EventName, LeadChannel } from '@l2o/contracts';
 import { START } from '@l2o/event-store';
 import type { EventStore, RecordedEvent, StreamAppend } from '@l2o/event-store';
-import { projectedFromRecordedEvent } from './projected-event.ts';
-import type { ProjectedEvent } from './read-model.ts';
+import { streamEventFromRecorded } from '@l2o/stream-consumer';
+import type { StreamEvent } from '@l2o/stream-consumer';
 
 /** One event a lead's stream will hold, before the store gives it an id and a position. */
 export type PlannedEvent = { type: EventName; data: Record<string, unknown>; recordedAt: string };
@@ -222,14 +222,14 @@ export async function appendLeadHistory(options: {
  * The plans' events as read models receive them, without an event store: round by round like
  * {@link appendLeadHistory}, each recorded at its planned time.
  */
-export function projectedEventsOf(plans: readonly LeadPlan[]): ProjectedEvent[] {
+export function streamEventsOf(plans: readonly LeadPlan[]): StreamEvent[] {
   const rounds = Math.max(0, ...plans.map((plan) => plan.events.length));
-  const events: ProjectedEvent[] = [];
+  const events: StreamEvent[] = [];
   for (let round = 0; round < rounds; round += 1) {
     for (const plan of plans) {
       const planned = plan.events[round];
       if (planned === undefined) continue;
-      const projected = projectedFromRecordedEvent({
+      const projected = streamEventFromRecorded({
         id: randomUUID(),
         streamId: streamIdFor('lead', plan.leadId),
         streamVersion: round + 1,

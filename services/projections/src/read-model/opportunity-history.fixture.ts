@@ -5,8 +5,8 @@ import { START } from '@l2o/event-store';
 import type { EventStore } from '@l2o/event-store';
 import { appendStreamPlans } from './lead-history.fixture.ts';
 import type { LeadPlan, PlannedEvent } from './lead-history.fixture.ts';
-import { projectedFromRecordedEvent } from './projected-event.ts';
-import type { ProjectedEvent } from './read-model.ts';
+import { streamEventFromRecorded } from '@l2o/stream-consumer';
+import type { StreamEvent } from '@l2o/stream-consumer';
 
 /** The whole stream of one opportunity, first event first. */
 export type OpportunityPlan = { opportunityId: string; tenantId: string; events: PlannedEvent[] };
@@ -111,10 +111,10 @@ export async function appendOpportunityHistory(options: {
 }
 
 /** The plans' events as read models receive them, without an event store, each recorded at its planned time. */
-export function projectedOpportunityEventsOf(plans: readonly OpportunityPlan[]): ProjectedEvent[] {
+export function opportunityStreamEventsOf(plans: readonly OpportunityPlan[]): StreamEvent[] {
   return plans.flatMap((plan) =>
     plan.events.flatMap((planned, index) => {
-      const projected = projectedFromRecordedEvent({
+      const projected = streamEventFromRecorded({
         id: randomUUID(),
         streamId: streamIdFor('opportunity', plan.opportunityId),
         streamVersion: index + 1,

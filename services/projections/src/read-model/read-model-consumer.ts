@@ -1,37 +1,81 @@
 import type pg from 'pg';
-import { runConsumer } from '@l2o/bus';
-import type { BusLogger, ConsumerRunner, ConsumerTiming, EventHandler } from '@l2o/bus';
-import { topicByAggregate, withNamespace } from '@l2o/contracts';
+import { PermanentError, runConsumer } from '@l2o/bus';
+import type { BusLogger, ConsumedEvent, ConsumerRunner, ConsumerTiming, EventHandler } from '@l2o/bus';
+import { catalogueEntryByCloudEventType, streamIdFor, topicByAggregate, withNamespace } from '@l2o/contracts';
+import type { Aggregate, CloudEvent } from '@l2o/contracts';
 import type { MetricsRegistry } from '@l2o/service-kit';
-import { applyEvent, consumedCloudEventTypes, followedAggregates, StreamGapError } from './apply-event.ts';
-import { projectedFromCloudEvent } from './projected-event.ts';
+import { StreamGapError, streamEventFromCloudEvent } from '@l2o/stream-consumer';
+import { applyEvents, followedAggregates } from './apply-events.ts';
+import type { BatchEvent } from './apply-events.ts';
 import type { ReadModel } from './read-model.ts';
 import { createReadModelMetrics } from './read-model-metrics.ts';
 
-/** Applies each consumed event to the read models; retries, dead letters and offsets are the bus's. */
-export function onReadModelEvent(options: {
+/** The bus handlers of the read models: a partition's fetched messages in one transaction, or one message. */
+export type ReadModelHandlers = {
+  /** Applies the messages as one batch; any failure makes the bus retry them one by one. */
+  handleBatch: (messages: readonly ConsumedEvent[]) => Promise<void>;
+  /** One message: the bus's fallback for a failed batch, and its retries. */
+  handle: EventHandler;
+};
+
+/**
+ * Applies consumed events to the read models, a batch per call; retries, dead letters and offsets are
+ * the bus's. Gaps are refused (see `StreamGapError`): a read model is repaired by a rebuild, so it
+ * never waits on a back-fill, and a consumer must not apply what follows a loss.
+ */
+export function readModelHandlers(options: {
   pool: pg.Pool;
   readModels: readonly ReadModel[];
   logger?: BusLogger;
   metrics?: MetricsRegistry;
-}): EventHandler {
+}): ReadModelHandlers {
   const metrics = createReadModelMetrics({ registry: options.metrics });
-  return async ({ event, attempt }) => {
+  async function handleBatch(messages: readonly ConsumedEvent[]): Promise<void> {
+    const events = messages.map((message) => batchEventOf(message.event));
     try {
-      await applyEvent({ pool: options.pool, readModels: options.readModels, event: projectedFromCloudEvent(event) });
+      await applyEvents({ pool: options.pool, readModels: options.readModels, events });
     } catch (error) {
       if (error instanceof StreamGapError) {
-        metrics.gapDetected({ readModel: error.readModel });
-        options.logger?.warn({ err: error, eventId: event.id, attempt }, 'stream gap in a read model');
+        metrics.gapDetected({ readModel: error.consumer });
+        const gapped = messages.find(
+          (message) =>
+            message.event.streamversion === error.receivedVersion && error.streamId.endsWith(message.event.subject),
+        );
+        options.logger?.warn(
+          { err: error, eventId: gapped?.event.id, attempt: gapped?.attempt },
+          'stream gap in a read model',
+        );
       }
       throw error;
     }
+  }
+  return { handleBatch, handle: (message) => handleBatch([message]) };
+}
+
+const aggregateOfType = /^l2o\.(lead|opportunity|attribution)\./;
+
+/**
+ * The event a read model applies, or, for a type this build's catalogue does not know yet, an event
+ * that only moves positions.
+ * @throws PermanentError for data that breaks its schema, another tenant's data, or a type of no aggregate.
+ */
+function batchEventOf(event: CloudEvent): BatchEvent {
+  if (catalogueEntryByCloudEventType(event.type) !== undefined) return streamEventFromCloudEvent(event);
+  const aggregate = aggregateOfType.exec(event.type)?.[1] as Aggregate | undefined;
+  if (aggregate === undefined) throw new PermanentError(`event ${event.id}: ${event.type} is no aggregate's event`);
+  return {
+    unknownType: event.type,
+    id: event.id,
+    streamId: streamIdFor(aggregate, event.subject),
+    aggregate,
+    streamVersion: event.streamversion,
+    tenantId: event.tenantid,
   };
 }
 
 /**
  * Starts the consumer group that keeps `readModels` up to date: it reads the topics of the aggregates
- * they follow, and from them every catalogued type of those aggregates (see `consumedCloudEventTypes`).
+ * they follow, every type on them, since a skipped one would leave a hole in a model's positions.
  */
 export async function startReadModelConsumer(options: {
   brokers: string[];
@@ -47,12 +91,12 @@ export async function startReadModelConsumer(options: {
   metrics?: MetricsRegistry;
 }): Promise<ConsumerRunner> {
   const aggregates = new Set(options.readModels.flatMap((model) => [...followedAggregates(model)]));
+  const handlers = readModelHandlers(options);
   return runConsumer({
     brokers: options.brokers,
     groupId: options.groupId,
     topics: [...aggregates].map((aggregate) => withNamespace(topicByAggregate[aggregate], options.topicNamespace)),
-    types: consumedCloudEventTypes(options.readModels),
-    handle: onReadModelEvent(options),
+    handle: handlers.handle,
     logger: options.logger,
     timing: options.timing,
     onFatalError: options.onFatalError,

@@ -5,7 +5,7 @@ import { START } from '@l2o/event-store';
 import type { RecordedEvent } from '@l2o/event-store';
 import { leadCapturedEvent } from '../leads/lead-event.fixture.ts';
 import { cloudEventOf } from './lead-history.fixture.ts';
-import { projectedFromCloudEvent, projectedFromRecordedEvent } from './projected-event.ts';
+import { streamEventFromCloudEvent, streamEventFromRecorded } from '@l2o/stream-consumer';
 
 const leadId = leadCapturedV1Example.leadId;
 
@@ -24,10 +24,10 @@ function recorded(overrides: Partial<RecordedEvent> = {}): RecordedEvent {
   };
 }
 
-describe('projected events', () => {
+describe('stream events as the read models receive them', () => {
   it('are the same whether read from the store or received from Kafka as the relay publishes them', () => {
-    const fromStore = projectedFromRecordedEvent(recorded());
-    expect(projectedFromCloudEvent(cloudEventOf(recorded()))).toEqual(fromStore);
+    const fromStore = streamEventFromRecorded(recorded());
+    expect(streamEventFromCloudEvent(cloudEventOf(recorded()))).toEqual(fromStore);
     expect(fromStore).toMatchObject({
       type: 'LeadCaptured',
       schemaVersion: 1,
@@ -41,15 +41,15 @@ describe('projected events', () => {
   });
 
   it('leave out streams of no aggregate', () => {
-    expect(projectedFromRecordedEvent(recorded({ streamId: 'import-42' }))).toBeUndefined();
+    expect(streamEventFromRecorded(recorded({ streamId: 'import-42' }))).toBeUndefined();
   });
 
   it('refuse as permanent a stored type and version this build does not know', () => {
-    expect(() => projectedFromRecordedEvent(recorded({ schemaVersion: 9 }))).toThrow(PermanentError);
+    expect(() => streamEventFromRecorded(recorded({ schemaVersion: 9 }))).toThrow(PermanentError);
   });
 
   it('refuse as permanent a CloudEvent whose tenant is not the one in its data', () => {
     const event = { ...leadCapturedEvent({ tenantId: 'acme' }), tenantid: 'globex' };
-    expect(() => projectedFromCloudEvent(event)).toThrow(PermanentError);
+    expect(() => streamEventFromCloudEvent(event)).toThrow(PermanentError);
   });
 });

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { streamIdFor } from '@l2o/contracts';
 import type { Aggregate, EventName } from '@l2o/contracts';
 import { START } from '@l2o/event-store';
-import { projectedFromRecordedEvent } from './projected-event.ts';
-import type { ProjectedEvent } from './read-model.ts';
+import { streamEventFromRecorded } from '@l2o/stream-consumer';
+import type { StreamEvent } from '@l2o/stream-consumer';
 
 /** One event of a hand-written stream: its type, when it was recorded, its data without the ids. */
 export type StoryEvent = { type: EventName; at: string; data: Record<string, unknown> };
@@ -18,10 +18,10 @@ export function streamEvents(options: {
   tenantId: string;
   events: readonly StoryEvent[];
   firstVersion?: number;
-}): ProjectedEvent[] {
+}): StreamEvent[] {
   const { aggregate, id, tenantId } = options;
   return options.events.map((event, index) => {
-    const projected = projectedFromRecordedEvent({
+    const projected = streamEventFromRecorded({
       id: randomUUID(),
       streamId: streamIdFor(aggregate, id),
       streamVersion: (options.firstVersion ?? 1) + index,

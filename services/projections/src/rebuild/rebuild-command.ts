@@ -25,7 +25,8 @@ export async function runRebuildCommand(options: {
   const pool = createPool({
     connectionString: options.databaseUrl,
     schema: options.schema,
-    max: 2,
+    // One connection applies a page while another reads the next.
+    max: 3,
     applicationName: 'l2o-rebuild-read-model',
   });
   const store = createPostgresEventStore({ pool, schema: options.schema });

@@ -6,11 +6,11 @@ import { createPool } from '@l2o/pg';
 import { spreadTransactionIdsAcrossDigits, uniqueSuffix, waitFor } from '@l2o/testing';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
-import { applyEvent } from '../read-model/apply-event.ts';
+import { applyEvent } from '../read-model/apply-events.ts';
 import { appendStreamPlans, planDealHistory } from '../read-model/deal-history.fixture.ts';
 import { appendLeadHistory, cloudEventOf, planLeadHistory } from '../read-model/lead-history.fixture.ts';
 import { appendOpportunityHistory, planOpportunityHistory } from '../read-model/opportunity-history.fixture.ts';
-import { projectedFromCloudEvent } from '../read-model/projected-event.ts';
+import { streamEventFromCloudEvent } from '@l2o/stream-consumer';
 import { readModels } from '../read-models.ts';
 import { rebuildReadModels } from './rebuild-read-models.ts';
 
@@ -89,7 +89,7 @@ describe('rebuilding the read models', () => {
       maxBatch: 500,
       onEvents: async (events) => {
         for (const recorded of events) {
-          const event = projectedFromCloudEvent(cloudEventOf(recorded));
+          const event = streamEventFromCloudEvent(cloudEventOf(recorded));
           await applyEvent({ pool, readModels, event });
           if (applied % 7 === 0) await applyEvent({ pool, readModels, event });
           applied += 1;

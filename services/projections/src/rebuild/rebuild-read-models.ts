@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import { PermanentError } from '@l2o/bus';
 import { START } from '@l2o/event-store';
-import type { EventStore, RecordedEvent } from '@l2o/event-store';
+import type { EventStore, FeedPage, RecordedEvent } from '@l2o/event-store';
 import { quoteIdent, withTransaction } from '@l2o/pg';
-import { applyEventInTransaction, StreamGapError } from '../read-model/apply-event.ts';
-import { projectedFromRecordedEvent } from '../read-model/projected-event.ts';
+import { StreamGapError, streamEventFromRecorded } from '@l2o/stream-consumer';
+import type { StreamEvent } from '@l2o/stream-consumer';
+import { applyEventsInTransaction } from '../read-model/apply-events.ts';
 import type { ReadModel } from '../read-model/read-model.ts';
 
 /** An event the rebuild could not apply, and why; the live consumer would have dead-lettered it. */
@@ -16,11 +17,15 @@ export type RebuildReport = {
   skipped: SkippedEvent[];
 };
 
+/** Events per read and per transaction: large, since a page costs a few statements per read model whatever its size. */
+const defaultPageSize = 5_000;
+
 /**
  * Drops the rows and positions of `readModels` for every tenant, then replays the event store's feed
- * from the start through the same apply path as the Kafka consumer, a page per transaction, until the
- * feed has nothing more. An event that can never apply (invalid, or past a gap it leaves) is skipped and
- * reported, as the consumer would dead-letter it; an infrastructure error stops the rebuild.
+ * from the start through the same batch path as the Kafka consumer, a page per transaction, until the
+ * feed has nothing more; the next page is read while one is applied. An event that can never apply
+ * (invalid, or past a gap it leaves) is skipped and reported, as the consumer would dead-letter it; an
+ * infrastructure error stops the rebuild.
  *
  * The query API shows partial data until it ends. Events appended meanwhile are applied by whichever of
  * the rebuild and the consumer gets them first; the other finds them applied.
@@ -29,21 +34,27 @@ export async function rebuildReadModels(options: {
   pool: pg.Pool;
   store: EventStore;
   readModels: readonly ReadModel[];
-  /** Events per read and per transaction (default 1000). */
+  /** Events per read and per transaction (default 5,000). */
   pageSize?: number;
   /** Called after each page with the events read so far. */
   onProgress?: (eventsRead: number) => void;
 }): Promise<RebuildReport> {
   const { pool, readModels } = options;
-  const pageSize = options.pageSize ?? 1000;
+  const maxCount = options.pageSize ?? defaultPageSize;
   await resetReadModels({ pool, readModels });
   const report: RebuildReport = { events: 0, skipped: [] };
-  let cursor = START;
+  const read = (cursor: FeedPage['cursor']) => {
+    const page = options.store.readFeed(cursor, { maxCount });
+    // Awaited below; until then a failure must not count as unhandled.
+    page.catch(() => undefined);
+    return page;
+  };
+  let next = read(START);
   for (;;) {
-    const page = await options.store.readFeed(cursor, { maxCount: pageSize });
+    const page = await next;
+    if (page.events.length > 0) next = read(page.cursor);
     if (page.events.length > 0) await applyPage({ pool, readModels, events: page.events, report });
     report.events += page.events.length;
-    cursor = page.cursor;
     options.onProgress?.(report.events);
     if (page.events.length === 0) return report;
   }
@@ -63,20 +74,18 @@ export async function resetReadModels(options: { pool: pg.Pool; readModels: read
 async function applyPage(options: {
   pool: pg.Pool;
   readModels: readonly ReadModel[];
-  events: RecordedEvent[];
+  events: readonly RecordedEvent[];
   report: RebuildReport;
 }): Promise<void> {
   const { pool, readModels, events, report } = options;
   try {
-    await withTransaction(pool, async (client) => {
-      for (const event of events) await applyRecorded({ client, readModels, event });
-    });
+    await applyRecorded({ pool, readModels, events });
   } catch (error) {
     if (!neverApplies(error)) throw error;
     // Rare: find the culprits one event per transaction, so the page's other events still count.
     for (const event of events) {
       try {
-        await withTransaction(pool, (client) => applyRecorded({ client, readModels, event }));
+        await applyRecorded({ pool, readModels, events: [event] });
       } catch (eventError) {
         if (!neverApplies(eventError)) throw eventError;
         report.skipped.push({
@@ -90,14 +99,32 @@ async function applyPage(options: {
   }
 }
 
+// A live consumer delivering the same stream's first events at the same moment makes one of the two
+// transactions fail on a key or deadlock; its retry finds the events applied.
+const raceCodes = new Set(['23505', '40P01', '40001']);
+const raceAttempts = 3;
+
 async function applyRecorded(options: {
-  client: pg.PoolClient;
+  pool: pg.Pool;
   readModels: readonly ReadModel[];
-  event: RecordedEvent;
+  events: readonly RecordedEvent[];
 }): Promise<void> {
-  const projected = projectedFromRecordedEvent(options.event);
-  if (projected === undefined) return;
-  await applyEventInTransaction({ client: options.client, readModels: options.readModels, event: projected });
+  const events = options.events.flatMap((recorded): StreamEvent[] => {
+    const event = streamEventFromRecorded(recorded);
+    return event === undefined ? [] : [event];
+  });
+  if (events.length === 0) return;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await withTransaction(options.pool, (client) =>
+        applyEventsInTransaction({ client, readModels: options.readModels, events }),
+      );
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= raceAttempts || typeof code !== 'string' || !raceCodes.has(code)) throw error;
+    }
+  }
 }
 
 /** The errors for which the consumer would dead-letter the event, where retrying cannot help. */

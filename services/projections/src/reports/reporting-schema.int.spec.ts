@@ -5,8 +5,8 @@ import { createPool, quoteIdent } from '@l2o/pg';
 import { leadCapturedEvent, leadScoredEvent } from '../leads/lead-event.fixture.ts';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
-import { applyEvent } from '../read-model/apply-event.ts';
-import { projectedFromCloudEvent } from '../read-model/projected-event.ts';
+import { applyEvent } from '../read-model/apply-events.ts';
+import { streamEventFromCloudEvent } from '@l2o/stream-consumer';
 import { readModels } from '../read-models.ts';
 
 describe('the reporting schema', () => {
@@ -20,7 +20,7 @@ describe('the reporting schema', () => {
     pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 2 });
     captured = leadCapturedEvent();
     for (const event of [captured, leadScoredEvent({ lead: captured, streamversion: 2, score: 72 })]) {
-      await applyEvent({ pool, readModels, event: projectedFromCloudEvent(event) });
+      await applyEvent({ pool, readModels, event: streamEventFromCloudEvent(event) });
     }
     // The role cannot log in: an analyst's login is a member of it; SET ROLE stands for one here.
     analyst = new pg.Client({ connectionString: db.databaseUrl });

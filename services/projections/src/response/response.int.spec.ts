@@ -9,8 +9,8 @@ import { buildApp } from '../app.ts';
 import { storyEvents } from '../funnel/funnel-story.fixture.ts';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
-import { applyEvent } from '../read-model/apply-event.ts';
-import type { ProjectedEvent } from '../read-model/read-model.ts';
+import { applyEvent } from '../read-model/apply-events.ts';
+import type { StreamEvent } from '@l2o/stream-consumer';
 import { streamEvents } from '../read-model/stream-events.fixture.ts';
 import { resetReadModels } from '../rebuild/rebuild-read-models.ts';
 import { responseReadModel } from './response.projection.ts';
@@ -21,11 +21,11 @@ describe('the response read model', () => {
   let pool: pg.Pool;
   let app: ServiceServer;
   let apiKey: string;
-  let events: ProjectedEvent[];
+  let events: StreamEvent[];
   const readModels = [responseReadModel];
 
   /** A lead handed from rep-li (who rejects it) to rep-ines, who accepts it an hour later. */
-  function rejectedAndReassigned(): ProjectedEvent[] {
+  function rejectedAndReassigned(): StreamEvent[] {
     const { leadId, events: first } = storyEvents({
       tenantId,
       channel: 'ad',
