@@ -10,7 +10,7 @@ import {
 import type { Message, MessagesStream } from '@platformatic/kafka';
 import { dlqTopic } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, Context } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import { createConsumerMetrics } from './bus-metrics.ts';
 import type { MessageOutcome } from './bus-metrics.ts';
@@ -47,6 +47,14 @@ export type ConsumedEvent = {
  */
 export type EventHandler = (message: ConsumedEvent) => Promise<void>;
 
+/**
+ * Handles a partition's fetched messages at once, in offset order, inside one CONSUMER span linked to
+ * each message's trace. A transient error retries the batch; any other error makes the runner hand the
+ * same messages to the {@link EventHandler} one by one, so only a message that keeps failing is
+ * dead-lettered and the others are applied once.
+ */
+export type BatchHandler = (messages: readonly ConsumedEvent[]) => Promise<void>;
+
 /** Group membership and fetch timings; the defaults suit production, tests shorten them. */
 export type ConsumerTiming = {
   /** Time without heartbeat after which the broker drops the member (default 30 000). */
@@ -65,7 +73,12 @@ export type RunConsumerOptions = {
   brokers: string[];
   groupId: string;
   topics: readonly string[];
+  /** One message: the whole work without `handleBatch`, else the fallback for a batch that failed. */
   handle: EventHandler;
+  /** Batch-first handling (see {@link BatchHandler}); at low load a batch is simply what was fetched. */
+  handleBatch?: BatchHandler;
+  /** Most messages one `handleBatch` call gets (default 500). */
+  maxBatchMessages?: number;
   /**
    * Only these `ce_type`s reach the handler; others are skipped (and committed) from the headers alone.
    * A message without a readable `ce_type` is decoded anyway, fails, and is dead-lettered.
@@ -361,19 +374,112 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     );
   }
 
+  const maxBatchMessages = options.maxBatchMessages ?? 500;
+  const stillOwned = (topic: string, partition: number): boolean =>
+    !stopping.signal.aborted && !rebalanced && isAssigned(topic, partition);
+
+  /** Marks `message` resolved: its offset is committed with the next commit. */
+  async function resolve(message: Message): Promise<void> {
+    lag.positioned(message.topic, message.partition, message.offset + 1n);
+    uncommitted.set(`${message.topic}:${message.partition}`, message);
+    if (Date.now() - committedAt >= timing.commitIntervalMs) await commitResolved();
+  }
+
   /** One partition's share of a fetch, in order; stops early on stop, a rebalance or an interruption. */
   async function processPartition({ topic, partition, messages }: PartitionBatch): Promise<void> {
+    if (!options.handleBatch) {
+      await processOneByOne(topic, partition, messages);
+      return;
+    }
+    for (let start = 0; start < messages.length; start += maxBatchMessages) {
+      const chunk = messages.slice(start, start + maxBatchMessages);
+      if ((await processChunk(topic, partition, chunk)) === 'interrupted') return;
+    }
+  }
+
+  async function processOneByOne(topic: string, partition: number, messages: readonly Message[]): Promise<Outcome> {
     for (const message of messages) {
-      if (stopping.signal.aborted || rebalanced || !isAssigned(topic, partition)) return;
+      if (!stillOwned(topic, partition)) return 'interrupted';
       lag.positioned(topic, partition, message.offset);
       const outcome = await processMessage(topic, partition, toKafkaRecord(message));
       // An interrupted message stays unresolved, so it is neither committed nor skipped.
-      if (outcome === 'interrupted') return;
+      if (outcome === 'interrupted') return outcome;
       metrics.resolved({ topic, outcome });
-      lag.positioned(topic, partition, message.offset + 1n);
-      uncommitted.set(`${topic}:${partition}`, message);
-      if (Date.now() - committedAt >= timing.commitIntervalMs) await commitResolved();
+      await resolve(message);
     }
+    return 'handled';
+  }
+
+  /** A chunk through `handleBatch`; one by one when it holds an undecodable message or the batch failed. */
+  async function processChunk(topic: string, partition: number, chunk: readonly Message[]): Promise<Outcome> {
+    const handleBatch = options.handleBatch;
+    if (!handleBatch || !stillOwned(topic, partition)) return 'interrupted';
+    const batch = decodeBatch(topic, partition, chunk);
+    if (batch === undefined) return processOneByOne(topic, partition, chunk);
+    for (let attempt = 1; batch.consumed.length > 0; attempt += 1) {
+      try {
+        const handled = metrics.startHandling({ topic });
+        await inConsumerSpan(
+          {
+            topic,
+            parent: batch.parents[0] ?? extractTraceContext(undefined),
+            links: batch.parents,
+            attributes: batchSpanAttributes({ groupId, topic, partition, batch: batch.consumed, attempt }),
+          },
+          () => handleBatch(batch.consumed.map((message) => ({ ...message, attempt }))),
+        ).finally(handled);
+        break;
+      } catch (error) {
+        const kind = classifyError(error);
+        metrics.handlerFailed({ topic, kind });
+        if (kind !== 'transient') {
+          logger.warn({ topic, partition, messages: chunk.length, err: error }, 'batch failed, handling it one by one');
+          return processOneByOne(topic, partition, chunk);
+        }
+        const delayMs = backoffDelay(attempt, retry);
+        logger.warn(
+          { topic, partition, messages: chunk.length, attempt, delayMs, err: error },
+          'batch failed, retrying',
+        );
+        if (!(await pause(delayMs, { topic, partition }))) return 'interrupted';
+      }
+    }
+    for (const message of chunk)
+      metrics.resolved({ topic, outcome: batch.skipped.has(message) ? 'skipped' : 'handled' });
+    const last = chunk.at(-1);
+    if (last) await resolve(last);
+    return 'handled';
+  }
+
+  /** The chunk's messages for `handleBatch`, without the types not wanted; undefined when one does not decode. */
+  function decodeBatch(
+    topic: string,
+    partition: number,
+    chunk: readonly Message[],
+  ): { consumed: ConsumedEvent[]; parents: Context[]; skipped: Set<Message> } | undefined {
+    const consumed: ConsumedEvent[] = [];
+    const parents: Context[] = [];
+    const skipped = new Set<Message>();
+    for (const message of chunk) {
+      const record = toKafkaRecord(message);
+      if (types) {
+        const type = peekType(record);
+        if (type !== undefined && !types.has(type)) {
+          skipped.add(message);
+          continue;
+        }
+      }
+      let event: CloudEvent;
+      try {
+        event = fromKafkaMessage(record, { envelope: options.envelope });
+      } catch {
+        return undefined;
+      }
+      const key = record.key?.toString() ?? null;
+      consumed.push({ event, topic, partition, offset: record.offset, key, attempt: 1 });
+      parents.push(extractTraceContext(record.headers));
+    }
+    return { consumed, parents, skipped };
   }
 
   async function processBatch(messages: readonly Message[]): Promise<void> {
@@ -519,6 +625,25 @@ function peekType(record: KafkaRecord): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function batchSpanAttributes(options: {
+  groupId: string;
+  topic: string;
+  partition: number;
+  batch: readonly ConsumedEvent[];
+  attempt: number;
+}): Attributes {
+  return {
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': options.topic,
+    'messaging.destination.partition.id': String(options.partition),
+    'messaging.consumer.group.name': options.groupId,
+    'messaging.batch.message_count': options.batch.length,
+    'messaging.kafka.offset': Number(options.batch[0]?.offset ?? -1),
+    'l2o.bus.attempt': options.attempt,
+  };
 }
 
 function spanAttributes(options: {

@@ -22,6 +22,7 @@ export { runNamespacedConsumer } from './namespaced-consumer.ts';
 export type { ConsumerConnection } from './namespaced-consumer.ts';
 export type { MessageOutcome } from './bus-metrics.ts';
 export type {
+  BatchHandler,
   ConsumedEvent,
   EventHandler,
   ConsumerRunner,

@@ -3,7 +3,7 @@ import type { Topic } from '@l2o/contracts';
 import type { Registry } from 'prom-client';
 import type { EnvelopeKind } from './cloud-event.codec.ts';
 import { runConsumer } from './consumer-runner.ts';
-import type { ConsumerRunner, ConsumerTiming, EventHandler } from './consumer-runner.ts';
+import type { BatchHandler, ConsumerRunner, ConsumerTiming, EventHandler } from './consumer-runner.ts';
 import type { BusLogger } from './logger.ts';
 import type { RetryOptions } from './retry-policy.ts';
 
@@ -21,6 +21,8 @@ export type ConsumerConnection = {
   metrics?: Registry;
   /** Called when the consumer stopped for good; the process should exit. */
   onFatalError?: (error: Error) => void;
+  /** Partitions handled side by side, each in order (default 4 with `handleBatch`, else 1). */
+  partitionsConsumedConcurrently?: number;
 };
 
 /**
@@ -36,6 +38,9 @@ export async function runNamespacedConsumer(options: {
   /** Default `aggregate`: events from the event store (see {@link EnvelopeKind}). */
   envelope?: EnvelopeKind;
   handle: EventHandler;
+  /** Batch-first handling; `handle` is then the one-by-one fallback (see {@link BatchHandler}). */
+  handleBatch?: BatchHandler;
+  maxBatchMessages?: number;
 }): Promise<ConsumerRunner> {
   const { connection } = options;
   return runConsumer({
@@ -43,6 +48,9 @@ export async function runNamespacedConsumer(options: {
     groupId: connection.groupId ?? options.defaultGroupId,
     topics: options.topics.map((topic) => withNamespace(topic, connection.topicNamespace)),
     handle: options.handle,
+    ...(options.handleBatch ? { handleBatch: options.handleBatch } : {}),
+    ...(options.maxBatchMessages === undefined ? {} : { maxBatchMessages: options.maxBatchMessages }),
+    partitionsConsumedConcurrently: connection.partitionsConsumedConcurrently ?? (options.handleBatch ? 4 : 1),
     types: options.types,
     envelope: options.envelope,
     logger: connection.logger,

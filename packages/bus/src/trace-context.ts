@@ -35,12 +35,19 @@ export function extractTraceContext(headers: MessageHeaders | undefined): Contex
   return propagation.extract(ROOT_CONTEXT, headers ?? {}, headerGetter);
 }
 
-/** Runs `work` inside a CONSUMER span `<topic> process`, child of `parent`; records a failure on the span. */
+/**
+ * Runs `work` inside a CONSUMER span `<topic> process`, child of `parent`; records a failure on the span.
+ * A batch's span links to the trace of each of its messages (`links`), so every lead's trace reaches it.
+ */
 export async function inConsumerSpan<T>(
-  options: { topic: string; parent: Context; attributes: Attributes },
+  options: { topic: string; parent: Context; attributes: Attributes; links?: readonly Context[] },
   work: () => Promise<T>,
 ): Promise<T> {
-  const spanOptions = { kind: SpanKind.CONSUMER, attributes: options.attributes };
+  const links = (options.links ?? []).flatMap((context) => {
+    const spanContext = trace.getSpanContext(context);
+    return spanContext ? [{ context: spanContext }] : [];
+  });
+  const spanOptions = { kind: SpanKind.CONSUMER, attributes: options.attributes, links };
   return tracer.startActiveSpan(`${options.topic} process`, spanOptions, options.parent, async (span) => {
     try {
       return await work();
