@@ -24,13 +24,18 @@ type TimerRow = {
   due_at: Date;
 };
 
-/** Sets the timers of assignments; setting one again changes nothing. */
+/**
+ * Sets the timers of assignments. Setting one again keeps whether it fired or was cancelled; its owner,
+ * pool and due time are the last ones set, so a LeadAssigned corrects the timer of a reservation made in
+ * the same millisecond for another rep.
+ */
 export async function insertSlaTimers(db: Db, timers: readonly SlaTimer[]): Promise<void> {
   if (timers.length === 0) return;
   await db.query(
     `INSERT INTO routing_timers (lead_id, assigned_at, owner_id, tenant_id, pool_id, due_at)
      SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-     ON CONFLICT (lead_id, assigned_at) DO NOTHING`,
+     ON CONFLICT (lead_id, assigned_at) DO UPDATE
+       SET owner_id = EXCLUDED.owner_id, pool_id = EXCLUDED.pool_id, due_at = EXCLUDED.due_at`,
     [
       timers.map((timer) => timer.leadId),
       timers.map((timer) => timer.assignedAt),

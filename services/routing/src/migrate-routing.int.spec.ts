@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Topics, leadCapturedV1Example, streamIdFor, toCloudEvent } from '@l2o/contracts';
+import { leadDecider } from '@l2o/domain';
+import type { CaptureLead, ScoreLead } from '@l2o/domain';
+import { createPostgresEventStore, handleCommand, migrateEventStore } from '@l2o/event-store';
+import type { PostgresEventStore } from '@l2o/event-store';
+import { createPool, runSqlMigrations } from '@l2o/pg';
+import { createLogger } from '@l2o/service-kit';
+import { freshSchema } from '@l2o/testing';
+import { createLeadEventConsumer, leadEventConsumer } from './lead-events/lead-event-consumer.ts';
+import { migrateRouting } from './migrate-routing.ts';
+import type { Reservation } from './routing-leads/routing-lead.ts';
+
+describe('migrating routing onto the consumer kit', () => {
+  let db: Awaited<ReturnType<typeof freshSchema>>;
+  let pool: pg.Pool;
+  let store: PostgresEventStore;
+  const now = new Date('2025-03-10T10:00:00.000Z');
+  const [settled, pending, unseen] = [randomUUID(), randomUUID(), randomUUID()];
+  const reservation = (triggerVersion: number): Reservation => ({
+    triggerVersion,
+    decidedAt: '2025-03-10T09:00:00.000Z',
+    ownerId: 'ana',
+    poolId: 'uk',
+    ruleId: 'uk',
+    strategy: 'round_robin',
+    reason: 'qualified',
+    responseDueAt: '2025-03-10T09:30:00.000Z',
+  });
+
+  beforeAll(async () => {
+    db = await freshSchema('routing_upgrade');
+    const { databaseUrl, schema } = db;
+    // The schema as the release before the kit left it: routing's first migration only.
+    const before = await mkdtemp(join(tmpdir(), 'routing-migrations-'));
+    await copyFile(
+      fileURLToPath(new URL('../migrations/001_routing.sql', import.meta.url)),
+      join(before, '001_routing.sql'),
+    );
+    await migrateEventStore({ databaseUrl, schema });
+    await runSqlMigrations({ databaseUrl, schema, dir: before, table: 'routing_migrations' });
+    await rm(before, { recursive: true });
+    pool = createPool({ connectionString: databaseUrl, schema, max: 4 });
+    store = createPostgresEventStore({ pool, schema });
+    await qualify(pending);
+    // `settled` got its LeadAssigned (version 4) after the reservation for its trigger at 3; `pending` did not.
+    await pool.query(
+      `INSERT INTO routing_leads (lead_id, tenant_id, owner_id, open, reservation, last_version)
+       VALUES ($1, 'acme', 'ana', true, $2, 4), ($3, 'acme', 'ana', true, $4, 3), ($5, 'acme', NULL, false, NULL, 0)`,
+      [settled, reservation(3), pending, reservation(3), unseen],
+    );
+
+    await migrateRouting({ databaseUrl, schema });
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  it('moves each lead’s applied stream version into the kit’s positions and drops the column', async () => {
+    const positions = await pool.query(
+      'SELECT consumer, stream_id, tenant_id, version::int AS version FROM consumer_positions ORDER BY version',
+    );
+    const column = await pool.query(
+      `SELECT 1 FROM information_schema.columns
+        WHERE table_schema = $1 AND table_name = 'routing_leads' AND column_name = 'last_version'`,
+      [db.schema],
+    );
+
+    expect(positions.rows).toEqual([
+      { consumer: leadEventConsumer, stream_id: `lead-${pending}`, tenant_id: 'acme', version: 3 },
+      { consumer: leadEventConsumer, stream_id: `lead-${settled}`, tenant_id: 'acme', version: 4 },
+    ]);
+    expect(column.rowCount).toBe(0);
+  });
+
+  it('keeps only the reservation still waiting for its LeadAssigned, and sends it from the outbox', async () => {
+    const consumer = createLeadEventConsumer({
+      pool,
+      store,
+      clock: () => now,
+      logger: createLogger({ name: 'routing', level: 'silent' }),
+      waitingRetryMs: 60_000,
+    });
+    const reservations = await pool.query<{ lead_id: string; reservation: Reservation | null }>(
+      'SELECT lead_id::text AS lead_id, reservation FROM routing_leads WHERE lead_id = ANY($1)',
+      [[settled, pending]],
+    );
+
+    const sent = await consumer.sweepOutbox({ minAgeMs: 0 });
+
+    expect(Object.fromEntries(reservations.rows.map((row) => [row.lead_id, row.reservation]))).toEqual({
+      [settled]: null,
+      [pending]: reservation(3),
+    });
+    expect(sent).toBe(1);
+    const assigned = (await store.readStream(streamIdFor('lead', pending))).filter((e) => e.type === 'LeadAssigned');
+    expect(assigned.map((event) => event.data)).toEqual([
+      expect.objectContaining({ ownerId: 'ana', poolId: 'uk', ruleId: 'uk', assignedAt: '2025-03-10T09:00:00.000Z' }),
+    ]);
+  });
+
+  it('takes an event routing applied before the upgrade as a redelivery', async () => {
+    const consumer = createLeadEventConsumer({
+      pool,
+      store,
+      clock: () => now,
+      logger: createLogger({ name: 'routing', level: 'silent' }),
+      waitingRetryMs: 60_000,
+    });
+    const [, , qualified] = await store.readStream(streamIdFor('lead', pending));
+    if (qualified === undefined) throw new Error('the lead qualified at version 3');
+    const before = await pool.query('SELECT * FROM routing_leads WHERE lead_id = $1', [pending]);
+
+    await consumer.handle({
+      event: toCloudEvent(qualified),
+      topic: Topics.lead,
+      partition: 0,
+      offset: '2',
+      key: pending,
+      attempt: 1,
+    });
+
+    const after = await pool.query('SELECT * FROM routing_leads WHERE lead_id = $1', [pending]);
+    expect(after.rows).toEqual(before.rows);
+  });
+
+  async function qualify(leadId: string): Promise<void> {
+    const { capturedAt: _capturedAt, captureId: _captureId, ...example } = leadCapturedV1Example;
+    const capture: CaptureLead = {
+      type: 'CaptureLead',
+      data: { ...example, leadId, tenantId: 'acme' },
+      metadata: { now },
+    };
+    const score: ScoreLead = {
+      type: 'ScoreLead',
+      data: {
+        leadId,
+        tenantId: 'acme',
+        score: 80,
+        grade: 'A',
+        components: { fit: 80, engagement: 80, predictive: null },
+        breakdown: [],
+        ruleSetVersion: 1,
+        trigger: 'captured',
+        mql: { threshold: 60 },
+      },
+      metadata: { now },
+    };
+    for (const command of [capture, score]) {
+      await handleCommand({
+        store,
+        streamId: streamIdFor('lead', leadId),
+        decider: leadDecider,
+        command,
+        metadata: { tenantId: 'acme', producer: 'routing-test' },
+      });
+    }
+  }
+});
