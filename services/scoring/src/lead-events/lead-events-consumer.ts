@@ -39,7 +39,7 @@ export function createLeadEventsConsumer(options: {
   });
 }
 
-/** Starts the consumer group on `l2o.lead.v1`; it takes every event type, as the kit's positions need. */
+/** Starts the consumer group on `l2o.lead.v1`, a batch per fetch of a partition; it takes every event type, as the kit's positions need. */
 export async function startLeadEventsConsumer(
   options: ConsumerConnection & { consumer: StreamConsumerHandlers },
 ): Promise<ConsumerRunner> {
@@ -48,5 +48,6 @@ export async function startLeadEventsConsumer(
     defaultGroupId: leadEventsConsumerGroup,
     topics: [Topics.lead],
     handle: options.consumer.handle,
+    handleBatch: options.consumer.handleBatch,
   });
 }

@@ -33,7 +33,7 @@ export function createOutcomesConsumer(options: {
   });
 }
 
-/** Starts the consumer group on `l2o.opportunity.v1`; it takes every event type, as the kit's positions need. */
+/** Starts the consumer group on `l2o.opportunity.v1`, a batch per fetch of a partition; it takes every event type, as the kit's positions need. */
 export async function startOutcomesConsumer(
   options: ConsumerConnection & { consumer: StreamConsumerHandlers },
 ): Promise<ConsumerRunner> {
@@ -42,5 +42,6 @@ export async function startOutcomesConsumer(
     defaultGroupId: outcomesConsumerGroup,
     topics: [Topics.opportunity],
     handle: options.consumer.handle,
+    handleBatch: options.consumer.handleBatch,
   });
 }
