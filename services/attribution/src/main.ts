@@ -16,7 +16,7 @@ import { buildApp } from './app.ts';
 import type { AttributionDeps } from './attribution-deps.ts';
 import { attributionServiceConfigSchema } from './config.ts';
 import { startAttributionConsumer } from './consumer/attribution-consumer.ts';
-import { startRecomputeScheduler } from './data-driven/recompute-scheduler.ts';
+import { createRecomputeScheduler } from './data-driven/recompute-scheduler.ts';
 import { migrateAttribution } from './migrate-attribution.ts';
 import { createAttributionSettingsRepository } from './settings/attribution-settings.repository.ts';
 
@@ -63,7 +63,12 @@ await runService({
           onFatalError,
         }),
     });
-    const scheduler = startRecomputeScheduler({ ...deps, intervalMinutes: config.DATA_DRIVEN_RECOMPUTE_MINUTES });
+    const scheduler = createRecomputeScheduler({
+      ...deps,
+      logger,
+      intervalMinutes: config.DATA_DRIVEN_RECOMPUTE_MINUTES,
+    });
+    scheduler.start();
 
     const app = await buildApp({
       pool,
