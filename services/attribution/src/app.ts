@@ -12,7 +12,7 @@ import { attributionSettingsRoutes } from './settings/attribution-settings.route
 export type AttributionAppDeps = {
   /** Holds attribution's tables (see `migrateAttribution`). */
   pool: pg.Pool;
-  store: Pick<EventStore, 'readStream' | 'appendToStream'>;
+  store: Pick<EventStore, 'readStream' | 'appendToStream' | 'readStreams' | 'appendToStreams'>;
   logger: Logger;
   /** The time costs are recorded and weights learned at; tests fix it. */
   clock: () => Date;

@@ -7,7 +7,7 @@ import type { AttributionSettingsSource } from './settings/attribution-settings.
 export type AttributionDeps = {
   /** Holds attribution's tables (see `migrateAttribution`). */
   pool: pg.Pool;
-  store: Pick<EventStore, 'readStream' | 'appendToStream'>;
+  store: Pick<EventStore, 'readStream' | 'appendToStream' | 'readStreams' | 'appendToStreams'>;
   /** The time attributions are calculated and weights learned at; tests fix it. */
   clock: () => Date;
   settings: AttributionSettingsSource;

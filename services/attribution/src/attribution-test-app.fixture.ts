@@ -8,12 +8,13 @@ import type { PostgresEventStore, RecordedEvent } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import type { ApiScope, ServiceServer } from '@l2o/service-kit';
+import type { StreamConsumerHandlers } from '@l2o/stream-consumer';
 import { createApiKey, createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { freshSchema, requestWithApiKey } from '@l2o/testing';
 import type { ApiKeyRequest, TestResponse } from '@l2o/testing';
 import { buildApp } from './app.ts';
 import type { AttributionDeps } from './attribution-deps.ts';
-import { onAttributionEvent } from './consumer/on-attribution-event.ts';
+import { createAttributionConsumer } from './consumer/attribution-consumer.ts';
 import { migrateAttribution } from './migrate-attribution.ts';
 import { createAttributionSettingsRepository } from './settings/attribution-settings.repository.ts';
 
@@ -25,11 +26,15 @@ export type AttributionTestApp = {
   store: PostgresEventStore;
   app: ServiceServer;
   deps: AttributionDeps;
+  /** The consumer's handlers, as the bus calls them. */
+  consumer: StreamConsumerHandlers;
   /** The fixed clock's time; tests move it with `setNow`. */
   now(): Date;
   setNow(at: Date): void;
-  /** Hands events to the consumer's handler, in order, as the bus would. */
+  /** Hands events to the consumer one at a time, in order, as the bus does after a failed batch. */
   deliver(...events: CloudEvent[]): Promise<void>;
+  /** The events as the bus hands them over, from one partition in the order given. */
+  deliveries(events: readonly CloudEvent[]): ConsumedEvent[];
   /** A fresh tenant with an API key of `scopes`. */
   newTenant(scopes?: ApiScope[]): Promise<{ tenantId: string; apiKey: string }>;
   request(options: ApiKeyRequest): Promise<TestResponse>;
@@ -51,7 +56,16 @@ export async function startAttributionTestApp(options: { now?: Date } = {}): Pro
   const deps: AttributionDeps = { pool, store, clock, settings, logger };
   const app = await buildApp({ pool, store, logger, clock, settings, verifyApiKey: createApiKeyVerifier({ pool }) });
   await app.ready();
-  const handle = onAttributionEvent(deps);
+  const consumer = createAttributionConsumer(deps);
+  const deliveries = (events: readonly CloudEvent[]): ConsumedEvent[] =>
+    events.map((event, index) => ({
+      event,
+      topic: 'test',
+      partition: 0,
+      offset: String(index),
+      key: event.subject,
+      attempt: 1,
+    }));
 
   return {
     schema,
@@ -60,23 +74,15 @@ export async function startAttributionTestApp(options: { now?: Date } = {}): Pro
     store,
     app,
     deps,
+    consumer,
     now: () => now,
     setNow(at) {
       now = at;
     },
     async deliver(...events) {
-      for (const event of events) {
-        const message: ConsumedEvent = {
-          event,
-          topic: 'test',
-          partition: 0,
-          offset: '0',
-          key: event.subject,
-          attempt: 1,
-        };
-        await handle(message);
-      }
+      for (const message of deliveries(events)) await consumer.handle(message);
     },
+    deliveries,
     async newTenant(scopes = ['administer_rules', 'read_reports']) {
       const tenantId = `acme-${randomUUID()}`;
       const { apiKey } = await createApiKey({ pool, tenantId, name: 'attribution-test', scopes });

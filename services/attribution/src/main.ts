@@ -5,6 +5,7 @@ import {
   consumerTimingOf,
   createLogger,
   createMetrics,
+  createPeriodicTask,
   exitOnFatalError,
   loadConfig,
   runService,
@@ -15,7 +16,7 @@ import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import type { AttributionDeps } from './attribution-deps.ts';
 import { attributionServiceConfigSchema } from './config.ts';
-import { startAttributionConsumer } from './consumer/attribution-consumer.ts';
+import { createAttributionConsumer, startAttributionConsumer } from './consumer/attribution-consumer.ts';
 import { createRecomputeScheduler } from './data-driven/recompute-scheduler.ts';
 import { migrateAttribution } from './migrate-attribution.ts';
 import { createAttributionSettingsRepository } from './settings/attribution-settings.repository.ts';
@@ -47,6 +48,7 @@ await runService({
     const settings = createAttributionSettingsRepository({ pool });
     const deps: AttributionDeps = { pool, store, clock, settings, logger };
 
+    const handlers = createAttributionConsumer(deps);
     // Joined in the background: the API serves while the group rebalances, and the consumer catches up behind.
     const consumer = startInBackground({
       name: 'attribution consumer',
@@ -54,7 +56,8 @@ await runService({
       onFatalError: exitOnFatalError({ logger, part: 'attribution consumer' }),
       start: (onFatalError) =>
         startAttributionConsumer({
-          ...deps,
+          handlers,
+          logger,
           brokers: config.KAFKA_BROKERS,
           topicNamespace: config.TOPIC_NAMESPACE,
           groupId: config.CONSUMER_GROUP,
@@ -63,6 +66,15 @@ await runService({
           onFatalError,
         }),
     });
+    // Attributions a batch decided but did not append (the process stopped, the store was unreachable).
+    const outboxSweep = createPeriodicTask({
+      name: 'attribution outbox sweep',
+      intervalMs: 10_000,
+      tick: () => handlers.sweepOutbox(),
+      logger,
+      fullBatch: 500,
+    });
+    outboxSweep.start();
     const scheduler = createRecomputeScheduler({
       ...deps,
       logger,
@@ -93,6 +105,7 @@ await runService({
             { name: 'http', stop: () => app.close() },
             { name: 'recompute scheduler', stop: () => scheduler.stop() },
             { name: 'attribution consumer', stop: () => consumer.stop() },
+            { name: 'attribution outbox sweep', stop: () => outboxSweep.stop() },
             { name: 'postgresql', stop: () => pool.end() },
             { name: 'telemetry', stop: () => telemetry.shutdown() },
           ],

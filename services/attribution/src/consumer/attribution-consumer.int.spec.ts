@@ -30,7 +30,7 @@ describe('attribution consumer', () => {
     publisher = createPublisher({ brokers: kafkaBrokers(), clientId: 'attribution-test' });
     await publisher.connect();
     consumer = await startAttributionConsumer({
-      ...t.deps,
+      handlers: t.consumer,
       brokers: kafkaBrokers(),
       topicNamespace: namespace,
       groupId: `attribution-test-${uniqueSuffix()}`,

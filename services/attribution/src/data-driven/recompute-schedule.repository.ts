@@ -1,10 +1,13 @@
 import type { Db } from '../db.ts';
 
-/** Puts a tenant on the recalculation schedule (once; its first lead does it). */
-export async function registerTenantForRecompute(db: Db, tenantId: string): Promise<void> {
-  await db.query('INSERT INTO attribution_recomputes (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [
-    tenantId,
-  ]);
+/** Puts tenants on the recalculation schedule (once each; a tenant's first lead does it). */
+export async function registerTenantsForRecompute(db: Db, tenantIds: readonly string[]): Promise<void> {
+  if (tenantIds.length === 0) return;
+  await db.query(
+    `INSERT INTO attribution_recomputes (tenant_id) SELECT DISTINCT unnest($1::text[]) ORDER BY 1
+     ON CONFLICT (tenant_id) DO NOTHING`,
+    [tenantIds],
+  );
 }
 
 /** Tenants whose weights were never learned, or last learned at or before `dueBefore`. */

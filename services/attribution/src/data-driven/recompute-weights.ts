@@ -1,4 +1,6 @@
-import { appendAttributions, dealDrafts } from '../attribute-deal/attribute-won-deal.ts';
+import { appendAttributionCommands, checkedAttributionCommand } from '../attribute-deal/append-attribution-commands.ts';
+import type { AttributionCommand } from '../attribute-deal/append-attribution-commands.ts';
+import { dealDrafts } from '../attribute-deal/deal-drafts.ts';
 import type { AttributionDeps, EventOrigin } from '../attribution-deps.ts';
 import { wonJourneys } from '../journeys/journeys.repository.ts';
 import { isDataDriven } from '../models/index.ts';
@@ -39,7 +41,7 @@ export async function recomputeLearnedWeights(
   const changed = learned.filter((next) => !sameWeights(previous.get(next.model)?.weights ?? [], next.weights));
   for (const next of learned) await saveLearnedWeights(pool, { tenantId, learned: next });
 
-  let revisions = 0;
+  const commands: AttributionCommand[] = [];
   if (changed.length > 0) {
     const weights = new Map(learned.map((next) => [next.model, next]));
     for (const deal of await wonJourneys(pool, tenantId)) {
@@ -49,14 +51,19 @@ export async function recomputeLearnedWeights(
         models: changed.map((next) => next.model),
         learned: weights,
       });
-      if (drafts === undefined) continue;
-      revisions += await appendAttributions(deps, {
-        deal,
-        command: { type: 'ReviseLearnedCredits', drafts },
-        ...(options.origin === undefined ? {} : { origin: options.origin }),
-      });
+      if (drafts === undefined || drafts.length === 0) continue;
+      commands.push(
+        checkedAttributionCommand({
+          type: 'ReviseLearnedCredits',
+          drafts,
+          opportunityId: deal.opportunityId,
+          tenantId,
+          ...(options.origin === undefined ? {} : { origin: options.origin }),
+        }),
+      );
     }
   }
+  const revisions = await appendAttributionCommands(deps.store, commands);
   await setRecomputedAt(pool, { tenantId, at: now });
   return {
     tenantId,

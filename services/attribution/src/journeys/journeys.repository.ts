@@ -37,97 +37,61 @@ const columns = `opportunity_id::text AS opportunity_id, tenant_id, lead_id::tex
   opened_at, won_at, amount_cents, currency`;
 
 /**
- * Locks the opportunity's row (creating it on its first event) and returns the stream version last applied.
- * @throws PermanentError when the opportunity is known under another tenant.
+ * Creates the rows of opportunities not seen before and locks every one, in opportunity order, for the
+ * caller's transaction: a win and the lead's conversion, which arrive on two topics, take turns, so the
+ * second sees the first and attributes the deal. Two statements for any number of opportunities.
+ * @throws PermanentError when an opportunity is known under another tenant than the one given.
  */
-export async function lockJourney(
+export async function lockJourneys(
   client: pg.PoolClient,
-  options: { opportunityId: string; tenantId: string },
-): Promise<number> {
+  refs: ReadonlyArray<{ opportunityId: string; tenantId: string }>,
+): Promise<Journey[]> {
+  if (refs.length === 0) return [];
+  const tenants = new Map(refs.map((ref) => [ref.opportunityId.toLowerCase(), ref.tenantId]));
   await client.query(
-    'INSERT INTO attribution_journeys (opportunity_id, tenant_id) VALUES ($1, $2) ON CONFLICT (opportunity_id) DO NOTHING',
-    [options.opportunityId, options.tenantId],
+    `INSERT INTO attribution_journeys (opportunity_id, tenant_id)
+     SELECT * FROM unnest($1::uuid[], $2::text[]) ORDER BY 1
+     ON CONFLICT (opportunity_id) DO NOTHING`,
+    [[...tenants.keys()], [...tenants.values()]],
   );
-  const result = await client.query<{ tenant_id: string; last_version: string }>(
-    'SELECT tenant_id, last_version FROM attribution_journeys WHERE opportunity_id = $1 FOR UPDATE',
-    [options.opportunityId],
+  const result = await client.query<JourneyRecord>(
+    `SELECT ${columns} FROM attribution_journeys WHERE opportunity_id = ANY($1::uuid[])
+     ORDER BY opportunity_id FOR UPDATE`,
+    [[...tenants.keys()]],
   );
-  const row = result.rows[0];
-  if (row === undefined || row.tenant_id !== options.tenantId) {
-    throw new PermanentError(`opportunity ${options.opportunityId} belongs to another tenant than ${options.tenantId}`);
+  for (const row of result.rows) {
+    const tenantId = tenants.get(row.opportunity_id);
+    if (row.tenant_id !== tenantId) {
+      throw new PermanentError(`opportunity ${row.opportunity_id} belongs to another tenant than ${String(tenantId)}`);
+    }
   }
-  return Number(row.last_version);
+  return result.rows.map(fromRecord);
 }
 
-export async function setJourneyVersion(
-  client: pg.PoolClient,
-  options: { opportunityId: string; version: number },
-): Promise<void> {
-  await client.query('UPDATE attribution_journeys SET last_version = $2 WHERE opportunity_id = $1', [
-    options.opportunityId,
-    options.version,
-  ]);
-}
-
-export async function recordOpened(
-  client: pg.PoolClient,
-  options: { opportunityId: string; leadId: string; openedAt: string },
-): Promise<void> {
-  await client.query('UPDATE attribution_journeys SET lead_id = $2, opened_at = $3 WHERE opportunity_id = $1', [
-    options.opportunityId,
-    options.leadId,
-    options.openedAt,
-  ]);
-}
-
-export async function recordWon(
-  client: pg.PoolClient,
-  options: { opportunityId: string; wonAt: string; amountCents: number; currency: string },
-): Promise<void> {
-  await client.query(
-    `UPDATE attribution_journeys SET outcome = 'won', won_at = $2, amount_cents = $3, currency = $4
-     WHERE opportunity_id = $1`,
-    [options.opportunityId, options.wonAt, options.amountCents, options.currency],
+/** Writes the journeys as given, in one statement; the caller holds their locks (see {@link lockJourneys}). */
+export async function saveJourneys(db: Db, journeys: readonly Journey[]): Promise<void> {
+  if (journeys.length === 0) return;
+  await db.query(
+    `UPDATE attribution_journeys j SET lead_id = r.lead_id, lead_converted = r.lead_converted, outcome = r.outcome,
+       opened_at = r.opened_at, won_at = r.won_at, amount_cents = r.amount_cents, currency = r.currency
+     FROM jsonb_to_recordset($1::jsonb) AS r(opportunity_id uuid, lead_id uuid, lead_converted boolean, outcome text,
+       opened_at timestamptz, won_at timestamptz, amount_cents bigint, currency text)
+     WHERE j.opportunity_id = r.opportunity_id`,
+    [
+      JSON.stringify(
+        journeys.map((journey) => ({
+          opportunity_id: journey.opportunityId,
+          lead_id: journey.leadId ?? null,
+          lead_converted: journey.leadConverted,
+          outcome: journey.outcome,
+          opened_at: journey.openedAt ?? null,
+          won_at: journey.wonAt ?? null,
+          amount_cents: journey.amountCents ?? null,
+          currency: journey.currency ?? null,
+        })),
+      ),
+    ],
   );
-}
-
-export async function recordOutcome(
-  client: pg.PoolClient,
-  options: { opportunityId: string; outcome: 'open' | 'lost' },
-): Promise<void> {
-  await client.query('UPDATE attribution_journeys SET outcome = $2 WHERE opportunity_id = $1', [
-    options.opportunityId,
-    options.outcome,
-  ]);
-}
-
-/**
- * Records, from the lead's stream, that the lead became this opportunity. The row locks like
- * {@link lockJourney}, so a win handled at the same moment either sees the conversion or is seen by it.
- * @throws PermanentError when the opportunity is known under another tenant.
- */
-export async function recordConversion(
-  client: pg.PoolClient,
-  options: { opportunityId: string; tenantId: string; leadId: string },
-): Promise<void> {
-  const result = await client.query(
-    `INSERT INTO attribution_journeys (opportunity_id, tenant_id, lead_id, lead_converted) VALUES ($1, $2, $3, true)
-     ON CONFLICT (opportunity_id) DO UPDATE SET lead_id = EXCLUDED.lead_id, lead_converted = true
-     WHERE attribution_journeys.tenant_id = EXCLUDED.tenant_id`,
-    [options.opportunityId, options.tenantId, options.leadId],
-  );
-  if (result.rowCount !== 1) {
-    throw new PermanentError(`opportunity ${options.opportunityId} belongs to another tenant than ${options.tenantId}`);
-  }
-}
-
-export async function findJourney(db: Db, opportunityId: string): Promise<Journey | undefined> {
-  const result = await db.query<JourneyRecord>(
-    `SELECT ${columns} FROM attribution_journeys WHERE opportunity_id = $1`,
-    [opportunityId],
-  );
-  const row = result.rows[0];
-  return row === undefined ? undefined : fromRecord(row);
 }
 
 /** The tenant's won deals that can be attributed, oldest win first. */

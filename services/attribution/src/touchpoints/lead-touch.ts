@@ -15,6 +15,9 @@ export type NewTouch = {
   sourceVersion: number;
 };
 
+/** A touch as stored: its milestones are those the lead's journey gave it since. */
+export type StoredTouch = Omit<NewTouch, 'milestones'> & { milestones: string[] };
+
 /** The lead events that bring a touch. */
 export type TouchEvent = CatalogueEvent<'LeadCaptured' | 'LeadTouchRecorded' | 'LeadActivityRecorded'>;
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
 import type { Milestone } from '../models/index.ts';
-import type { NewTouch } from './lead-touch.ts';
+import type { StoredTouch } from './lead-touch.ts';
 
 /** A stored touch. */
 export type TouchRow = {
@@ -21,23 +21,71 @@ const withFamily = `WITH RECURSIVE family(lead_id) AS (
     SELECT l.lead_id FROM attribution_leads l JOIN family f ON l.merged_into = f.lead_id
   )`;
 
-/** Stores a touch once; the same lead event again inserts nothing. */
-export async function insertTouch(db: Db, touch: NewTouch): Promise<void> {
+/** Stores touches once each, in one statement; the same lead event again inserts nothing. */
+export async function insertTouches(db: Db, touches: readonly StoredTouch[]): Promise<void> {
+  if (touches.length === 0) return;
   await db.query(
     `INSERT INTO attribution_touchpoints
        (touch_id, tenant_id, lead_id, occurred_at, channel, campaign, medium, milestones, source_version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     SELECT touch_id, tenant_id, lead_id, occurred_at, channel, campaign, medium,
+            ARRAY(SELECT jsonb_array_elements_text(milestones)), source_version
+     FROM jsonb_to_recordset($1::jsonb) AS r(touch_id text, tenant_id text, lead_id uuid, occurred_at timestamptz,
+       channel text, campaign text, medium text, milestones jsonb, source_version bigint)
      ON CONFLICT (touch_id) DO NOTHING`,
     [
-      touch.touchId,
-      touch.tenantId,
-      touch.leadId,
-      touch.occurredAt,
-      touch.channel,
-      touch.campaign ?? null,
-      touch.medium ?? null,
-      touch.milestones,
-      touch.sourceVersion,
+      JSON.stringify(
+        touches.map((touch) => ({
+          touch_id: touch.touchId,
+          tenant_id: touch.tenantId,
+          lead_id: touch.leadId,
+          occurred_at: touch.occurredAt,
+          channel: touch.channel,
+          campaign: touch.campaign ?? null,
+          medium: touch.medium ?? null,
+          milestones: touch.milestones,
+          source_version: touch.sourceVersion,
+        })),
+      ),
+    ],
+  );
+}
+
+/** Every touch of the leads, in one query. */
+export async function loadTouches(db: Db, leadIds: readonly string[]): Promise<StoredTouch[]> {
+  const result = await db.query<TouchRecord & { tenant_id: string; source_version: string }>(
+    `SELECT touch_id, tenant_id, lead_id::text AS lead_id, occurred_at, channel, campaign, medium, milestones,
+            source_version
+     FROM attribution_touchpoints WHERE lead_id = ANY($1::uuid[])`,
+    [leadIds],
+  );
+  return result.rows.map((row) => ({
+    ...fromRecord(row),
+    tenantId: row.tenant_id,
+    sourceVersion: Number(row.source_version),
+  }));
+}
+
+/**
+ * Adds and takes off milestones of stored touches, in one statement. Each change is applied to the row as
+ * it is when updated, so milestones another transaction gave the touch meanwhile stay.
+ */
+export async function saveMilestoneChanges(
+  db: Db,
+  changes: ReadonlyArray<{ touchId: string; added: readonly string[]; removed: readonly string[] }>,
+): Promise<void> {
+  if (changes.length === 0) return;
+  await db.query(
+    `UPDATE attribution_touchpoints t SET milestones =
+       ARRAY(SELECT m FROM unnest(t.milestones) WITH ORDINALITY AS kept(m, n)
+             WHERE NOT m = ANY (ARRAY(SELECT jsonb_array_elements_text(c.removed))) ORDER BY n)
+       || ARRAY(SELECT m FROM jsonb_array_elements_text(c.added) WITH ORDINALITY AS added(m, n)
+                WHERE NOT m = ANY (t.milestones) ORDER BY n)
+     FROM jsonb_to_recordset($1::jsonb) AS c(touch_id text, added jsonb, removed jsonb)
+     WHERE t.touch_id = c.touch_id`,
+    [
+      JSON.stringify(
+        changes.map((change) => ({ touch_id: change.touchId, added: change.added, removed: change.removed })),
+      ),
     ],
   );
 }
@@ -68,20 +116,6 @@ export async function markMilestone(
   );
 }
 
-/** Takes `milestone` off every touch of the lead's journey (a reopened deal is no longer won). */
-export async function removeMilestone(
-  db: Db,
-  options: { tenantId: string; leadId: string; milestone: Milestone },
-): Promise<void> {
-  await db.query(
-    `${withFamily}
-     UPDATE attribution_touchpoints t SET milestones = array_remove(t.milestones, $3::text)
-     FROM family f
-     WHERE t.lead_id = f.lead_id AND t.tenant_id = $2 AND $3::text = ANY (t.milestones)`,
-    [options.leadId, options.tenantId, options.milestone],
-  );
-}
-
 type TouchRecord = {
   touch_id: string;
   lead_id: string;
@@ -102,7 +136,11 @@ export async function journeyTouches(db: Db, options: { tenantId: string; leadId
      ORDER BY t.occurred_at, t.touch_id COLLATE "C"`,
     [options.leadId, options.tenantId],
   );
-  return result.rows.map((row) => ({
+  return result.rows.map(fromRecord);
+}
+
+function fromRecord(row: TouchRecord): TouchRow {
+  return {
     touchId: row.touch_id,
     leadId: row.lead_id,
     occurredAt: row.occurred_at.toISOString(),
@@ -110,5 +148,5 @@ export async function journeyTouches(db: Db, options: { tenantId: string; leadId
     ...(row.campaign === null ? {} : { campaign: row.campaign }),
     ...(row.medium === null ? {} : { medium: row.medium }),
     milestones: row.milestones,
-  }));
+  };
 }
