@@ -5,7 +5,7 @@
 // read models, and prints a table: per fault, the time to recover and the effects lost or duplicated.
 //   scripts/drill [--quick] [--faults relay,scoring,broker,postgres,poison] [--rate 60] [--keep]
 import { execFileSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -19,6 +19,7 @@ import { migrateProjections } from '@l2o/projections/migrations';
 import { createApiKey, migrateTenancy } from '@l2o/tenancy';
 import { freePorts } from '@l2o/testing';
 import { behind, describeBehind, readStageCounts, waitUntilCaughtUp } from './lib/drill/catch-up.ts';
+import { snapshotCode } from './lib/drill/code-snapshot.ts';
 import { printReport, writeReport, type DrillResult, type FaultResult } from './lib/drill/drill-report.ts';
 import { faultsByName, noFault, runFault, serviceNames, type Fault, type FaultContext } from './lib/drill/faults.ts';
 import { injectPoison, type InjectedIntake } from './lib/drill/poison-messages.ts';
@@ -85,6 +86,7 @@ const schema = `drill_${runId}`;
 const namespace = `drill-${runId}`;
 const tenantId = `drill-${runId}`;
 const runDir = `${root}.data/drill/${runId}`;
+const codeDir = `${runDir}/code`;
 const groups = {
   intake: `drill-${runId}-ingestion-intake`,
   scoring: `drill-${runId}-scoring`,
@@ -96,7 +98,7 @@ const groups = {
 };
 const started = Date.now();
 
-/** The code under test: services restarted later load whatever the working tree holds then. */
+/** The code under test, as the snapshot the services run from is taken right after. */
 function codeVersion(): { commit: string; uncommittedFiles: number } {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
   try {
@@ -179,6 +181,8 @@ let progressTimer: NodeJS.Timeout | undefined;
 try {
   log(`run ${runId}: faults ${faultNames.join(', ')}; ${settings.ratePerSecond} leads/s; logs in ${runDir}`);
   await mkdir(`${runDir}/imports`, { recursive: true });
+  // Others edit the working tree during a run; a service restarted by a fault must load the code it started with.
+  await snapshotCode({ root, destination: codeDir });
   log(`starting the drill's Kafka broker on 127.0.0.1:${settings.kafkaPort}`);
   await broker.start();
   await createDatabaseIfMissing();
@@ -231,6 +235,7 @@ try {
     },
     logDir: runDir,
     restartDelayMs: 1_000,
+    root: codeDir,
   });
   const services = supervisor.services;
   log('starting the services…');
@@ -412,4 +417,5 @@ try {
     );
   }
   await broker.stop().catch((error: unknown) => console.error((error as Error).message));
+  if (!values.keep) await rm(codeDir, { recursive: true, force: true });
 }

@@ -202,7 +202,7 @@ function summaryLines(result: DrillResult): string[] {
   const { reconciliation } = result;
   return [
     `Run ${result.runId}, started ${result.startedAt}; settings ${JSON.stringify(result.settings)}`,
-    `Code: commit ${result.code.commit} with ${result.code.uncommittedFiles} uncommitted files under services/ and packages/ at the start`,
+    `Code: commit ${result.code.commit} with ${result.code.uncommittedFiles} uncommitted files under services/ and packages/, run from a copy taken at the start`,
     `Load: ${JSON.stringify(result.load)}`,
     `Drain after the load stopped: ${seconds(result.drainMs)}${result.drainComplete ? '' : ' (stopped waiting: the read models did not catch up)'}`,
     `Leads captured for the tenant that the API never answered for: ${reconciliation.unacknowledgedCaptures}`,

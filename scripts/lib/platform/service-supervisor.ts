@@ -38,6 +38,8 @@ export function superviseServices(options: {
   env: Record<string, string>;
   logDir: string;
   restartDelayMs: number;
+  /** The checkout whose `services/` are run (default: this repository); the drill runs a snapshot of it. */
+  root?: string;
 }): ServiceSupervisor {
   const unplannedExits: UnplannedExit[] = [];
   const children = new Map<string, ChildProcess>();
@@ -53,7 +55,7 @@ export function superviseServices(options: {
     }
     log.write(`--- supervisor: starting ${spec.name} at ${new Date().toISOString()}\n`);
     const child = spawn(process.execPath, [`services/${spec.name}/src/main.ts`], {
-      cwd: repositoryRoot,
+      cwd: options.root ?? repositoryRoot,
       env: { ...process.env, ...options.env, ...spec.env, PORT: String(spec.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
