@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { withTransaction } from '@l2o/pg';
 import { emptyModel, featuresOf, learn } from '../model/index.ts';
-import type { FieldPath, NaiveBayesModel, Outcome } from '../model/index.ts';
+import type { FieldPath, NaiveBayesModel } from '../model/index.ts';
 import { currentRuleSet } from '../rule-sets/rule-set.repository.ts';
 import { takeAllOutcomes, takeLearnableOutcomes, tenantsWithLearnableOutcomes } from './outcomes.repository.ts';
 import type { OutcomeExample } from './outcomes.repository.ts';

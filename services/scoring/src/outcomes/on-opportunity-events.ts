@@ -42,16 +42,14 @@ function outcomeChanges(events: readonly OutcomeEvent[]): Map<string, OutcomeCha
     const change = changes.get(opportunityId) ?? { tenantId, reopened: false };
     if (event.type === 'OpportunityReopened') {
       changes.set(opportunityId, { tenantId, reopened: true });
-      continue;
-    }
-    // A second close without a reopening in between is the first one again: it is kept, as recorded.
-    if (change.closed === undefined) {
+    } else if (change.closed === undefined) {
+      // A second close without a reopening in between is the first one again: the first is kept, as recorded.
       const closed =
         event.type === 'OpportunityWon'
           ? { outcome: 'won' as const, at: event.data.wonAt }
           : { outcome: 'lost' as const, at: event.data.lostAt };
       changes.set(opportunityId, { ...change, closed });
-    } else changes.set(opportunityId, change);
+    }
   }
   return changes;
 }
