@@ -69,8 +69,8 @@ function describeExits(exits: readonly UnplannedExit[]): string {
     .join(', ');
 }
 
-/** Each anomaly goes to the window it happened in: from one fault's start to the next one's. */
-function windows(result: DrillResult): Array<{ row: FaultResult; anomalies: Anomaly[] }> {
+/** Each anomaly and unplanned exit goes to the window it happened in: from one fault's start to the next one's. */
+function windows(result: DrillResult): Array<{ row: FaultResult; anomalies: Anomaly[]; exits: UnplannedExit[] }> {
   const rows = [result.baseline, ...result.faults];
   return rows.map((row, index) => {
     const from = index === 0 ? Number.NEGATIVE_INFINITY : row.startedAt;
@@ -79,6 +79,7 @@ function windows(result: DrillResult): Array<{ row: FaultResult; anomalies: Anom
     return {
       row,
       anomalies: result.reconciliation.anomalies.filter((anomaly) => anomaly.at >= from && anomaly.at < to),
+      exits: result.unplannedExits.filter((exit) => exit.at >= from && exit.at < to),
     };
   });
 }
@@ -93,10 +94,7 @@ export function faultTable(result: DrillResult): string[][] {
     'Duplicated effects',
     'Notes',
   ];
-  const body = windows(result).map(({ row, anomalies }) => {
-    const exits = result.unplannedExits.filter(
-      (exit) => exit.at >= row.startedAt && exit.at < row.startedAt + (recoveredAfter(row) ?? 0) + 1,
-    );
+  const body = windows(result).map(({ row, anomalies, exits }) => {
     const notes = [
       ...(row.injectedAfterMs >= 1_000 ? [`injecting took ${seconds(row.injectedAfterMs)}`] : []),
       ...row.notes,
