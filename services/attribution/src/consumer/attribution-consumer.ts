@@ -35,9 +35,10 @@ export function createAttributionConsumer(deps: AttributionDeps): StreamConsumer
 }
 
 /**
- * Starts the consumer group that feeds attribution from both topics. One consumer reads both: the group's
- * partitions are assigned as if every member subscribed to every topic of the group. Every type is consumed,
- * so the kit sees each stream whole; it moves the position over the types attribution does not read.
+ * Starts the consumer group that feeds attribution from both topics, a partition's fetch per batch (one by
+ * one only after a batch failed). One consumer reads both: the group's partitions are assigned as if every
+ * member subscribed to every topic of the group. Every type is consumed, so the kit sees each stream whole;
+ * it moves the position over the types attribution does not read.
  */
 export async function startAttributionConsumer(
   options: ConsumerConnection & { handlers: StreamConsumerHandlers },
@@ -47,5 +48,6 @@ export async function startAttributionConsumer(
     defaultGroupId: attributionConsumerGroup,
     topics: [Topics.lead, Topics.opportunity],
     handle: options.handlers.handle,
+    handleBatch: options.handlers.handleBatch,
   });
 }

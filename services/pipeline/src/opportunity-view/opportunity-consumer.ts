@@ -41,8 +41,9 @@ export function createOpportunityViewConsumer(deps: ViewDeps): StreamConsumerHan
 
 /**
  * Starts the consumer group that keeps pipeline's opportunity view and stage timers on
- * `l2o.opportunity.v1`. Every type on the topic is consumed, known or not: the kit moves the stream's
- * position over the types the view does not read.
+ * `l2o.opportunity.v1`, a partition's fetch per batch (one by one only after a batch failed). Every type
+ * on the topic is consumed, known or not: the kit moves the stream's position over the types the view
+ * does not read.
  */
 export async function startOpportunityConsumer(options: ViewDeps & ConsumerConnection): Promise<ConsumerRunner> {
   const view = createOpportunityViewConsumer(options);
@@ -51,5 +52,6 @@ export async function startOpportunityConsumer(options: ViewDeps & ConsumerConne
     defaultGroupId: opportunityConsumerGroup,
     topics: [Topics.opportunity],
     handle: view.handle,
+    handleBatch: view.handleBatch,
   });
 }
