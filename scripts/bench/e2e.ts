@@ -30,10 +30,17 @@ import { platformServiceNames, platformServices, waitUntilServicesReady } from '
 import { superviseServices, type ServiceSupervisor } from '../lib/platform/service-supervisor.ts';
 import { measureAppendCeiling, measureBusCeiling } from './lib/e2e/ceilings.ts';
 import { configureRouting, e2eLead, qualifiesBySequence } from './lib/e2e/e2e-leads.ts';
-import { printTable, writeReport, type E2eResult, type Percentiles, type StageFigure } from './lib/e2e/e2e-report.ts';
-import { sampleProcesses, type ProcessFigures } from './lib/e2e/process-sampler.ts';
+import { printTable, writeReport, type E2eResult } from './lib/e2e/e2e-report.ts';
+import {
+  cpuBetween,
+  percentiles,
+  phaseStages,
+  sinceAcceptance,
+  stageFigure,
+  waitForPhase,
+} from './lib/e2e/phase-figures.ts';
+import { sampleProcesses } from './lib/e2e/process-sampler.ts';
 import { watchStages, type StageWatcher } from './lib/e2e/stage-watcher.ts';
-import { percentile } from './lib/measure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -147,83 +154,6 @@ async function deleteRunTopics(brokers: string[]): Promise<void> {
     await admin.disconnect();
   }
 }
-
-/** Where the leads of one phase are: which reached which stage, and when the last of each did. */
-function phaseStages(leads: readonly AcceptedLead[], watcher: StageWatcher) {
-  const { scored, qualified, assigned } = watcher.stages;
-  const latest = (times: Map<string, number>, ids: readonly string[]) =>
-    ids.reduce((max, id) => Math.max(max, times.get(id) ?? 0), 0);
-  const ids = leads.map((lead) => lead.leadId);
-  const scoredIds = ids.filter((id) => scored.has(id));
-  const qualifiedIds = ids.filter((id) => qualified.has(id));
-  const assignedIds = qualifiedIds.filter((id) => assigned.has(id));
-  return {
-    leads: ids.length,
-    scored: scoredIds.length,
-    qualified: qualifiedIds.length,
-    assigned: assignedIds.length,
-    lastScoredAt: latest(scored, scoredIds),
-    lastAssignedAt: latest(assigned, assignedIds),
-    /** Every lead scored, so the qualified ones are known, and each of those assigned. */
-    settled: scoredIds.length === ids.length && assignedIds.length === qualifiedIds.length,
-  };
-}
-
-/**
- * Waits until `isDone`, printing how far the stages are every 5 s; gives up when nothing moved for
- * `stallMs` or after `maxMs`.
- */
-async function settle(options: { label: string; isDone: () => boolean; describe: () => string }): Promise<boolean> {
-  const begin = Date.now();
-  let last = '';
-  let lastChange = Date.now();
-  let lastPrint = Date.now();
-  while (Date.now() - begin < settings.maxSettleMs) {
-    if (options.isDone()) return true;
-    const now = options.describe();
-    if (now !== last) {
-      last = now;
-      lastChange = Date.now();
-    }
-    if (Date.now() - lastChange > settings.stallMs) {
-      log(`${options.label}: nothing moved for ${settings.stallMs / 1000} s; measuring what arrived (${now})`);
-      return false;
-    }
-    if (Date.now() - lastPrint >= 5_000) {
-      lastPrint = Date.now();
-      log(`${options.label}: ${now}`);
-    }
-    await delay(200);
-  }
-  log(`${options.label}: not settled within ${settings.maxSettleMs / 1000} s`);
-  return false;
-}
-
-function latencies(samples: number[]): Percentiles | undefined {
-  if (samples.length === 0) return undefined;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    samples: sorted.length,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted.at(-1) ?? Number.NaN,
-  };
-}
-
-function stage(reached: number, of: number, firstSendAt: number, lastAt: number): StageFigure {
-  if (reached < of || of === 0) return { reached, of };
-  const seconds = (lastAt - firstSendAt) / 1000;
-  return { reached, of, seconds, perSecond: of / seconds };
-}
-
-const cpuBetween = (before: ProcessFigures[], after: ProcessFigures[]) =>
-  Object.fromEntries(
-    after.map((figures) => {
-      const earlier = before.find((other) => other.name === figures.name)?.cpuSeconds ?? 0;
-      return [figures.name, Math.round((figures.cpuSeconds - earlier) * 10) / 10];
-    }),
-  );
 
 let broker: LocalBroker | undefined;
 let supervisor: ServiceSupervisor | undefined;
@@ -342,6 +272,7 @@ try {
     expectedMqls: Math.ceil((settings.leads + fixedOffered) / 3) + 10,
   });
   log(`every service is ready; routing: ${routing.reps} reps in 2 pools, caps of ${integer(routing.capPerRep)} each`);
+  const waitLimits = { stallMs: settings.stallMs, maxMs: settings.maxSettleMs, log };
   const stages = watchStages({ pool, schema, tenantId, visiblePollMs: 250 });
   watcher = stages;
 
@@ -389,21 +320,22 @@ try {
   stages.watchVisible(throughputLeads.length);
   /** `visibleTarget`: the read-model count the phase waits for, if any. */
   const describePhase = (leads: readonly AcceptedLead[], visibleTarget?: number) => () => {
-    const now = phaseStages(leads, stages);
+    const now = phaseStages(leads, stages.stages);
     const visible =
       visibleTarget === undefined
         ? ''
         : `, visible ${integer(Math.min(stages.stages.visible, visibleTarget))}/${integer(visibleTarget)}`;
     return `scored ${integer(now.scored)}/${integer(now.leads)}, assigned ${integer(now.assigned)}/${integer(now.qualified)} MQLs${visible}`;
   };
-  await settle({
+  await waitForPhase({
+    ...waitLimits,
     label: 'throughput',
     isDone: () =>
-      phaseStages(throughputLeads, stages).settled && stages.visibleAt(throughputLeads.length) !== undefined,
+      phaseStages(throughputLeads, stages.stages).settled && stages.visibleAt(throughputLeads.length) !== undefined,
     describe: describePhase(throughputLeads, throughputLeads.length),
   });
   const cpuAfter = sampler.snapshot();
-  const phase1 = phaseStages(throughputLeads, stages);
+  const phase1 = phaseStages(throughputLeads, stages.stages);
   const eventsByType = Object.fromEntries([...stages.stages.eventsByType].sort(([a], [b]) => a.localeCompare(b)));
   const eventTotal = Object.values(eventsByType).reduce((sum, count) => sum + count, 0);
   const visibleAt = stages.visibleAt(throughputLeads.length);
@@ -413,9 +345,9 @@ try {
     mqlsExpected: throughputLeads.filter((lead) => lead.strong).length,
     mqlsQualified: phase1.qualified,
     acceptance: { seconds: acceptanceSeconds, perSecond: throughputLeads.length / acceptanceSeconds },
-    scored: stage(phase1.scored, phase1.leads, firstSendAt, phase1.lastScoredAt),
-    assigned: stage(phase1.assigned, phase1.qualified, firstSendAt, phase1.lastAssignedAt),
-    visible: stage(
+    scored: stageFigure(phase1.scored, phase1.leads, firstSendAt, phase1.lastScoredAt),
+    assigned: stageFigure(phase1.assigned, phase1.qualified, firstSendAt, phase1.lastAssignedAt),
+    visible: stageFigure(
       Math.min(stages.stages.visible, throughputLeads.length),
       throughputLeads.length,
       firstSendAt,
@@ -462,9 +394,10 @@ try {
   const fixedLeads = [...fixedLedger.accepted.values()];
   const fixedSeconds = (Date.now() - fixedStartedAt) / 1000;
   log(`fixed rate: ${integer(fixedLeads.length)} leads accepted; waiting for their MQLs to be assigned`);
-  await settle({
+  await waitForPhase({
+    ...waitLimits,
     label: 'fixed rate',
-    isDone: () => phaseStages(fixedLeads, stages).settled,
+    isDone: () => phaseStages(fixedLeads, stages.stages).settled,
     describe: describePhase(fixedLeads),
   });
   const { scored, qualified, assigned } = stages.stages;
@@ -476,8 +409,8 @@ try {
     accepted: fixedLeads.length,
     acceptedPerSecond: fixedLeads.length / fixedSeconds,
     mqls: fixedMqls.length,
-    ...optional('assignedLatency', latencies(sinceAcceptance(fixedMqls, assigned))),
-    ...optional('scoredLatency', latencies(sinceAcceptance(fixedLeads, scored))),
+    ...optional('assignedLatency', percentiles(sinceAcceptance(fixedMqls, assigned))),
+    ...optional('scoredLatency', percentiles(sinceAcceptance(fixedLeads, scored))),
     unassigned: fixedMqls.filter((lead) => !assigned.has(lead.leadId)).length,
   };
 
@@ -523,14 +456,6 @@ try {
     log('stopping the broker');
     await broker.stop().catch((error: unknown) => console.error((error as Error).message));
   }
-}
-
-/** Milliseconds from each lead's HTTP answer to the time it reached a stage, for those that did. */
-function sinceAcceptance(leads: readonly AcceptedLead[], reachedAt: Map<string, number>): number[] {
-  return leads.flatMap((lead) => {
-    const at = reachedAt.get(lead.leadId);
-    return at === undefined ? [] : [at - lead.acceptedAt];
-  });
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
