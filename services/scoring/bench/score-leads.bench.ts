@@ -15,23 +15,20 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ConsumedEvent } from '@l2o/bus';
 import { leadActivityTypes, leadChannels, streamIdFor, toCloudEvent } from '@l2o/contracts';
-import type { LeadCapturedV1 } from '@l2o/contracts';
+import type { LeadCapturedV1, LeadTouchpoint } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { Lead, LeadCommand } from '@l2o/domain';
 import { createPostgresEventStore, migrateEventStore, toNewEvents } from '@l2o/event-store';
-import type { RecordedEvent, StreamAppend } from '@l2o/event-store';
+import type { StreamAppend } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import type pg from 'pg';
-import { streamEventFromRecorded } from '@l2o/stream-consumer';
 import { freshSchema } from '@l2o/testing';
 import { latencySummary, perSecond, progress, trackPeakMemory } from '../../../scripts/bench/lib/measure.ts';
 import { createLeadEventsConsumer } from '../src/lead-events/lead-events-consumer.ts';
-import { isScoredLeadEvent } from '../src/lead-events/on-lead-events.ts';
 import { migrateScoring } from '../src/migrate-scoring.ts';
 import { defaultScoringRuleSet, emptyModel, featuresOf, learn, scoreLead } from '../src/model/index.ts';
-import type { NaiveBayesModel, ScoringInput } from '../src/model/index.ts';
+import type { NaiveBayesModel, ScoringActivity, ScoringInput, ScoringProfile } from '../src/model/index.ts';
 import { noScoringMetrics } from '../src/scoring-metrics.ts';
-import { applyLeadEvents } from '../src/scoring-leads/scoring-lead.ts';
 
 const { values } = parseArgs({
   options: {
@@ -195,11 +192,11 @@ try {
   // order of the appends. Read with readStreams, not from the feed: another session's open transaction
   // would hold the feed's head back.
   const partitions: ConsumedEvent[][] = Array.from({ length: partitionCount }, () => []);
-  const stored: RecordedEvent[][] = [];
+  let eventCount = 0;
   for (let first = 0; first < streamIds.length; first += appendBatch) {
     const read = await store.readStreams(streamIds.slice(first, first + appendBatch).map((streamId) => ({ streamId })));
     for (const events of read.values()) {
-      stored.push(events);
+      eventCount += events.length;
       for (const recorded of events) {
         const event = toCloudEvent(recorded);
         const partition = partitions[partitionOf(event.subject)] as ConsumedEvent[];
@@ -214,7 +211,6 @@ try {
       }
     }
   }
-  const eventCount = stored.reduce((sum, events) => sum + events.length, 0);
   console.log(`  stored ${eventCount.toLocaleString('en')} lead events (LeadCaptured + LeadActivityRecorded)`);
 
   const consumer = createLeadEventsConsumer({
@@ -281,12 +277,18 @@ try {
   const kept = await pool.query<{ count: number }>('SELECT count(*)::int AS count FROM consumer_outbox');
   if (kept.rows[0]?.count !== 0) throw new Error(`${kept.rows[0]?.count} score requests left in the outbox`);
 
-  // The pure model alone, on the inputs scoring folded from the same events.
-  const inputs: ScoringInput[] = stored.map((events) => {
-    const scored = events.flatMap((recorded) => streamEventFromRecorded(recorded) ?? []).filter(isScoredLeadEvent);
-    const { changed } = applyLeadEvents({ leads: new Map(), events: scored });
-    return [...changed.values()][0]?.input as ScoringInput;
-  });
+  // The pure model alone, on the inputs scoring folded from the same events (as it stored them).
+  partitions.length = 0;
+  const folded = await pool.query<{
+    profile: ScoringProfile;
+    first_touch: LeadTouchpoint | null;
+    activities: ScoringActivity[];
+  }>('SELECT profile, first_touch, activities FROM scoring_leads ORDER BY captured_at, lead_id');
+  const inputs: ScoringInput[] = folded.rows.map((row) => ({
+    profile: row.profile,
+    ...(row.first_touch === null ? {} : { firstTouch: row.first_touch }),
+    activities: row.activities,
+  }));
   const ruleSet = defaultScoringRuleSet;
   // Closed outcomes for a third of the leads, so the predictive part runs too.
   const model = inputs.reduce<NaiveBayesModel>(
