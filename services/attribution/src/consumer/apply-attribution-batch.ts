@@ -52,10 +52,16 @@ export async function applyAttributionBatch(options: {
     ...journeys.flatMap((journey) => (journey.leadId === undefined ? [] : [journey.leadId])),
   ]);
   assertLeadTenants(eventLeads, leads);
-  const touches = await loadTouches(
-    client,
-    leads.map((lead) => lead.leadId),
+  // Only milestones and wins read stored touches; a batch of touches alone (the bulk of the traffic) only adds some.
+  const readsJourneys = events.some(
+    (event) => event.aggregate === 'opportunity' || event.type === 'LeadQualified' || event.type === 'LeadConverted',
   );
+  const touches = readsJourneys
+    ? await loadTouches(
+        client,
+        leads.map((lead) => lead.leadId),
+      )
+    : [];
 
   const changes = foldAttributionBatch({ snapshot: { leads, touches, journeys }, events });
 
