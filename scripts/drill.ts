@@ -4,7 +4,6 @@
 // intake topic), then reconciles every accepted lead across the event store, the lead topic and the
 // read models, and prints a table: per fault, the time to recover and the effects lost or duplicated.
 //   scripts/drill [--quick] [--faults relay,scoring,broker,postgres,poison] [--rate 30] [--keep]
-import { execFileSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,11 +18,12 @@ import { migrateProjections } from '@l2o/projections/migrations';
 import { createApiKey, migrateTenancy } from '@l2o/tenancy';
 import { freePorts } from '@l2o/testing';
 import { behind, describeBehind, readStageCounts, waitUntilCaughtUp } from './lib/drill/catch-up.ts';
-import { snapshotCode } from './lib/drill/code-snapshot.ts';
 import { printReport, writeReport, type DrillResult, type FaultResult } from './lib/drill/drill-report.ts';
 import { faultsByName, noFault, runFault, serviceNames, type Fault, type FaultContext } from './lib/drill/faults.ts';
 import { injectPoison, type InjectedIntake } from './lib/drill/poison-messages.ts';
 import { reconcile } from './lib/drill/reconcile.ts';
+import { snapshotCode } from './lib/platform/code-snapshot.ts';
+import { codeVersion } from './lib/platform/code-version.ts';
 import { createLeadLedger, startSteadyLoad } from './lib/platform/lead-ledger.ts';
 import { localBroker } from './lib/platform/local-broker.ts';
 import { superviseServices } from './lib/platform/service-supervisor.ts';
@@ -99,20 +99,8 @@ const groups = {
 };
 const started = Date.now();
 
-/** The code under test, as the snapshot the services run from is taken right after. */
-function codeVersion(): { commit: string; uncommittedFiles: number } {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-  try {
-    const changed = git('status', '--porcelain', '--', 'services', 'packages');
-    return {
-      commit: git('rev-parse', '--short', 'HEAD'),
-      uncommittedFiles: changed === '' ? 0 : changed.split('\n').length,
-    };
-  } catch {
-    return { commit: 'unknown', uncommittedFiles: 0 };
-  }
-}
-const code = codeVersion();
+// The code under test, as the snapshot the services run from is taken right after.
+const code = codeVersion(root);
 const log = (message: string) =>
   console.log(`[drill +${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 

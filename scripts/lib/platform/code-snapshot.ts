@@ -1,6 +1,6 @@
-// A copy of the services and packages as they are when the drill starts, which the drill runs its
-// services from: a service restarted twenty minutes into the run must load the same code as at the
-// start, even while the working tree is being edited.
+// A copy of the services and packages as they are when a run starts, which the drill and the e2e
+// benchmark run their services from: a service restarted twenty minutes into a run must load the
+// same code as at the start, even while the working tree is being edited.
 import { cp, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
