@@ -34,4 +34,12 @@ SELECT 'routing-lead-events',
   FROM routing_leads
  WHERE reservation IS NOT NULL;
 
+-- A reservation's SLA timer is now set with it, not when its LeadAssigned arrives.
+INSERT INTO routing_timers (lead_id, assigned_at, owner_id, tenant_id, pool_id, due_at)
+SELECT lead_id, (reservation ->> 'decidedAt')::timestamptz, reservation ->> 'ownerId', tenant_id,
+       reservation ->> 'poolId', (reservation ->> 'responseDueAt')::timestamptz
+  FROM routing_leads
+ WHERE reservation IS NOT NULL
+ON CONFLICT (lead_id, assigned_at) DO NOTHING;
+
 ALTER TABLE routing_leads DROP COLUMN last_version;

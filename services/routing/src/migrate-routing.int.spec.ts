@@ -80,7 +80,7 @@ describe('migrating routing onto the consumer kit', () => {
     expect(column.rowCount).toBe(0);
   });
 
-  it('keeps only the reservation still waiting for its LeadAssigned, and sends it from the outbox', async () => {
+  it('keeps only the reservation still waiting for its LeadAssigned, sets its timer and sends it from the outbox', async () => {
     const consumer = createLeadEventConsumer({
       pool,
       store,
@@ -100,6 +100,8 @@ describe('migrating routing onto the consumer kit', () => {
       [pending]: reservation(3),
     });
     expect(sent).toBe(1);
+    const timers = await pool.query('SELECT lead_id::text AS lead_id, owner_id, due_at FROM routing_timers');
+    expect(timers.rows).toEqual([{ lead_id: pending, owner_id: 'ana', due_at: new Date('2025-03-10T09:30:00.000Z') }]);
     const assigned = (await store.readStream(streamIdFor('lead', pending))).filter((e) => e.type === 'LeadAssigned');
     expect(assigned.map((event) => event.data)).toEqual([
       expect.objectContaining({ ownerId: 'ana', poolId: 'uk', ruleId: 'uk', assignedAt: '2025-03-10T09:00:00.000Z' }),

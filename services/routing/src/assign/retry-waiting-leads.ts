@@ -4,11 +4,13 @@ import { createPeriodicTask } from '@l2o/service-kit';
 import type { Logger, PeriodicTask } from '@l2o/service-kit';
 import { dispatchLeadCommands } from '../lead-commands/dispatch-lead-commands.ts';
 import type { LeadCommandStore } from '../lead-commands/dispatch-lead-commands.ts';
-import type { AssignmentRequest } from '../lead-events/fold-lead-events.ts';
+import type { FoldedLead } from '../lead-events/fold-lead-events.ts';
+import type { RoutingLead } from '../routing-leads/routing-lead.ts';
 import { lockDueWaitingLeads, waitingLeadsDue } from '../routing-leads/routing-leads.repository.ts';
 import { lockTenantRouting } from '../routing-leads/tenant-lock.ts';
-import { assignLeadsOfTenant } from './assign-leads.ts';
+import { assignCommandsOf, logWaiting, readAssignmentState, saveRoutingWrites } from './assign-leads.ts';
 import type { AssignmentDecision } from './assign-tenant-leads.ts';
+import { decideTenantBatch } from './tenant-batch.ts';
 
 export type RetryWaitingDeps = {
   pool: pg.Pool;
@@ -35,33 +37,33 @@ export async function retryWaitingLeads(
   const due = await waitingLeadsDue(options.pool, { now, limit: options.limit ?? defaultLimit });
   if (due.length === 0) return [];
   return withTransaction(options.pool, async (client) => {
-    for (const tenantId of [...new Set(due.map((lead) => lead.tenantId))].sort()) {
-      await lockTenantRouting(client, tenantId);
-    }
+    const tenantIds = [...new Set(due.map((lead) => lead.tenantId))].sort();
+    for (const tenantId of tenantIds) await lockTenantRouting(client, tenantId);
     // Under the locks: a lead another replica tried or assigned meanwhile is no longer due.
     const leads = await lockDueWaitingLeads(client, { leadIds: due.map((lead) => lead.leadId), now });
-    const byTenant = new Map<string, AssignmentRequest[]>();
-    for (const lead of leads) {
-      if (lead.waiting === undefined || lead.closed || lead.ownerId !== undefined) continue;
-      const request = { lead, trigger: lead.waiting.trigger, cause: { correlationId: `routing-retry:${lead.leadId}` } };
-      byTenant.set(lead.tenantId, [...(byTenant.get(lead.tenantId) ?? []), request]);
+    const decided = [];
+    for (const tenantId of tenantIds) {
+      const folded = leads.filter((lead) => lead.tenantId === tenantId).flatMap(waitingRequest);
+      if (folded.length === 0) continue;
+      const state = await readAssignmentState(client, tenantId);
+      decided.push({ tenantId, ...decideTenantBatch({ ...options, tenantId, folded, state }) });
     }
-    const decisions: AssignmentDecision[] = [];
-    const commands = [];
-    for (const [tenantId, requests] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const assigned = await assignLeadsOfTenant(client, {
-        ...options,
-        tenantId,
-        requests,
-        now,
-        waitingLogLevel: 'debug',
-      });
-      decisions.push(...assigned.decisions);
-      commands.push(...assigned.commands);
-    }
-    await dispatchLeadCommands({ store: options.store, commands, logger });
+    await saveRoutingWrites(
+      client,
+      decided.map(({ writes }) => writes),
+    );
+    for (const { tenantId, decisions } of decided) logWaiting({ logger, tenantId, decisions, level: 'debug' });
+    const decisions = decided.flatMap((batch) => batch.decisions);
+    await dispatchLeadCommands({ store: options.store, commands: assignCommandsOf(decisions), logger });
     return decisions;
   });
+}
+
+// A waiting lead asks again for the owner its trigger asked for.
+function waitingRequest(lead: RoutingLead): FoldedLead[] {
+  if (lead.waiting === undefined || lead.closed || lead.ownerId !== undefined) return [];
+  const request = { lead, trigger: lead.waiting.trigger, cause: { correlationId: `routing-retry:${lead.leadId}` } };
+  return [{ before: lead, lead, owners: [], counted: [], givenBack: [], timers: [], request }];
 }
 
 /** Retries waiting leads every `intervalMs`, and at once again while a full batch was due. */

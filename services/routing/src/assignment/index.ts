@@ -12,7 +12,7 @@ export { matchRule } from './match-rule.ts';
 export type { RoutableLead } from './match-rule.ts';
 export { emptyPoolState } from './pool-state.ts';
 export type { Choice, ChooseInput, PoolState } from './pool-state.ts';
-export { loadOn, withAssignment } from './rep-load.ts';
+export { loadOn, withAssignedTodayChange, withAssignment } from './rep-load.ts';
 export type { RepLoad } from './rep-load.ts';
 export { chooseRoundRobin } from './round-robin.strategy.ts';
 export {

@@ -1,17 +1,12 @@
-import type pg from 'pg';
 import type { Logger } from '@l2o/service-kit';
 import type { StreamBatch, StreamEvent } from '@l2o/stream-consumer';
-import { assignLeadsOfTenant } from '../assign/assign-leads.ts';
-import { localTime } from '../assignment/index.ts';
+import { assignCommandsOf, logWaiting, readAssignmentState, saveRoutingWrites } from '../assign/assign-leads.ts';
+import { decideTenantBatch } from '../assign/tenant-batch.ts';
 import type { QueuedLeadCommand } from '../lead-commands/queued-lead-command.ts';
-import { readReps } from '../routing-config/routing-config.repository.ts';
-import { changeAssignedToday, recountOpenLeads } from '../routing-leads/rep-loads.repository.ts';
-import type { AssignedTodayChange } from '../routing-leads/rep-loads.repository.ts';
-import { lockRoutingLeads, saveRoutingLeads } from '../routing-leads/routing-leads.repository.ts';
+import { lockRoutingLeads } from '../routing-leads/routing-leads.repository.ts';
 import { lockTenantRouting } from '../routing-leads/tenant-lock.ts';
-import { cancelSlaTimers, insertSlaTimers } from '../sla-timers/sla-timers.repository.ts';
 import { foldLeadEvents, needsTenantLock } from './fold-lead-events.ts';
-import type { AssignmentRequest, CommandCause, FoldedLead, LeadStreamEvent } from './fold-lead-events.ts';
+import type { CommandCause, FoldedLead, LeadStreamEvent } from './fold-lead-events.ts';
 import { routingLeadEventOf } from './routing-lead-event.ts';
 
 export type LeadBatchDeps = {
@@ -30,8 +25,8 @@ type LeadStream = { leadId: string; tenantId: string; events: LeadStreamEvent[] 
  *
  * Lock order, the same for every writer (retries, admin routes): the tenants' routing locks (sorted),
  * then the leads' rows (sorted). A tenant's lock is taken once per batch, when one of its events changes
- * an owner or asks for one; all its leads of the batch are then assigned in memory (see
- * `assignTenantLeads`), so caps and quotas hold across replicas as they did one lead per lock.
+ * an owner or asks for one; its routing and loads are read once, and all its leads of the batch decided
+ * in memory (`decideTenantBatch`), so caps and quotas hold across replicas as with one lead per lock.
  *
  * The lock ends with the transaction, which commits each decision as a reservation (owner, open, the
  * SLA timer, counted against caps and quota) together with the kit's outbox entry of its AssignLead;
@@ -46,14 +41,10 @@ export function applyLeadBatch(deps: LeadBatchDeps): (batch: StreamBatch<QueuedL
   return async ({ client, events, send }) => {
     const streams = leadStreamsOf(events);
     if (streams.length === 0) return;
-    const lockedTenants = [
-      ...new Set(
-        streams
-          .filter((stream) => stream.events.some(({ event }) => needsTenantLock(event.type)))
-          .map((s) => s.tenantId),
-      ),
-    ].sort();
-    for (const tenantId of lockedTenants) await lockTenantRouting(client, tenantId);
+    const lockedTenants = new Set(
+      streams.filter((stream) => stream.events.some(({ event }) => needsTenantLock(event.type))).map((s) => s.tenantId),
+    );
+    for (const tenantId of [...lockedTenants].sort()) await lockTenantRouting(client, tenantId);
 
     const before = await lockRoutingLeads(client, streams);
     const folded = streams.map((stream) => {
@@ -61,30 +52,26 @@ export function applyLeadBatch(deps: LeadBatchDeps): (batch: StreamBatch<QueuedL
       if (lead === undefined) throw new Error(`lead ${stream.leadId} was not locked`);
       return foldLeadEvents(lead, stream.events);
     });
-    await saveRoutingLeads(
-      client,
-      folded.map(({ lead }) => ({ lead })),
-    );
-    // Set first, cancelled after: a lead's last cancel covers the timers its earlier events set.
-    await insertSlaTimers(
-      client,
-      folded.flatMap((lead) => lead.timers),
-    );
-    await cancelSlaTimers(
-      client,
-      folded.flatMap(({ cancel }) => (cancel === undefined ? [] : [cancel])),
-    );
-    await changeAssignedToday(client, await assignedTodayChanges(client, folded));
-    await recountOpenLeads(
-      client,
-      folded.flatMap(({ lead, owners }) => owners.map((repId) => ({ tenantId: lead.tenantId, repId }))),
-    );
-
-    const requests = folded.flatMap(({ request }) => (request === undefined ? [] : [request]));
     const now = deps.clock();
-    for (const [tenantId, ofTenant] of byTenant(requests)) {
-      const { commands } = await assignLeadsOfTenant(client, { ...deps, tenantId, requests: ofTenant, now });
-      for (const command of commands) send(command);
+    const decided = [];
+    for (const [tenantId, ofTenant] of byTenant(folded)) {
+      const state = lockedTenants.has(tenantId) ? await readAssignmentState(client, tenantId) : undefined;
+      const batch = decideTenantBatch({
+        tenantId,
+        folded: ofTenant,
+        now,
+        waitingRetryMs: deps.waitingRetryMs,
+        ...(state && { state }),
+      });
+      decided.push({ tenantId, ...batch });
+    }
+    await saveRoutingWrites(
+      client,
+      decided.map(({ writes }) => writes),
+    );
+    for (const { tenantId, decisions } of decided) {
+      logWaiting({ logger: deps.logger, tenantId, decisions, level: 'warn' });
+      for (const command of assignCommandsOf(decisions)) send(command);
     }
   };
 }
@@ -118,36 +105,12 @@ function causeOf(event: StreamEvent): CommandCause {
   };
 }
 
-/** Assignments routing did not choose count on their rep's local day; refused reservations give theirs back. */
-async function assignedTodayChanges(
-  client: pg.PoolClient,
-  folded: readonly FoldedLead[],
-): Promise<AssignedTodayChange[]> {
-  const changes: AssignedTodayChange[] = [];
-  const timezones = new Map<string, Map<string, string>>();
-  for (const { lead, counted, givenBack } of folded) {
-    const { tenantId } = lead;
-    for (const { repId, day } of givenBack) changes.push({ tenantId, repId, day, delta: -1 });
-    if (counted.length === 0) continue;
-    let zones = timezones.get(tenantId);
-    if (zones === undefined) {
-      zones = new Map((await readReps(client, tenantId)).map((rep) => [rep.id, rep.timezone]));
-      timezones.set(tenantId, zones);
-    }
-    for (const { repId, assignedAt } of counted) {
-      const day = localTime(new Date(assignedAt), zones.get(repId) ?? 'UTC').day;
-      changes.push({ tenantId, repId, day, delta: 1 });
-    }
-  }
-  return changes;
-}
-
-function byTenant(requests: readonly AssignmentRequest[]): Array<[string, AssignmentRequest[]]> {
-  const grouped = new Map<string, AssignmentRequest[]>();
-  for (const request of requests) {
-    const ofTenant = grouped.get(request.lead.tenantId);
-    if (ofTenant === undefined) grouped.set(request.lead.tenantId, [request]);
-    else ofTenant.push(request);
+function byTenant(folded: readonly FoldedLead[]): Array<[string, FoldedLead[]]> {
+  const grouped = new Map<string, FoldedLead[]>();
+  for (const lead of folded) {
+    const ofTenant = grouped.get(lead.lead.tenantId);
+    if (ofTenant === undefined) grouped.set(lead.lead.tenantId, [lead]);
+    else ofTenant.push(lead);
   }
   return [...grouped].sort(([a], [b]) => (a < b ? -1 : 1));
 }

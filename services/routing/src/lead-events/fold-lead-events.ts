@@ -18,6 +18,9 @@ export type AssignmentRequest = { lead: RoutingLead; trigger: AssignmentTrigger;
 
 /** One lead's events applied in memory: its new row and what else they change. */
 export type FoldedLead = {
+  /** The row as it was locked. */
+  before: RoutingLead;
+  /** The row after the events. */
   lead: RoutingLead;
   /** Reps whose open count the events may have moved. */
   owners: string[];
@@ -56,7 +59,7 @@ export function needsTenantLock(type: RoutingLeadEventType): boolean {
  */
 export function foldLeadEvents(before: RoutingLead, events: readonly LeadStreamEvent[]): FoldedLead {
   const owners = new Set<string>();
-  const folded: FoldedLead = { lead: before, owners: [], counted: [], givenBack: [], timers: [] };
+  const folded: FoldedLead = { before, lead: before, owners: [], counted: [], givenBack: [], timers: [] };
   let trigger: { trigger: AssignmentTrigger; cause: CommandCause } | undefined;
 
   for (const { event, version, recordedAt, cause } of events) {
@@ -76,7 +79,8 @@ export function foldLeadEvents(before: RoutingLead, events: readonly LeadStreamE
         const { ownerId, poolId, assignedAt, responseDueAt, previousOwnerId } = event.data;
         if (settled !== 'confirmed') folded.counted.push({ repId: ownerId, assignedAt });
         if (previousOwnerId !== undefined) owners.add(previousOwnerId);
-        if (responseDueAt !== undefined) {
+        // A reservation's timer was set with it; setting it again would only lock the row a poller may want.
+        if (responseDueAt !== undefined && settled !== 'confirmed') {
           folded.timers.push({
             leadId: lead.leadId,
             tenantId: lead.tenantId,

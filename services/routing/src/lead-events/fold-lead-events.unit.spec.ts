@@ -67,12 +67,13 @@ describe('foldLeadEvents', () => {
     expect(folded.lead).toMatchObject({ ownerId: 'rep-ben', open: true });
   });
 
-  it('confirms its own reservation: nothing counted twice, nothing given back', () => {
+  it('confirms its own reservation: nothing counted twice, nothing given back, its timer already set', () => {
     const folded = foldLeadEvents(reserved, stream(assignedTo('rep-ana', reservation.decidedAt, 'qualified')));
 
     expect(folded.lead.reservation).toBeUndefined();
     expect(folded.counted).toEqual([]);
     expect(folded.givenBack).toEqual([]);
+    expect(folded.timers).toEqual([]);
   });
 
   it('settles a reservation the Lead refused for another owner: counts that one, gives the reserved day back', () => {

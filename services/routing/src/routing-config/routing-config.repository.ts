@@ -77,33 +77,50 @@ export async function deletePool(db: Db, options: { tenantId: string; poolId: st
 }
 
 export async function readTenantRouting(db: Db, tenantId: string): Promise<TenantRouting> {
-  // One after the other: `db` may be a transaction's client, which runs one query at a time.
-  const settings = await readSettings(db, tenantId);
-  const pools = await readPools(db, tenantId);
-  const reps = await readReps(db, tenantId);
-  return { ...(settings === undefined ? {} : { settings }), pools, reps };
+  return (await readTenantRoutingWithStates(db, tenantId)).routing;
 }
 
-/** Each pool's fairness state; call under the tenant's routing lock when the states are to be saved. */
-export async function readPoolStates(db: Db, tenantId: string): Promise<Record<string, PoolState>> {
-  const result = await db.query<{ pool_id: string; state: PoolState }>(
-    'SELECT pool_id, state FROM routing_pools WHERE tenant_id = $1',
+/**
+ * The tenant's routing and each pool's fairness state, in one query; read under the tenant's routing
+ * lock when the states are to be saved.
+ */
+export async function readTenantRoutingWithStates(
+  db: Db,
+  tenantId: string,
+): Promise<{ routing: TenantRouting; poolStates: Record<string, PoolState> }> {
+  const result = await db.query<{
+    settings: RoutingSettings | null;
+    pools: Array<{ pool: Pool; state: PoolState }>;
+    reps: Rep[];
+  }>(
+    `SELECT (SELECT settings FROM routing_settings WHERE tenant_id = $1) AS settings,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('pool', pool, 'state', state) ORDER BY pool_id), '[]')
+               FROM routing_pools WHERE tenant_id = $1) AS pools,
+            (SELECT coalesce(jsonb_agg(rep ORDER BY rep_id), '[]') FROM routing_reps WHERE tenant_id = $1) AS reps`,
     [tenantId],
   );
-  return Object.fromEntries(result.rows.map((row) => [row.pool_id, { ...emptyPoolState(), ...row.state }]));
+  const row = result.rows[0] ?? { settings: null, pools: [], reps: [] };
+  return {
+    routing: {
+      ...(row.settings === null ? {} : { settings: settingsWithinBounds(row.settings) }),
+      pools: row.pools.map(({ pool }) => pool),
+      reps: row.reps.map(repWithinBounds),
+    },
+    poolStates: Object.fromEntries(row.pools.map(({ pool, state }) => [pool.id, { ...emptyPoolState(), ...state }])),
+  };
 }
 
-/** Stores the pools' fairness states, in one statement; call under the tenant's routing lock. */
+/** Stores pools' fairness states, in one statement; call under their tenants' routing locks. */
 export async function savePoolStates(
   db: Db,
-  options: { tenantId: string; states: Readonly<Record<string, PoolState>> },
+  states: ReadonlyArray<{ tenantId: string; poolId: string; state: PoolState }>,
 ): Promise<void> {
-  if (Object.keys(options.states).length === 0) return;
+  if (states.length === 0) return;
   await db.query(
-    `UPDATE routing_pools AS p SET state = s.value
-       FROM jsonb_each($2::jsonb) AS s(key, value)
-      WHERE p.tenant_id = $1 AND p.pool_id = s.key`,
-    [options.tenantId, JSON.stringify(options.states)],
+    `UPDATE routing_pools AS p SET state = s.state
+       FROM jsonb_to_recordset($1::jsonb) AS s(tenant_id text, pool_id text, state jsonb)
+      WHERE p.tenant_id = s.tenant_id AND p.pool_id = s.pool_id`,
+    [JSON.stringify(states.map(({ tenantId, poolId, state }) => ({ tenant_id: tenantId, pool_id: poolId, state })))],
   );
 }
 
