@@ -29,6 +29,8 @@ export type DrillResult = {
   /** The window before the first fault, and what a lead takes end to end without one. */
   baseline: FaultResult;
   faults: FaultResult[];
+  /** Faults not run because the time budget was spent. */
+  skipped: string[];
   drainMs: number;
   drainComplete: boolean;
   load: Record<string, unknown>;
@@ -202,6 +204,7 @@ function summaryLines(result: DrillResult): string[] {
     `Run ${result.runId}, started ${result.startedAt}; settings ${JSON.stringify(result.settings)}`,
     `Code: commit ${result.code.commit} with ${result.code.uncommittedFiles} uncommitted files under services/ and packages/, run from a copy taken at the start`,
     `Load: ${JSON.stringify(result.load)}`,
+    ...(result.skipped.length > 0 ? [`Faults not run (time budget spent): ${result.skipped.join(', ')}`] : []),
     `Drain after the load stopped: ${seconds(result.drainMs)}${result.drainComplete ? '' : ' (stopped waiting: the read models did not catch up)'}`,
     `Leads captured for the tenant that the API never answered for: ${reconciliation.unacknowledgedCaptures}`,
     `Services that exited by themselves: ${result.unplannedExits.length === 0 ? 'none' : describeExits(result.unplannedExits)}`,
