@@ -27,11 +27,10 @@ export async function applyOpportunityBatch(options: {
     }));
   if (events.length === 0) return;
   const opportunityIds = [...new Set(events.map((event) => event.opportunityId))];
-  const [rows, timers, settings] = await Promise.all([
-    loadPipelineOpportunities(client, opportunityIds),
-    loadStageTimers(client, opportunityIds),
-    options.settings.getMany(options.events.map((event) => event.tenantId)),
-  ]);
+  // One after another: a client runs one query at a time.
+  const rows = await loadPipelineOpportunities(client, opportunityIds);
+  const timers = await loadStageTimers(client, opportunityIds);
+  const settings = await options.settings.getMany(options.events.map((event) => event.tenantId));
   const changes = foldOpportunityView({
     rows,
     timers,
