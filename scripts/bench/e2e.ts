@@ -6,10 +6,11 @@
 //   3. latency at a fixed offered rate: per MQL, from its batch's HTTP answer to its LeadAssigned;
 //   4. peak RSS (and CPU) of each process, sampled from /proc.
 //   scripts/benchmark e2e [--quick] [--leads 20000] [--rate 200] [--seconds 30] [--partitions 6] [--keep]
-// Uses DATABASE_URL (default: the `test` database) and, unless KAFKA_BROKERS names one, a Kafka broker of
-// its own on a free port (data in .data/kafka-e2e-<port>), stopped at the end. Writes
-// bench-results/e2e/latest.{json,md}.
-import { mkdir } from 'node:fs/promises';
+// Uses DATABASE_URL (default: the `test` database) and, unless KAFKA_BROKERS names one, a Kafka broker
+// of its own on a free port (data in .data/kafka-e2e-<port>), stopped at the end. The services run from
+// a copy of services/ and packages/ taken at the start. Ctrl-C stops everything and removes what the
+// run created. Writes bench-results/e2e/latest.{json,md}.
+import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ import { createPool, quoteIdent } from '@l2o/pg';
 import { migrateProjections } from '@l2o/projections/migrations';
 import { createApiKey, migrateTenancy } from '@l2o/tenancy';
 import { freePorts, testDatabaseUrl } from '@l2o/testing';
+import { snapshotCode } from '../lib/platform/code-snapshot.ts';
 import { codeVersion } from '../lib/platform/code-version.ts';
 import { createLeadLedger, startSteadyLoad, type AcceptedLead, type LeadLedger } from '../lib/platform/lead-ledger.ts';
 import { localBroker, type LocalBroker } from '../lib/platform/local-broker.ts';
@@ -69,7 +71,7 @@ const settings = {
   ceilingWriters: 4,
   /** A phase is over when no stage moved for this long, complete or not. */
   stallMs: quick ? 60_000 : 120_000,
-  maxSettleMs: quick ? 600_000 : 1_800_000,
+  maxSettleMs: quick ? 1_200_000 : 3_600_000,
 };
 const limits: Record<keyof typeof settings, [number, number]> = {
   leads: [1, 1_000_000],
@@ -112,6 +114,7 @@ const ceilingSchema = `bench_e2e_${runId}_ceiling`;
 const namespace = `bench-e2e-${runId}`;
 const tenantId = 'bench-e2e';
 const runDir = `${root}.data/bench-e2e/${runId}`;
+const codeDir = `${runDir}/code`;
 const command = `scripts/benchmark e2e${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
 const started = Date.now();
 const log = (message: string) =>
@@ -144,11 +147,12 @@ async function sql(statement: string): Promise<void> {
   }
 }
 
-async function deleteRunTopics(brokers: string[]): Promise<void> {
+/** Deletes the topics whose names start with `prefix`. */
+async function deleteTopics(brokers: string[], prefix: string): Promise<void> {
   const admin = new kafkajs.Kafka({ brokers, clientId: 'l2o-e2e-bench', logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
     if (topics.length > 0) await admin.deleteTopics({ topics });
   } finally {
     await admin.disconnect();
@@ -161,9 +165,45 @@ let pool: pg.Pool | undefined;
 let watcher: StageWatcher | undefined;
 let sampler: ReturnType<typeof sampleProcesses> | undefined;
 let schemasCreated = false;
+let codeCopied = false;
 const brokers = externalBrokers ?? [];
+
+async function cleanUp(): Promise<void> {
+  log('stopping the services, removing the run schema and topics');
+  await sampler?.stop().catch(() => undefined);
+  await watcher?.stop().catch(() => undefined);
+  await supervisor?.stopAll().catch(() => undefined);
+  await pool?.end().catch(() => undefined);
+  if (schemasCreated && !values.keep) {
+    await sql(`DROP SCHEMA IF EXISTS ${quoteIdent(ceilingSchema)} CASCADE`).catch(() => undefined);
+    await sql(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch(() => undefined);
+    await sql(`DROP SCHEMA IF EXISTS ${quoteIdent(`${schema}_reporting`)} CASCADE`).catch(() => undefined);
+  }
+  if (brokers.length > 0 && !values.keep) {
+    await deleteTopics(brokers, `${namespace}.`).catch((error: unknown) =>
+      console.error(`removing topics failed: ${(error as Error).message}`),
+    );
+  }
+  if (codeCopied && !values.keep) await rm(codeDir, { recursive: true, force: true });
+  if (broker !== undefined) {
+    log('stopping the broker');
+    await broker.stop().catch((error: unknown) => console.error((error as Error).message));
+  }
+}
+let cleaning: Promise<void> | undefined;
+const cleanUpOnce = () => (cleaning ??= cleanUp());
+// Ctrl-C must not leave services, a broker and a schema behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping early`);
+    void cleanUpOnce().finally(() => process.exit(130));
+  });
+}
+
 try {
   const loadAverageAtStart = loadavg();
+  // The code under test, as the snapshot the services run from is taken right after: others may
+  // edit the working tree during the run, and a restarted service must load the same code.
   const code = codeVersion(root);
   log(
     `run ${runId}: ${integer(settings.leads)} leads in batches of ${settings.batch} (${settings.inFlight} in flight), ` +
@@ -173,12 +213,16 @@ try {
     `machine: ${availableParallelism()} cores, load average ${loadAverageAtStart.map((value) => value.toFixed(1)).join(' / ')}`,
   );
   await mkdir(`${runDir}/imports`, { recursive: true });
+  codeCopied = true;
+  await snapshotCode({ root, destination: codeDir });
   if (externalBrokers === undefined) {
     const port = await freeBrokerPort();
     broker = localBroker({ port, dataDir: `${root}.data/kafka-e2e-${port}` });
     brokers.push(...broker.brokers);
     log(`starting a Kafka broker of its own on 127.0.0.1:${port}`);
     await broker.start();
+    // Every bench-e2e topic on its own broker is a leftover of an interrupted run.
+    await deleteTopics(brokers, 'bench-e2e-');
   } else log(`using the Kafka broker at ${brokers.join(',')}`);
 
   const servicePids = new Map<string, () => number | undefined>();
@@ -260,6 +304,7 @@ try {
     },
     logDir: runDir,
     restartDelayMs: 1_000,
+    root: codeDir,
   });
   for (const service of supervisor.services.values()) servicePids.set(service.name, service.pid);
   log('starting the services…');
@@ -437,25 +482,7 @@ try {
   console.error(`e2e benchmark failed: ${(error as Error).stack ?? String(error)}`);
   process.exitCode = 1;
 } finally {
-  log('stopping the services, removing the run schema and topics');
-  await sampler?.stop().catch(() => undefined);
-  await watcher?.stop().catch(() => undefined);
-  await supervisor?.stopAll().catch(() => undefined);
-  await pool?.end().catch(() => undefined);
-  if (schemasCreated && !values.keep) {
-    await sql(`DROP SCHEMA IF EXISTS ${quoteIdent(ceilingSchema)} CASCADE`).catch(() => undefined);
-    await sql(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch(() => undefined);
-    await sql(`DROP SCHEMA IF EXISTS ${quoteIdent(`${schema}_reporting`)} CASCADE`).catch(() => undefined);
-  }
-  if (brokers.length > 0 && !values.keep) {
-    await deleteRunTopics(brokers).catch((error: unknown) =>
-      console.error(`removing topics failed: ${(error as Error).message}`),
-    );
-  }
-  if (broker !== undefined) {
-    log('stopping the broker');
-    await broker.stop().catch((error: unknown) => console.error((error as Error).message));
-  }
+  await cleanUpOnce();
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -133,10 +133,11 @@ export function tableRows(result: E2eResult): string[][] {
   ];
   for (const process of result.processes) {
     const cpu = run.cpuSeconds[process.name];
+    const rss = process.peakRssMiB === undefined ? 'not read' : `${integer(process.peakRssMiB)} MiB`;
     rows.push([
-      `Peak RSS: ${process.name}`,
-      process.peakRssMiB === undefined ? 'not read' : `${integer(process.peakRssMiB)} MiB`,
-      cpu === undefined ? '' : `CPU ${cpu.toFixed(1)} s in the throughput phase`,
+      `Peak RSS, CPU in the throughput phase: ${process.name}`,
+      cpu === undefined ? rss : `${rss}, ${cpu.toFixed(1)} s CPU`,
+      '',
       '',
     ]);
   }
