@@ -41,8 +41,9 @@ export function createLeadEventConsumer(
 
 /**
  * Starts routing's member of the consumer group on `l2o.lead.v1`, with every event type (the kit moves
- * each stream's position over the types routing does not follow); offsets are committed only after a
- * message's batch committed.
+ * each stream's position over the types routing does not follow): a partition's fetch goes to
+ * `handleBatch`, a batch that fails one message at a time to `handle`; offsets are committed only after
+ * a message's batch committed.
  */
 export async function startLeadEventConsumer(
   options: ConsumerConnection & { handlers: StreamConsumerHandlers },
@@ -52,5 +53,6 @@ export async function startLeadEventConsumer(
     defaultGroupId: leadConsumerGroup,
     topics: [Topics.lead],
     handle: options.handlers.handle,
+    handleBatch: options.handlers.handleBatch,
   });
 }
