@@ -30,7 +30,10 @@ export async function applyOpportunityBatch(options: {
   // One after another: a client runs one query at a time.
   const rows = await loadPipelineOpportunities(client, opportunityIds);
   const timers = await loadStageTimers(client, opportunityIds);
-  const settings = await options.settings.getMany(options.events.map((event) => event.tenantId));
+  const settings = await options.settings.getMany(
+    options.events.map((event) => event.tenantId),
+    client,
+  );
   const changes = foldOpportunityView({
     rows,
     timers,
