@@ -46,7 +46,8 @@ export async function retryWaitingLeads(
       const folded = leads.filter((lead) => lead.tenantId === tenantId).flatMap(waitingRequest);
       if (folded.length === 0) continue;
       const state = await readAssignmentState(client, tenantId);
-      decided.push({ tenantId, ...decideTenantBatch({ ...options, tenantId, folded, state }) });
+      const batch = decideTenantBatch({ tenantId, folded, state, now, waitingRetryMs: options.waitingRetryMs });
+      decided.push({ tenantId, ...batch });
     }
     await saveRoutingWrites(
       client,

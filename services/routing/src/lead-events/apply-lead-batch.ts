@@ -56,13 +56,7 @@ export function applyLeadBatch(deps: LeadBatchDeps): (batch: StreamBatch<QueuedL
     const decided = [];
     for (const [tenantId, ofTenant] of byTenant(folded)) {
       const state = lockedTenants.has(tenantId) ? await readAssignmentState(client, tenantId) : undefined;
-      const batch = decideTenantBatch({
-        tenantId,
-        folded: ofTenant,
-        now,
-        waitingRetryMs: deps.waitingRetryMs,
-        ...(state && { state }),
-      });
+      const batch = decideTenantBatch({ tenantId, folded: ofTenant, state, now, waitingRetryMs: deps.waitingRetryMs });
       decided.push({ tenantId, ...batch });
     }
     await saveRoutingWrites(
