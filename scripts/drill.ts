@@ -171,6 +171,35 @@ let pool: pg.Pool | undefined;
 let admin: pg.Client | undefined;
 let schemaCreated = false;
 let progressTimer: NodeJS.Timeout | undefined;
+let shuttingDown: Promise<void> | undefined;
+
+/** Stops what the drill started and removes what it made; once, whether the run ended or was interrupted. */
+function shutDown(): Promise<void> {
+  shuttingDown ??= (async () => {
+    clearInterval(progressTimer);
+    log('stopping the services, removing the drill schema and topics, stopping the broker');
+    await supervisor?.stopAll().catch(() => undefined);
+    await pool?.end().catch(() => undefined);
+    await admin?.end().catch(() => undefined);
+    if (schemaCreated) {
+      await cleanUp({ brokers: broker.brokers, keep: values.keep }).catch((error: unknown) =>
+        console.error(`clean-up failed: ${(error as Error).message}`),
+      );
+    }
+    await broker.stop().catch((error: unknown) => console.error((error as Error).message));
+    if (!values.keep) await rm(codeDir, { recursive: true, force: true });
+  })();
+  return shuttingDown;
+}
+
+// Ctrl-C must not leave seven services, a broker and a schema behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: interrupted`);
+    void shutDown().finally(() => process.exit(130));
+  });
+}
+
 try {
   log(`run ${runId}: faults ${faultNames.join(', ')}; ${settings.ratePerSecond} leads/s; logs in ${runDir}`);
   await mkdir(`${runDir}/imports`, { recursive: true });
@@ -406,16 +435,5 @@ try {
   console.error(`drill failed: ${(error as Error).stack ?? String(error)}`);
   process.exitCode = 1;
 } finally {
-  clearInterval(progressTimer);
-  log('stopping the services, removing the drill schema and topics, stopping the broker');
-  await supervisor?.stopAll().catch(() => undefined);
-  await pool?.end().catch(() => undefined);
-  await admin?.end().catch(() => undefined);
-  if (schemaCreated) {
-    await cleanUp({ brokers: broker.brokers, keep: values.keep }).catch((error: unknown) =>
-      console.error(`clean-up failed: ${(error as Error).message}`),
-    );
-  }
-  await broker.stop().catch((error: unknown) => console.error((error as Error).message));
-  if (!values.keep) await rm(codeDir, { recursive: true, force: true });
+  await shutDown();
 }

@@ -92,7 +92,8 @@ export function faultTable(result: DrillResult): string[][] {
     'Recovered after',
     'Ready after',
     'Lead through after',
-    'Lost effects',
+    // Without a complete drain a missing effect may only be late.
+    result.drainComplete ? 'Lost effects' : 'Missing effects (lost, or late: not caught up)',
     'Duplicated effects',
     'Notes',
   ];
