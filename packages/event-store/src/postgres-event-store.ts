@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { createPool, withTransaction } from '@l2o/pg';
-import {
-  assertValidAppends,
-  assertValidFromVersion,
-  assertValidMaxCount,
-  partialRetryError,
-  settleEmptyAppend,
-} from './append-validation.ts';
-import { ConcurrencyError, DuplicateEventIdError, START } from './event-store.port.ts';
+import { assertValidAppends, assertValidFromVersion, assertValidMaxCount } from './append-validation.ts';
+import { START } from './event-store.port.ts';
 import type {
   AppendResult,
   EventMetadata,
