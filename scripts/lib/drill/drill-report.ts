@@ -103,9 +103,7 @@ export function faultTable(result: DrillResult): string[][] {
       ...row.notes,
       ...(row.probe.missing.length > 0 ? [`probe lead never ${row.probe.missing.join(', ')}`] : []),
       ...(row.unready.length > 0 ? [`unready: ${row.unready.join(', ')}`] : []),
-      ...(exits.length > 0
-        ? [`crashed by itself: ${exits.map((exit) => `${exit.service} (${exit.how})`).join(', ')}`]
-        : []),
+      ...(exits.length > 0 ? [`exited by itself: ${describeExits(exits)}`] : []),
     ];
     const unexpected = anomalies.filter((anomaly) => anomaly.kind === 'unexpected');
     if (unexpected.length > 0) notes.push(`unexpected: ${describe(unexpected)}`);

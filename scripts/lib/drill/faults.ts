@@ -101,7 +101,8 @@ export async function runFault(options: {
   const startedAt = Date.now();
   const deadline = startedAt + options.timeoutMs;
   const unready = new Set<string>();
-  let injectedAt: number | undefined;
+  // Read by the readiness loop while the fault is being injected: ready counts only after injection.
+  const injection: { at?: number } = {};
 
   const readiness = (async () => {
     while (Date.now() < deadline) {
@@ -109,7 +110,7 @@ export async function runFault(options: {
         services.map(async (service) => [service.name, await service.isReady()] as const),
       );
       for (const [name, ready] of answers) if (!ready) unready.add(name);
-      if (injectedAt !== undefined && answers.every(([, ready]) => ready)) return Date.now() - startedAt;
+      if (injection.at !== undefined && answers.every(([, ready]) => ready)) return Date.now() - startedAt;
       await delay(250);
     }
     return undefined;
@@ -118,7 +119,8 @@ export async function runFault(options: {
   const notes = await fault
     .inject(context)
     .catch((error: unknown) => [`injecting failed: ${(error as Error).message}`]);
-  injectedAt = Date.now();
+  const injectedAt = Date.now();
+  injection.at = injectedAt;
   const [readyAfterMs, probed] = await Promise.all([readiness, probe]);
   let progressAfterMs = probed.missing.length === 0 ? Math.max(...Object.values(probed.stages).map(Number)) : undefined;
   if (options.extraProgress !== undefined && progressAfterMs !== undefined) {
