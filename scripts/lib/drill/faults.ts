@@ -99,6 +99,7 @@ export async function runFault(options: {
   const { fault, context } = options;
   const services = [...context.supervisor.services.values()];
   const startedAt = Date.now();
+  const failedBefore = options.ledger.stats.failedAttempts;
   const deadline = startedAt + options.timeoutMs;
   const unready = new Set<string>();
   // Read by the readiness loop while the fault is being injected: ready counts only after injection.
@@ -127,6 +128,9 @@ export async function runFault(options: {
     while (!(await options.extraProgress()) && Date.now() < deadline) await delay(250);
     progressAfterMs = Date.now() < deadline ? Math.max(progressAfterMs, Date.now() - startedAt) : undefined;
   }
+  // Batches the clients had to retry while the fault lasted (refused, reset, 5xx or timed out).
+  const failed = options.ledger.stats.failedAttempts - failedBefore;
+  if (failed > 0) notes.push(`${failed} batch attempts failed and were retried`);
   return {
     fault: fault.name,
     startedAt,
