@@ -4,7 +4,8 @@
 //   scripts/benchmark rebuild [--events 200000] [--page N] [--models all|leads,…] [--schema S] [--keep]
 // Uses DATABASE_URL (default: the `test` database). Without --schema the seeded schema is dropped at the
 // end (unless --keep); with --schema an existing seeded schema is rebuilt again, or a new one of that
-// name is seeded and kept, so runs can be compared on the same events.
+// name is seeded and kept, so runs can be compared on the same events. scripts/rebuild-read-model runs
+// node with --max-old-space-size=256: NODE_OPTIONS=--max-old-space-size=256 measures it as it runs there.
 import { parseArgs } from 'node:util';
 import { createPostgresEventStore, migrateEventStore, START } from '@l2o/event-store';
 import { createPool, quoteIdent } from '@l2o/pg';
@@ -40,7 +41,12 @@ const databaseUrl = testDatabaseUrl();
 const owned = values.schema === undefined ? await freshSchema('bench_rebuild') : undefined;
 const schema = values.schema ?? (owned as { schema: string }).schema;
 const memory = trackPeakMemory();
-const pool = createPool({ connectionString: databaseUrl, schema, max: 4, applicationName: 'l2o-bench-rebuild' });
+const pool = createPool({
+  connectionString: databaseUrl,
+  schema,
+  max: readModels.length + 2,
+  applicationName: 'l2o-bench-rebuild',
+});
 try {
   if (owned === undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
   await migrateEventStore({ databaseUrl, schema });

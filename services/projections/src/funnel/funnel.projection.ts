@@ -2,7 +2,7 @@ import type { StreamEvent } from '@l2o/stream-consumer';
 import { instantKey } from '../read-model/instant.ts';
 import type { Instant } from '../read-model/instant.ts';
 import type { ReadModel, ReadModelBatch } from '../read-model/read-model.ts';
-import { readRows, rowKey, writeRows } from '../read-model/row-store.ts';
+import { keysFrom, readRows, rowKey, writeRows } from '../read-model/row-store.ts';
 import type { RowTable } from '../read-model/row-store.ts';
 import { funnelDailyChange } from './funnel-daily.rollup.ts';
 
@@ -78,7 +78,7 @@ const winTable = {
 
 // The leads (alias f) whose daily sums a batch changes: it takes away what they counted for before and
 // adds what they count for after, so every rule of the row scan holds in the rollup as is.
-const touchedLeads = '(f.tenant_id, f.lead_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))';
+const touchedLeads = `(f.tenant_id, f.lead_id) IN (${keysFrom('$1')})`;
 const takeAway = funnelDailyChange({ sign: -1, where: touchedLeads });
 const addBack = funnelDailyChange({ sign: 1, where: touchedLeads });
 
@@ -105,7 +105,7 @@ async function applyToFunnel({ client, events }: ReadModelBatch): Promise<void> 
     ...leadEvents.map((event) => [event.tenantId, event.aggregateId] as const),
     ...converted.map((row) => [row.tenant_id, row.lead_id] as const),
   ];
-  const touchedKeys = [touched.map(([tenantId]) => tenantId), touched.map(([, leadId]) => leadId)];
+  const touchedKeys = [JSON.stringify(touched)];
 
   const leads = foldLeads({ events: leadEvents, stored, captured });
   const wins = foldWins({ events: dealEvents, stored: storedWins });

@@ -154,14 +154,15 @@ export function capturedLeadRow(event: Extract<StreamEvent, { type: 'LeadCapture
 }
 
 /**
- * The row after a later event of the lead (not its capture). `updated_at` becomes the commit time of
+ * Changes `row` to what it is after a later event of the lead (not its capture). `updated_at` becomes the commit time of
  * the event when it changes a column (not now(), so a rebuilt read model equals the original); an event
  * with nothing to show here moves the version alone.
  */
-export function nextLeadRow(row: LeadRow, event: StreamEvent): LeadRow {
+export function applyToLeadRow(row: LeadRow, event: StreamEvent): void {
   const changes = changesOf(row, event);
-  if (changes === undefined) return { ...row, version: event.streamVersion };
-  return { ...row, ...changes, updated_at: event.recordedAt.toISOString(), version: event.streamVersion };
+  // In place: a batch folds thousands of events into rows it owns, and a copy per event is garbage to collect.
+  if (changes !== undefined) Object.assign(row, changes, { updated_at: event.recordedAt.toISOString() });
+  row.version = event.streamVersion;
 }
 
 /** What the lead loses when its owner gives it up or has it taken away. */

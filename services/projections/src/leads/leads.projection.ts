@@ -3,7 +3,7 @@ import { PermanentError } from '@l2o/bus';
 import { catalogue } from '@l2o/contracts';
 import type { ReadModel, ReadModelBatch } from '../read-model/read-model.ts';
 import { readRows, rowKey, writeRows } from '../read-model/row-store.ts';
-import { capturedLeadRow, leadRowColumns, nextLeadRow } from './lead-row.ts';
+import { applyToLeadRow, capturedLeadRow, leadRowColumns } from './lead-row.ts';
 import type { LeadRow } from './lead-row.ts';
 
 // Every lead event of the catalogue, the ones with no column here too: each advances the row's version,
@@ -55,7 +55,8 @@ async function applyToLeads({ client, events }: ReadModelBatch): Promise<void> {
     if (row === undefined) {
       throw new Error(`lead ${event.aggregateId}: no row at stream version ${event.streamVersion - 1} to update`);
     }
-    (fresh.has(key) ? fresh : changed).set(key, nextLeadRow(row, event));
+    applyToLeadRow(row, event);
+    if (!fresh.has(key)) changed.set(key, row);
   }
   await writeRows(client, { ...leadTable, insert: [...fresh.values()], update: [...changed.values()] });
 }

@@ -2,14 +2,17 @@ import fc from 'fast-check';
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPool } from '@l2o/pg';
-import { StreamGapError } from '@l2o/stream-consumer';
+import { waitFor } from '@l2o/testing';
+import { StreamGapError, streamEventFromCloudEvent } from '@l2o/stream-consumer';
+import type { StreamEvent } from '@l2o/stream-consumer';
+import { leadActivityRecordedEvent, leadCapturedEvent, leadTouchRecordedEvent } from '../leads/lead-event.fixture.ts';
+import { dealEvents } from '../pipeline/deal-events.fixture.ts';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
-import type { StreamEvent } from '@l2o/stream-consumer';
-import { dealEvents } from '../pipeline/deal-events.fixture.ts';
 import { resetReadModels } from '../rebuild/rebuild-read-models.ts';
 import { readModels } from '../read-models.ts';
-import { applyEvent, applyEvents } from './apply-events.ts';
+import { applyEvent, applyEvents, applyEventsInTransaction } from './apply-events.ts';
+import { ReadModelPositionsMovedError } from './read-model-positions.repository.ts';
 import { planLeadHistory, streamEventsOf } from './lead-history.fixture.ts';
 
 describe('applying events to the read models', () => {
@@ -18,7 +21,7 @@ describe('applying events to the read models', () => {
 
   beforeAll(async () => {
     db = await freshProjectionsSchema('proj_apply');
-    pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 2 });
+    pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 3 });
   });
   beforeEach(async () => {
     await resetReadModels({ pool, readModels });
@@ -167,5 +170,75 @@ describe('applying events to the read models', () => {
       }),
       { numRuns: 15 },
     );
+  });
+
+  describe('when two deliveries of a stream overlap (a rebalance, or the consumer beside a rebuild)', () => {
+    /** A captured lead, and its next two events, as read models receive them. */
+    async function capturedLead() {
+      const captured = leadCapturedEvent();
+      await applyEvent({ pool, readModels, event: streamEventFromCloudEvent(captured) });
+      return {
+        touch: streamEventFromCloudEvent(leadTouchRecordedEvent({ lead: captured, streamversion: 2 })),
+        activity: streamEventFromCloudEvent(leadActivityRecordedEvent({ lead: captured, streamversion: 3 })),
+        leadId: captured.subject,
+      };
+    }
+
+    /** Resolves once a backend waits for a lock that `client`'s transaction holds. */
+    async function blockedBy(client: pg.PoolClient): Promise<void> {
+      const { pid } = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0] as {
+        pid: number;
+      };
+      await waitFor('the second delivery to wait for the first', async () => {
+        const waiting = await pool.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
+        return (waiting.rowCount ?? 0) > 0;
+      });
+    }
+
+    async function versionOf(leadId: string): Promise<number | undefined> {
+      return (await pool.query<{ version: number }>('SELECT version FROM leads WHERE lead_id = $1', [leadId])).rows[0]
+        ?.version;
+    }
+
+    it('makes the later one wait, find its positions moved and retry, which then skips what the first applied', async () => {
+      const { touch, activity, leadId } = await capturedLead();
+      const first = await pool.connect();
+      try {
+        await first.query('BEGIN');
+        await applyEventsInTransaction({ client: first, readModels, events: [touch] });
+        const second = applyEvents({ pool, readModels, events: [touch, activity] });
+        second.catch(() => undefined);
+        await blockedBy(first);
+        await first.query('COMMIT');
+
+        await expect(second).rejects.toBeInstanceOf(ReadModelPositionsMovedError);
+        await expect(second).rejects.toMatchObject({ code: '40001' });
+      } finally {
+        first.release();
+      }
+      expect(await versionOf(leadId)).toBe(2);
+      expect(await applyEvents({ pool, readModels, events: [touch, activity] })).toMatchObject({
+        leads: { applied: 1, duplicates: 1 },
+        lead_timeline: { applied: 1, duplicates: 1 },
+      });
+      expect(await versionOf(leadId)).toBe(3);
+    });
+
+    it('takes for no gap an event whose predecessor another delivery is committing', async () => {
+      const { touch, activity, leadId } = await capturedLead();
+      const first = await pool.connect();
+      try {
+        await first.query('BEGIN');
+        await applyEventsInTransaction({ client: first, readModels, events: [touch] });
+        const second = applyEvents({ pool, readModels, events: [activity] });
+        await blockedBy(first);
+        await first.query('COMMIT');
+
+        expect(await second).toMatchObject({ leads: { applied: 1, duplicates: 0 } });
+      } finally {
+        first.release();
+      }
+      expect(await versionOf(leadId)).toBe(3);
+    });
   });
 });

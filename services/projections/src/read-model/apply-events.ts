@@ -5,7 +5,7 @@ import type { Aggregate } from '@l2o/contracts';
 import { withTransaction } from '@l2o/pg';
 import { sequenceBatch, StreamGapError } from '@l2o/stream-consumer';
 import type { StreamEvent, StreamPosition } from '@l2o/stream-consumer';
-import { lockReadModelPositions, saveReadModelPositions } from './read-model-positions.repository.ts';
+import { moveReadModelPositions, readReadModelPositions } from './read-model-positions.repository.ts';
 import type { ReadModelPositions } from './read-model-positions.repository.ts';
 import type { ReadModel } from './read-model.ts';
 
@@ -57,7 +57,8 @@ const followed = new WeakMap<ReadModel, ReadonlySet<Aggregate>>();
  * Applies a batch to every read model that follows any of its streams, in one transaction with each
  * model's positions in those streams: a redelivered event is skipped, the next version of a stream is
  * applied, anything beyond is a gap and rolls the whole batch back.
- * @throws StreamGapError on a gap; PermanentError when an event claims a stream of another tenant;
+ * @throws StreamGapError on a gap; ReadModelPositionsMovedError (transient) when a concurrent delivery of
+ *   the same streams moved them first; PermanentError when an event claims a stream of another tenant;
  *   whatever a read model's `applyBatch` throws (a `PermanentError` for an event that can never apply).
  */
 export async function applyEvents(options: {
@@ -93,31 +94,56 @@ export async function applyEventsInTransaction(options: {
     return events.some((event) => aggregates.has(event.aggregate));
   });
   if (followers.length === 0) return {};
-  const positions = await lockReadModelPositions(client, {
+  const scope = {
     readModels: followers.map((model) => model.name),
     streamIds: [...new Set(events.map((event) => event.streamId))],
-  });
-  const reached: ReadModelPositions = new Map();
-  const result: ApplyResult = {};
-  const batches: Array<{ readModel: ReadModel; events: StreamEvent[] }> = [];
-  for (const readModel of followers) {
-    const sequenced = sequenceFor({ readModel, events, positions });
-    reached.set(readModel.name, sequenced.reached);
-    result[readModel.name] = { applied: sequenced.applied, duplicates: sequenced.duplicates };
-    if (sequenced.handled.length > 0) batches.push({ readModel, events: sequenced.handled });
+  };
+  let positions = await readReadModelPositions(client, scope);
+  let sequenced = sequenceAll({ readModels: followers, events, positions });
+  if (sequenced instanceof StreamGapError) {
+    // Read without locks, a gap may be a delivery of the stream still committing: look again once it has.
+    positions = await readReadModelPositions(client, { ...scope, lock: true });
+    sequenced = sequenceAll({ readModels: followers, events, positions });
+    if (sequenced instanceof StreamGapError) throw sequenced;
   }
-  for (const batch of batches) await batch.readModel.applyBatch({ client, events: batch.events });
-  await saveReadModelPositions(client, { known: positions, reached });
-  return result;
+  // Moved before the models apply: the write takes the rows' locks, so a concurrent delivery of these
+  // streams waits for this batch, then finds its positions moved and retries.
+  await moveReadModelPositions(client, { known: positions, reached: sequenced.reached });
+  for (const batch of sequenced.batches) await batch.readModel.applyBatch({ client, events: batch.events });
+  return sequenced.result;
 }
 
-/** The events of `readModel`'s streams it takes, in batch order, and the positions it reaches. */
-function sequenceFor(options: { readModel: ReadModel; events: readonly BatchEvent[]; positions: ReadModelPositions }): {
-  handled: StreamEvent[];
-  applied: number;
-  duplicates: number;
-  reached: Map<string, StreamPosition>;
-} {
+type Sequenced = {
+  reached: ReadModelPositions;
+  result: ApplyResult;
+  batches: Array<{ readModel: ReadModel; events: StreamEvent[] }>;
+};
+
+/** What every model takes of the batch and the positions it reaches, or the first gap met. */
+function sequenceAll(options: {
+  readModels: readonly ReadModel[];
+  events: readonly BatchEvent[];
+  positions: ReadModelPositions;
+}): Sequenced | StreamGapError {
+  const sequenced: Sequenced = { reached: new Map(), result: {}, batches: [] };
+  for (const readModel of options.readModels) {
+    const taken = sequenceFor({ readModel, events: options.events, positions: options.positions });
+    if (taken instanceof StreamGapError) return taken;
+    sequenced.reached.set(readModel.name, taken.reached);
+    sequenced.result[readModel.name] = { applied: taken.applied, duplicates: taken.duplicates };
+    if (taken.handled.length > 0) sequenced.batches.push({ readModel, events: taken.handled });
+  }
+  return sequenced;
+}
+
+/** The events of `readModel`'s streams it takes, in batch order, and the positions it reaches; or its first gap. */
+function sequenceFor(options: {
+  readModel: ReadModel;
+  events: readonly BatchEvent[];
+  positions: ReadModelPositions;
+}):
+  | { handled: StreamEvent[]; applied: number; duplicates: number; reached: Map<string, StreamPosition> }
+  | StreamGapError {
   const { readModel } = options;
   const aggregates = followedAggregates(readModel);
   const events = options.events.filter((event) => aggregates.has(event.aggregate));
@@ -127,11 +153,11 @@ function sequenceFor(options: { readModel: ReadModel; events: readonly BatchEven
   );
   const handled: StreamEvent[] = [];
   let duplicates = 0;
-  events.forEach((event, index) => {
+  for (const [index, event] of events.entries()) {
     const verdict = verdicts[index];
     switch (verdict?.kind) {
       case 'gap':
-        throw new StreamGapError({
+        return new StreamGapError({
           consumer: readModel.name,
           streamId: event.streamId,
           appliedVersion: verdict.applied,
@@ -144,10 +170,10 @@ function sequenceFor(options: { readModel: ReadModel; events: readonly BatchEven
         );
       case 'duplicate':
         duplicates += 1;
-        return;
+        break;
       default:
         if (!('unknownType' in event) && readModel.handles(event.type)) handled.push(event);
     }
-  });
+  }
   return { handled, applied: events.length - duplicates, duplicates, reached };
 }

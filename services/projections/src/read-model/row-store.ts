@@ -20,6 +20,14 @@ export function rowKey(tenantId: string, id: string): string {
 }
 
 /**
+ * The (tenant, uuid) pairs of a JSON array of pairs in parameter `param`, as a subquery: thousands of
+ * keys travel as one JSON text, much cheaper to write than array literals.
+ */
+export function keysFrom(param: string): string {
+  return `SELECT k->>0, (k->>1)::uuid FROM json_array_elements(${param}::json) AS k`;
+}
+
+/**
  * The rows of `table` whose tenant and id (the first two key columns) are among `keys`, and that meet
  * `where` (alias `t`), if given.
  */
@@ -40,9 +48,9 @@ export async function readRows<Row>(
   const unique = new Map(options.keys.map(([tenantId, id]) => [rowKey(tenantId, id), [tenantId, id] as const]));
   const result = await client.query<{ row: Row }>(
     `SELECT row_to_json(t) AS row FROM ${options.table} t
-     WHERE (t.${tenantColumn}, t.${idColumn}) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))
+     WHERE (t.${tenantColumn}, t.${idColumn}) IN (${keysFrom('$1')})
        ${options.where === undefined ? '' : `AND (${options.where})`}`,
-    [[...unique.values()].map(([tenantId]) => tenantId), [...unique.values()].map(([, id]) => id)],
+    [JSON.stringify([...unique.values()])],
   );
   return result.rows.map((row) => row.row);
 }

@@ -25,8 +25,8 @@ export async function runRebuildCommand(options: {
   const pool = createPool({
     connectionString: options.databaseUrl,
     schema: options.schema,
-    // One connection applies a page while another reads the next.
-    max: 3,
+    // A connection per read model applying a page, and one reading the next.
+    max: readModels.length + 1,
     applicationName: 'l2o-rebuild-read-model',
   });
   const store = createPostgresEventStore({ pool, schema: options.schema });
@@ -59,7 +59,9 @@ export async function runRebuildCommand(options: {
     const seconds = (performance.now() - started) / 1000;
     print(`rebuilt ${names} from ${report.events} events in ${seconds.toFixed(1)} s`);
     for (const skipped of report.skipped) {
-      print(`  skipped ${skipped.streamId} v${skipped.streamVersion} (event ${skipped.eventId}): ${skipped.reason}`);
+      print(
+        `  ${skipped.readModel} skipped ${skipped.streamId} v${skipped.streamVersion} (event ${skipped.eventId}): ${skipped.reason}`,
+      );
     }
     return report;
   } finally {

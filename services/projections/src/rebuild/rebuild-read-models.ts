@@ -1,15 +1,21 @@
 import type pg from 'pg';
 import { PermanentError } from '@l2o/bus';
 import { START } from '@l2o/event-store';
-import type { EventStore, FeedPage, RecordedEvent } from '@l2o/event-store';
+import type { EventStore, FeedCursor, FeedPage, RecordedEvent } from '@l2o/event-store';
 import { quoteIdent, withTransaction } from '@l2o/pg';
 import { StreamGapError, streamEventFromRecorded } from '@l2o/stream-consumer';
 import type { StreamEvent } from '@l2o/stream-consumer';
 import { applyEventsInTransaction } from '../read-model/apply-events.ts';
 import type { ReadModel } from '../read-model/read-model.ts';
 
-/** An event the rebuild could not apply, and why; the live consumer would have dead-lettered it. */
-export type SkippedEvent = { eventId: string; streamId: string; streamVersion: number; reason: string };
+/** An event a read model could not take in the rebuild, and why; the live consumer would have dead-lettered it. */
+export type SkippedEvent = {
+  readModel: string;
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  reason: string;
+};
 
 export type RebuildReport = {
   /** Events read from the feed. */
@@ -18,14 +24,15 @@ export type RebuildReport = {
 };
 
 /** Events per read and per transaction: large, since a page costs a few statements per read model whatever its size. */
-const defaultPageSize = 5_000;
+const defaultPageSize = 10_000;
 
 /**
  * Drops the rows and positions of `readModels` for every tenant, then replays the event store's feed
- * from the start through the same batch path as the Kafka consumer, a page per transaction, until the
- * feed has nothing more; the next page is read while one is applied. An event that can never apply
- * (invalid, or past a gap it leaves) is skipped and reported, as the consumer would dead-letter it; an
- * infrastructure error stops the rebuild.
+ * from the start through the same batch path as the Kafka consumer, until the feed has nothing more.
+ * Each model takes a page in a transaction of its own: a model's rows and positions are its alone, so
+ * the models of a page are applied side by side, on a connection each, while the next page is read.
+ * An event a model can never take (invalid, or past a gap it leaves) is skipped by that model and
+ * reported, as the consumer would dead-letter it; an infrastructure error stops the rebuild.
  *
  * The query API shows partial data until it ends. Events appended meanwhile are applied by whichever of
  * the rebuild and the consumer gets them first; the other finds them applied.
@@ -34,7 +41,7 @@ export async function rebuildReadModels(options: {
   pool: pg.Pool;
   store: EventStore;
   readModels: readonly ReadModel[];
-  /** Events per read and per transaction (default 5,000). */
+  /** Events per read and per transaction (default 10,000). */
   pageSize?: number;
   /** Called after each page with the events read so far. */
   onProgress?: (eventsRead: number) => void;
@@ -43,8 +50,9 @@ export async function rebuildReadModels(options: {
   const maxCount = options.pageSize ?? defaultPageSize;
   await resetReadModels({ pool, readModels });
   const report: RebuildReport = { events: 0, skipped: [] };
-  const read = (cursor: FeedPage['cursor']) => {
-    const page = options.store.readFeed(cursor, { maxCount });
+  const read = (cursor: FeedCursor): Promise<ReadPage> => {
+    // Parsed as soon as read, while the page before is applied; the stored events are kept only if that fails.
+    const page = options.store.readFeed(cursor, { maxCount }).then(parsedPage);
     // Awaited below; until then a failure must not count as unhandled.
     page.catch(() => undefined);
     return page;
@@ -52,12 +60,39 @@ export async function rebuildReadModels(options: {
   let next = read(START);
   for (;;) {
     const page = await next;
-    if (page.events.length > 0) next = read(page.cursor);
-    if (page.events.length > 0) await applyPage({ pool, readModels, events: page.events, report });
-    report.events += page.events.length;
+    if (page.count > 0) next = read(page.cursor);
+    if (page.count > 0) {
+      const applied = await Promise.allSettled(
+        readModels.map((readModel) => applyPage({ pool, readModel, page, report })),
+      );
+      const failed = applied.find((outcome) => outcome.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+    }
+    report.events += page.count;
     options.onProgress?.(report.events);
-    if (page.events.length === 0) return report;
+    if (page.count === 0) return report;
   }
+}
+
+/** A page of the feed: its stream events, or the stored ones and why one of them cannot be parsed. */
+type ReadPage = { cursor: FeedCursor; count: number } & (
+  { events: StreamEvent[] } | { stored: RecordedEvent[]; failure: unknown }
+);
+
+function parsedPage(page: FeedPage): ReadPage {
+  const { cursor, events } = page;
+  try {
+    return { cursor, count: events.length, events: parseRecorded(events) };
+  } catch (failure) {
+    return { cursor, count: events.length, stored: events, failure };
+  }
+}
+
+function parseRecorded(events: readonly RecordedEvent[]): StreamEvent[] {
+  return events.flatMap((recorded) => {
+    const event = streamEventFromRecorded(recorded);
+    return event === undefined ? [] : [event];
+  });
 }
 
 /** Empties the tables of `readModels` and forgets their positions, in one transaction. */
@@ -73,22 +108,27 @@ export async function resetReadModels(options: { pool: pg.Pool; readModels: read
 
 async function applyPage(options: {
   pool: pg.Pool;
-  readModels: readonly ReadModel[];
-  events: readonly RecordedEvent[];
+  readModel: ReadModel;
+  page: ReadPage;
   report: RebuildReport;
 }): Promise<void> {
-  const { pool, readModels, events, report } = options;
+  const { pool, readModel, page, report } = options;
+  const readModels = [readModel];
   try {
-    await applyRecorded({ pool, readModels, events });
+    if ('failure' in page) throw page.failure;
+    await applyParsed({ pool, readModels, events: page.events });
   } catch (error) {
     if (!neverApplies(error)) throw error;
     // Rare: find the culprits one event per transaction, so the page's other events still count.
+    const events: Array<StreamEvent | RecordedEvent> = 'failure' in page ? page.stored : page.events;
     for (const event of events) {
       try {
-        await applyRecorded({ pool, readModels, events: [event] });
+        const parsed = 'metadata' in event ? parseRecorded([event]) : [event];
+        await applyParsed({ pool, readModels, events: parsed });
       } catch (eventError) {
         if (!neverApplies(eventError)) throw eventError;
         report.skipped.push({
+          readModel: readModel.name,
           eventId: event.id,
           streamId: event.streamId,
           streamVersion: event.streamVersion,
@@ -99,25 +139,21 @@ async function applyPage(options: {
   }
 }
 
-// A live consumer delivering the same stream's first events at the same moment makes one of the two
-// transactions fail on a key or deadlock; its retry finds the events applied.
+// The live consumer applying the same streams at the same moment makes one of the two transactions fail
+// on a key, a deadlock or moved positions; its retry finds the events applied.
 const raceCodes = new Set(['23505', '40P01', '40001']);
 const raceAttempts = 3;
 
-async function applyRecorded(options: {
+async function applyParsed(options: {
   pool: pg.Pool;
   readModels: readonly ReadModel[];
-  events: readonly RecordedEvent[];
+  events: readonly StreamEvent[];
 }): Promise<void> {
-  const events = options.events.flatMap((recorded): StreamEvent[] => {
-    const event = streamEventFromRecorded(recorded);
-    return event === undefined ? [] : [event];
-  });
-  if (events.length === 0) return;
+  if (options.events.length === 0) return;
   for (let attempt = 1; ; attempt += 1) {
     try {
       await withTransaction(options.pool, (client) =>
-        applyEventsInTransaction({ client, readModels: options.readModels, events }),
+        applyEventsInTransaction({ client, readModels: options.readModels, events: options.events }),
       );
       return;
     } catch (error) {
