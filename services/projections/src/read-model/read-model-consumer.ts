@@ -76,6 +76,9 @@ function batchEventOf(event: CloudEvent): BatchEvent {
 /**
  * Starts the consumer group that keeps `readModels` up to date: it reads the topics of the aggregates
  * they follow, every type on them, since a skipped one would leave a hole in a model's positions.
+ * Partitions are taken one at a time (the runner's default): the funnel's daily sums join a lead's row
+ * to its opportunity's wins, which arrive on another topic, and two batches changing the two sides at
+ * once could each miss the other's uncommitted half.
  */
 export async function startReadModelConsumer(options: {
   brokers: string[];
@@ -97,6 +100,7 @@ export async function startReadModelConsumer(options: {
     groupId: options.groupId,
     topics: [...aggregates].map((aggregate) => withNamespace(topicByAggregate[aggregate], options.topicNamespace)),
     handle: handlers.handle,
+    handleBatch: handlers.handleBatch,
     logger: options.logger,
     timing: options.timing,
     onFatalError: options.onFatalError,
