@@ -103,7 +103,9 @@ async function seed(store: ReturnType<typeof createPostgresEventStore>, target: 
   // Events per lead (its own, its deal's and its share of the costs), from a sample of the same generator.
   const sample = planAll(2_000, 1);
   const perLead = sample.events / 2_000;
-  const planned = planAll(Math.ceil(target / perLead), 20_250_401);
+  const estimate = planAll(Math.ceil(target / perLead), 20_250_401);
+  // Costs are per campaign and day, not per lead: a second plan scaled by the first one's count lands near the target.
+  const planned = planAll(Math.ceil((estimate.leads.length * target) / estimate.events), 20_250_401);
   console.log(`seeding ${planned.events.toLocaleString('en')} events into schema ${schema}`);
   const show = progress(
     'seed streams',
