@@ -364,20 +364,21 @@ try {
   );
   stages.watchVisible(throughputLeads.length);
   /** `visibleTarget`: the read-model count the phase waits for, if any. */
-  const describePhase = (leads: readonly AcceptedLead[], visibleTarget?: number) => () => {
+  const checkPhase = (leads: readonly AcceptedLead[], visibleTarget?: number) => () => {
     const now = phaseStages(leads, stages.stages);
     const visible =
       visibleTarget === undefined
         ? ''
         : `, visible ${integer(Math.min(stages.stages.visible, visibleTarget))}/${integer(visibleTarget)}`;
-    return `scored ${integer(now.scored)}/${integer(now.leads)}, assigned ${integer(now.assigned)}/${integer(now.qualified)} MQLs${visible}`;
+    return {
+      done: now.settled && (visibleTarget === undefined || stages.visibleAt(visibleTarget) !== undefined),
+      description: `scored ${integer(now.scored)}/${integer(now.leads)}, assigned ${integer(now.assigned)}/${integer(now.qualified)} MQLs${visible}`,
+    };
   };
   await waitForPhase({
     ...waitLimits,
     label: 'throughput',
-    isDone: () =>
-      phaseStages(throughputLeads, stages.stages).settled && stages.visibleAt(throughputLeads.length) !== undefined,
-    describe: describePhase(throughputLeads, throughputLeads.length),
+    check: checkPhase(throughputLeads, throughputLeads.length),
   });
   const cpuAfter = sampler.snapshot();
   const phase1 = phaseStages(throughputLeads, stages.stages);
@@ -429,7 +430,7 @@ try {
   const fixedProgress = setInterval(
     () =>
       log(
-        `fixed rate: ${integer(fixedLedger.accepted.size)} accepted, ${describePhase([...fixedLedger.accepted.values()])()}`,
+        `fixed rate: ${integer(fixedLedger.accepted.size)} accepted, ${checkPhase([...fixedLedger.accepted.values()])().description}`,
       ),
     5_000,
   );
@@ -442,8 +443,7 @@ try {
   await waitForPhase({
     ...waitLimits,
     label: 'fixed rate',
-    isDone: () => phaseStages(fixedLeads, stages.stages).settled,
-    describe: describePhase(fixedLeads),
+    check: checkPhase(fixedLeads),
   });
   const { scored, qualified, assigned } = stages.stages;
   const fixedMqls = fixedLeads.filter((lead) => qualified.has(lead.leadId));
