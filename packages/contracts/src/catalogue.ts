@@ -446,6 +446,17 @@ export function parseEventData<Name extends EventName, Version extends EventVers
 
 const aggregates = Object.keys(topicByAggregate) as Aggregate[];
 
+/**
+ * The aggregate a CloudEvents type belongs to (`l2o.<aggregate>.…`), also for a type this build's catalogue
+ * does not know yet (a newer producer); `undefined` for a type of no aggregate.
+ */
+export function aggregateOfCloudEventType(type: string): Aggregate | undefined {
+  const known = catalogueEntryByCloudEventType(type)?.aggregate;
+  if (known !== undefined) return known;
+  const prefix = /^l2o\.([a-z]+)\./.exec(type)?.[1];
+  return aggregates.find((aggregate) => aggregate === prefix);
+}
+
 /** The event store stream of an aggregate instance: `streamIdFor('lead', id)` is `lead-<id>`. */
 export function streamIdFor(aggregate: Aggregate, id: string): string {
   if (id === '') throw new Error(`an empty id has no ${aggregate} stream`);

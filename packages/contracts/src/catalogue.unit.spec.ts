@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  aggregateOfCloudEventType,
   catalogue,
   catalogueEntryByCloudEventType,
   cloudEventTypeOf,
@@ -96,5 +97,12 @@ describe('event catalogue', () => {
       expect(parseStreamId(streamId)).toBeUndefined();
       expect(() => topicForStream(streamId)).toThrow(/no published aggregate/);
     }
+  });
+
+  it('names the aggregate of a known type, of a type from a newer producer, and of no aggregate', () => {
+    expect(aggregateOfCloudEventType('l2o.lead.captured.v1')).toBe('lead');
+    expect(aggregateOfCloudEventType('l2o.opportunity.renamed.v9')).toBe('opportunity');
+    expect(aggregateOfCloudEventType('l2o.lead-intake.submitted.v1')).toBeUndefined();
+    expect(aggregateOfCloudEventType('l2o.invoice.paid.v1')).toBeUndefined();
   });
 });

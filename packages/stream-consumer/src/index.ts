@@ -5,6 +5,7 @@
  * handlers, and commands kept in an outbox and sent after the commit.
  */
 export { createStreamConsumer } from './stream-batch-handler.ts';
+export { createOutboxSweepTask } from './outbox-sweep-task.ts';
 export type { GapPolicy, StreamBatch, StreamConsumerHandlers, StreamConsumerOptions } from './stream-batch-handler.ts';
 export { StreamGapError } from './stream-gap-error.ts';
 export { streamEventFromCloudEvent, streamEventFromRecorded } from './stream-event.ts';

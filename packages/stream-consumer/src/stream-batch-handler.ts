@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import { PermanentError, silentLogger } from '@l2o/bus';
 import type { BusLogger, ConsumedEvent, EventHandler } from '@l2o/bus';
-import { catalogueEntryByCloudEventType, streamIdFor } from '@l2o/contracts';
-import type { Aggregate } from '@l2o/contracts';
+import { aggregateOfCloudEventType, catalogueEntryByCloudEventType, streamIdFor } from '@l2o/contracts';
 import type { EventStore } from '@l2o/event-store';
 import { withTransaction } from '@l2o/pg';
 import { keepCommands, sendKept, sweepOutbox } from './command-outbox.ts';
@@ -47,18 +46,23 @@ export type StreamConsumerOptions<Command> = {
 };
 
 /** The bus handlers of a stream consumer, and the sweep that re-sends commands a crash left behind. */
-export type StreamConsumerHandlers = {
+export type StreamConsumerHandlers<Command = never> = {
   /** A partition's fetched messages, applied in one transaction; any failure makes the bus retry them one by one. */
   handleBatch: (messages: readonly ConsumedEvent[]) => Promise<void>;
   /** One message: the bus's fallback for a failed batch, and its retries. */
   handle: EventHandler;
   /** Sends commands kept longer than `minAgeMs` ago and not sent; run it on a schedule. */
   sweepOutbox: (options?: { minAgeMs?: number }) => Promise<number>;
+  /**
+   * The batch's outbox for work outside a batch (a timer firing): runs `work` in a transaction, keeps
+   * what it `send`s with its writes, and sends it after the commit, as a batch's commands are.
+   */
+  withOutbox: <T>(
+    work: (context: { client: pg.PoolClient; send: (command: Command) => void }) => Promise<T>,
+  ) => Promise<T>;
 };
 
 type Item = SequencedItem & { type: string; handled: boolean; toEvent: () => StreamEvent };
-
-const aggregateOfType = /^l2o\.(lead|opportunity|attribution)\./;
 
 /**
  * Builds the handlers every consumer of aggregate events uses. Per batch, in one transaction: lock the
@@ -68,44 +72,38 @@ const aggregateOfType = /^l2o\.(lead|opportunity|attribution)\./;
  * send those commands. Offsets are the bus's, committed after this resolves, so a crash in between
  * redelivers a batch that now changes nothing.
  */
-export function createStreamConsumer<Command = never>(options: StreamConsumerOptions<Command>): StreamConsumerHandlers {
+export function createStreamConsumer<Command = never>(
+  options: StreamConsumerOptions<Command>,
+): StreamConsumerHandlers<Command> {
   const logger = options.logger ?? silentLogger;
   const { consumer, pool } = options;
+
+  async function withOutbox<T>(
+    work: (context: { client: pg.PoolClient; send: (command: Command) => void }) => Promise<T>,
+  ): Promise<T> {
+    const { result, kept } = await withTransaction(pool, async (client) => {
+      const commands: Command[] = [];
+      const result = await work({ client, send: (command) => commands.push(command) });
+      return { result, kept: commands.length > 0 ? await keepCommands(client, consumer, commands) : [] };
+    });
+    await sendAfterCommit(kept);
+    return result;
+  }
 
   async function handleBatch(messages: readonly ConsumedEvent[]): Promise<void> {
     const items = messages.map((message) => toItem(message.event, options.handles));
     if (items.length === 0) return;
-    const kept = await withTransaction(pool, async (client) => {
+    await withOutbox(async ({ client, send }) => {
       const positions = await lockPositions(
         client,
         consumer,
         items.map((item) => item.streamId),
       );
       const sequenced = await withBackfill({ items, positions, ...options });
-      const events: StreamEvent[] = [];
-      sequenced.items.forEach((item, index) => {
-        const verdict = sequenced.verdicts[index];
-        if (verdict?.kind === 'gap') {
-          throw new StreamGapError({
-            consumer,
-            streamId: item.streamId,
-            appliedVersion: verdict.applied,
-            receivedVersion: item.version,
-          });
-        }
-        if (verdict?.kind === 'foreign-tenant') {
-          throw new PermanentError(
-            `${item.streamId} belongs to tenant ${verdict.streamTenant}; an event of version ${item.version} claims tenant ${item.tenantId}`,
-          );
-        }
-        if (verdict?.kind === 'next' && item.handled) events.push(item.toEvent());
-      });
-      const commands: Command[] = [];
-      if (events.length > 0) await options.apply({ client, events, send: (command) => commands.push(command) });
+      const events = newEventsOf(consumer, sequenced);
+      if (events.length > 0) await options.apply({ client, events, send });
       await savePositions(client, { consumer, known: new Set(positions.keys()), reached: sequenced.reached });
-      return commands.length > 0 ? keepCommands(client, consumer, commands) : [];
     });
-    await sendAfterCommit(kept);
   }
 
   async function sendAfterCommit(kept: ReadonlyArray<OutboxEntry<Command>>): Promise<void> {
@@ -121,6 +119,7 @@ export function createStreamConsumer<Command = never>(options: StreamConsumerOpt
 
   return {
     handleBatch,
+    withOutbox,
     handle: (message) => handleBatch([message]),
     sweepOutbox: async (sweep = {}) => {
       if (!options.dispatch) return 0;
@@ -129,9 +128,30 @@ export function createStreamConsumer<Command = never>(options: StreamConsumerOpt
   };
 }
 
+/** The sequenced batch's next events of the handled types; throws on its first gap or foreign tenant. */
+function newEventsOf(consumer: string, sequenced: { items: Item[]; verdicts: Verdict[] }): StreamEvent[] {
+  return sequenced.items.flatMap((item, index) => {
+    const verdict = sequenced.verdicts[index];
+    if (verdict?.kind === 'gap') {
+      throw new StreamGapError({
+        consumer,
+        streamId: item.streamId,
+        appliedVersion: verdict.applied,
+        receivedVersion: item.version,
+      });
+    }
+    if (verdict?.kind === 'foreign-tenant') {
+      throw new PermanentError(
+        `${item.streamId} belongs to tenant ${verdict.streamTenant}; an event of version ${item.version} claims tenant ${item.tenantId}`,
+      );
+    }
+    return verdict?.kind === 'next' && item.handled ? [item.toEvent()] : [];
+  });
+}
+
 function toItem(event: ConsumedEvent['event'], handles: (eventName: string) => boolean): Item {
   const entry = catalogueEntryByCloudEventType(event.type);
-  const aggregate = (entry?.aggregate ?? aggregateOfType.exec(event.type)?.[1]) as Aggregate | undefined;
+  const aggregate = aggregateOfCloudEventType(event.type);
   if (aggregate === undefined) throw new PermanentError(`event ${event.id}: ${event.type} is no aggregate's event`);
   // An unknown type (a newer producer) still moves the position; a rebuild applies it once this build knows it.
   const handled = entry !== undefined && handles(entry.name);

@@ -192,6 +192,27 @@ describe('the stream consumer kit', () => {
       expect([early, swept, again]).toEqual([0, 1, 0]);
       expect(sent).toEqual([{ leadId: history[0]?.event.subject, version: 1 }]);
     });
+
+    it('keeps what work outside a batch sends with its writes, and sends it after the commit', async () => {
+      const sent: Command[] = [];
+      const consumer = commandingConsumer('timer', async (commands) => void sent.push(...commands));
+
+      const rolledBack = consumer.withOutbox(async ({ send }) => {
+        send({ leadId: 'never-sent', version: 1 });
+        throw new Error('the timer row could not be claimed');
+      });
+      await expect(rolledBack).rejects.toThrow('could not be claimed');
+      const fired = await consumer.withOutbox(async ({ client, send }) => {
+        await client.query("INSERT INTO applied VALUES ('timer', gen_random_uuid(), 'lead-timer', 1)");
+        send({ leadId: 'timer', version: 1 });
+        return 'fired';
+      });
+
+      expect(fired).toBe('fired');
+      expect(sent).toEqual([{ leadId: 'timer', version: 1 }]);
+      expect(await appliedBy('timer')).toEqual([{ stream_id: 'lead-timer', version: 1 }]);
+      expect((await pool.query("SELECT 1 FROM consumer_outbox WHERE consumer = 'timer'")).rowCount).toBe(0);
+    });
   });
 });
 
