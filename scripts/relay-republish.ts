@@ -1,6 +1,12 @@
 // Asks the relay to go back to a feed cursor and publish everything after it again (see scripts/relay-republish).
 import { parseArgs } from 'node:util';
-import { InvalidFeedCursorError, migrateEventStore, requestCheckpointRewind, START } from '@l2o/event-store';
+import {
+  createPostgresEventStore,
+  InvalidFeedCursorError,
+  migrateEventStore,
+  requestCheckpointRewind,
+  START,
+} from '@l2o/event-store';
 import { createPool } from '@l2o/pg';
 
 const usage = 'usage: scripts/relay-republish --from <xid:position>|start  |  --since <ISO time>';
@@ -17,19 +23,14 @@ try {
   const cursor =
     values.from !== undefined ? fromArgument(values.from) : await cursorBefore(new Date(values.since ?? ''));
   await requestCheckpointRewind(pool, 'relay', cursor);
-  const count = await pool.query<{ count: string }>(
-    cursor === START
-      ? 'SELECT count(*) AS count FROM events'
-      : `SELECT count(*) AS count FROM events
-         WHERE (events.transaction_id, events.global_position) > (split_part($1, ':', 1)::xid8, split_part($1, ':', 2)::bigint)`,
-    cursor === START ? [] : [cursor],
-  );
+  const lag = await createPostgresEventStore({ pool, schema }).feedLag(cursor);
   console.log(
-    `The relay will publish ${count.rows[0]?.count ?? 0} events again from ${cursor} at its next poll ` +
+    `The relay will publish ${lag.readable + lag.heldBack} events again from ${cursor} at its next poll ` +
       '(or when it starts). Consumers skip what they already applied.',
   );
 } catch (error) {
-  console.error(error instanceof InvalidFeedCursorError ? `${error.message}\n${usage}` : error);
+  if (error instanceof InvalidFeedCursorError) console.error(`${error.message}\n${usage}`);
+  else console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 } finally {
   await pool.end();
