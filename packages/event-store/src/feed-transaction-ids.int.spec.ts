@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshSchema, spreadTransactionIdsAcrossDigits } from '@l2o/testing';
-import { START } from './event-store.port.ts';
 import type { FeedCursor, NewEvent } from './event-store.port.ts';
 import { migrateEventStore } from './migrate-event-store.ts';
 import { createPostgresEventStore } from './postgres-event-store.ts';
@@ -43,20 +42,6 @@ describe('PostgresEventStore feed across transaction ids that gain a digit', () 
 
     expect([...digits].sort()).toEqual([3, 4, 5, 6]);
     expect(asText.rows.map((row) => row.event_id)).not.toEqual(inOrder);
-  });
-
-  it('reads every event once, in order, from START in pages of 1, 2 and 500', async () => {
-    for (const maxCount of [1, 2, 500]) {
-      const read: string[] = [];
-      let cursor: FeedCursor = START;
-      for (;;) {
-        const page = await store.readFeed(cursor, { maxCount });
-        if (page.events.length === 0) break;
-        read.push(...page.events.map((e) => e.id));
-        cursor = page.cursor;
-      }
-      expect(read, `pages of ${maxCount}`).toEqual(inOrder);
-    }
   });
 
   it('resumes after any event with exactly the events that follow it', async () => {

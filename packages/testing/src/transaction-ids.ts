@@ -22,7 +22,7 @@ export async function advanceTransactionIdsPast(pool: pg.Pool, target: bigint): 
 /**
  * Re-stamps the `events` table in the pool's schema so its writing transactions, kept in their order,
  * get ids on both sides of 1,000, 10,000 and 100,000: a third of the transactions around each boundary.
- * Returns the ids handed out, in order (at most 1,800 of them below 10,000, the rest above).
+ * Returns the ids handed out, in order (at most 1,800 around 1,000 and 16,000 around 10,000).
  */
 export async function spreadTransactionIdsAcrossDigits(pool: pg.Pool): Promise<bigint[]> {
   const distinct = await pool.query<{ xid: string }>(
