@@ -7,7 +7,15 @@ import {
   takeCheckpointRewind,
 } from '@l2o/event-store';
 import { createPool } from '@l2o/pg';
-import { createLogger, createMetrics, loadConfig, runService, startTelemetry, stopInOrder } from '@l2o/service-kit';
+import {
+  createLogger,
+  createMetrics,
+  createPeriodicTask,
+  loadConfig,
+  runService,
+  startTelemetry,
+  stopInOrder,
+} from '@l2o/service-kit';
 import { buildApp } from './app.ts';
 import { relayConfigSchema } from './config.ts';
 import { acquireLeaderLock } from './leader-lock.ts';
@@ -58,15 +66,18 @@ await runService({
     });
     await app.listen({ port: config.PORT, host: config.HOST });
 
-    const lagTimer = setInterval(() => {
-      store.feedLag(cursor).then(
-        (lag) => {
-          metrics.feedLag.set({ state: 'readable' }, lag.readable);
-          metrics.feedLag.set({ state: 'held_back' }, lag.heldBack);
-        },
-        (error: unknown) => logger.warn({ err: error }, 'could not measure the feed lag'),
-      );
-    }, 5_000);
+    const lagSampler = createPeriodicTask({
+      name: 'feed lag sample',
+      intervalMs: 5_000,
+      logger,
+      tick: async () => {
+        const lag = await store.feedLag(cursor);
+        metrics.feedLag.set({ state: 'readable' }, lag.readable);
+        metrics.feedLag.set({ state: 'held_back' }, lag.heldBack);
+        return 0;
+      },
+    });
+    lagSampler.start();
 
     const relaying = (async () => {
       const lock = await acquireLeaderLock({
@@ -129,7 +140,8 @@ await runService({
             {
               name: 'postgresql',
               stop: async () => {
-                clearInterval(lagTimer);
+                // After the running sample, so it does not query a closed pool.
+                await lagSampler.stop();
                 await pool.end();
               },
             },
