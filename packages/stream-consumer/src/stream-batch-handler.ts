@@ -62,7 +62,7 @@ export type StreamConsumerHandlers<Command = never> = {
   ) => Promise<T>;
 };
 
-type Item = SequencedItem & { type: string; handled: boolean; toEvent: () => StreamEvent };
+type Item = SequencedItem & { handled: boolean; toEvent: () => StreamEvent };
 
 /**
  * Builds the handlers every consumer of aggregate events uses. Per batch, in one transaction: lock the
@@ -159,7 +159,6 @@ function toItem(event: ConsumedEvent['event'], handles: (eventName: string) => b
     streamId: streamIdFor(aggregate, event.subject),
     version: event.streamversion,
     tenantId: event.tenantid,
-    type: event.type,
     handled,
     toEvent: () => streamEventFromCloudEvent(event),
   };
@@ -200,7 +199,6 @@ function storedItem(event: StreamEvent, handles: (eventName: string) => boolean)
     streamId: event.streamId,
     version: event.streamVersion,
     tenantId: event.tenantId,
-    type: event.type,
     handled: handles(event.type),
     toEvent: () => event,
   };
