@@ -8,7 +8,7 @@ type StoredRow = { stream_id: string; version: number | string; event_id: string
 type Write = { append: StreamAppend; firstVersion: number; newVersion: number };
 
 /**
- * Appends to every stream of `appends` in four statements whatever their number: read the streams'
+ * Appends to every stream of `appends` in three statements whatever their number: read the streams'
  * versions and which event ids are stored, settle each append (conflict, retry already stored, or
  * write), then write all stream rows and all events. Call it inside a transaction that already holds
  * the streams' advisory locks: nothing else can move these streams, so what the first read shows is final.
