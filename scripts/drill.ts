@@ -19,13 +19,19 @@ import { createApiKey, migrateTenancy } from '@l2o/tenancy';
 import { freePorts } from '@l2o/testing';
 import { behind, describeBehind, readStageCounts, waitUntilCaughtUp } from './lib/drill/catch-up.ts';
 import { printReport, writeReport, type DrillResult, type FaultResult } from './lib/drill/drill-report.ts';
-import { faultsByName, noFault, runFault, serviceNames, type Fault, type FaultContext } from './lib/drill/faults.ts';
+import { faultsByName, noFault, runFault, type Fault, type FaultContext } from './lib/drill/faults.ts';
 import { injectPoison, type InjectedIntake } from './lib/drill/poison-messages.ts';
 import { reconcile } from './lib/drill/reconcile.ts';
 import { snapshotCode } from './lib/platform/code-snapshot.ts';
 import { codeVersion } from './lib/platform/code-version.ts';
 import { createLeadLedger, startSteadyLoad } from './lib/platform/lead-ledger.ts';
 import { localBroker } from './lib/platform/local-broker.ts';
+import {
+  intakeGroupOf,
+  platformServiceNames,
+  platformServices,
+  waitUntilServicesReady,
+} from './lib/platform/platform-services.ts';
 import { superviseServices } from './lib/platform/service-supervisor.ts';
 
 const { values } = parseArgs({
@@ -92,15 +98,6 @@ const namespace = `drill-${runId}`;
 const tenantId = `drill-${runId}`;
 const runDir = `${root}.data/drill/${runId}`;
 const codeDir = `${runDir}/code`;
-const groups = {
-  intake: `drill-${runId}-ingestion-intake`,
-  scoring: `drill-${runId}-scoring`,
-  scoringOutcomes: `drill-${runId}-scoring-outcomes`,
-  routing: `drill-${runId}-routing`,
-  pipeline: `drill-${runId}-pipeline`,
-  attribution: `drill-${runId}-attribution`,
-  projections: `drill-${runId}-projections`,
-};
 const started = Date.now();
 
 // The code under test, as the snapshot the services run from is taken right after.
@@ -231,22 +228,8 @@ try {
     scopes: ['ingest', 'administer_rules'],
   });
 
-  const ports = await freePorts(serviceNames.length);
-  const portOf = new Map(serviceNames.map((name, index) => [name, ports[index] ?? 0]));
   supervisor = superviseServices({
-    services: [
-      { name: 'relay', port: portOf.get('relay') ?? 0 },
-      { name: 'ingestion', port: portOf.get('ingestion') ?? 0, env: { INTAKE_CONSUMER_GROUP: groups.intake } },
-      {
-        name: 'scoring',
-        port: portOf.get('scoring') ?? 0,
-        env: { LEAD_CONSUMER_GROUP: groups.scoring, OUTCOMES_CONSUMER_GROUP: groups.scoringOutcomes },
-      },
-      { name: 'routing', port: portOf.get('routing') ?? 0, env: { LEAD_CONSUMER_GROUP: groups.routing } },
-      { name: 'pipeline', port: portOf.get('pipeline') ?? 0, env: { OPPORTUNITY_CONSUMER_GROUP: groups.pipeline } },
-      { name: 'attribution', port: portOf.get('attribution') ?? 0, env: { CONSUMER_GROUP: groups.attribution } },
-      { name: 'projections', port: portOf.get('projections') ?? 0, env: { CONSUMER_GROUP: groups.projections } },
-    ],
+    services: platformServices({ groupPrefix: namespace, ports: await freePorts(platformServiceNames.length) }),
     env: {
       DATABASE_URL: databaseUrl,
       DATABASE_SCHEMA: schema,
@@ -261,14 +244,7 @@ try {
   });
   const services = supervisor.services;
   log('starting the services…');
-  const readyDeadline = Date.now() + 180_000;
-  for (const service of services.values()) {
-    while (!(await service.isReady())) {
-      if (Date.now() > readyDeadline)
-        throw new Error(`${service.name} was not ready within 180 s; see ${runDir}/${service.name}.log`);
-      await delay(250);
-    }
-  }
+  await waitUntilServicesReady({ services: services.values(), timeoutMs: 180_000, logDir: runDir });
   log('every service is ready');
   await configureRouting(services.get('routing')?.url ?? '', apiKey);
 
@@ -405,7 +381,7 @@ try {
     accepted: ledger.accepted,
     brokers: broker.brokers,
     namespace,
-    intakeGroup: groups.intake,
+    intakeGroup: intakeGroupOf(namespace),
     injected,
     log,
   });

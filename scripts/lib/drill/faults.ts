@@ -7,6 +7,7 @@ import type { InjectedIntake } from './poison-messages.ts';
 import { probeProgress } from './progress-probe.ts';
 import type { LeadLedger } from '../platform/lead-ledger.ts';
 import type { LocalBroker } from '../platform/local-broker.ts';
+import { platformServiceNames } from '../platform/platform-services.ts';
 import type { ServiceSupervisor } from '../platform/service-supervisor.ts';
 
 export type FaultContext = {
@@ -19,16 +20,6 @@ export type FaultContext = {
 
 /** A fault; `inject` returns what the table should say about it (e.g. how many connections it ended). */
 export type Fault = { name: string; inject: (context: FaultContext) => Promise<string[]> };
-
-export const serviceNames = [
-  'relay',
-  'ingestion',
-  'scoring',
-  'routing',
-  'pipeline',
-  'attribution',
-  'projections',
-] as const;
 
 export function killService(name: string): Fault {
   return {
@@ -76,7 +67,7 @@ export const poisonIntake: Fault = {
 /** Every fault by the name `--faults` takes: a service name, `broker`, `postgres` or `poison`. */
 export function faultsByName(): Map<string, Fault> {
   return new Map<string, Fault>([
-    ...serviceNames.map((name): [string, Fault] => [name, killService(name)]),
+    ...platformServiceNames.map((name): [string, Fault] => [name, killService(name)]),
     ['broker', restartBroker],
     ['postgres', terminateConnections],
     ['poison', poisonIntake],

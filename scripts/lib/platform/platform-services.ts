@@ -16,12 +16,15 @@ export type PlatformServiceName = (typeof platformServiceNames)[number];
 
 export type PlatformServiceSpec = { name: PlatformServiceName; port: number; env: Record<string, string> };
 
+/** The group ingestion reads the intake topic in, whose dead-letter topic the drill reconciles. */
+export const intakeGroupOf = (groupPrefix: string): string => `${groupPrefix}-ingestion-intake`;
+
 /** Every service on `ports` (one each, in {@link platformServiceNames} order), its groups prefixed with `groupPrefix-`. */
 export function platformServices(options: { groupPrefix: string; ports: readonly number[] }): PlatformServiceSpec[] {
   const group = (name: string) => `${options.groupPrefix}-${name}`;
   const env: Record<PlatformServiceName, Record<string, string>> = {
     relay: {},
-    ingestion: { INTAKE_CONSUMER_GROUP: group('ingestion-intake') },
+    ingestion: { INTAKE_CONSUMER_GROUP: intakeGroupOf(options.groupPrefix) },
     scoring: { LEAD_CONSUMER_GROUP: group('scoring'), OUTCOMES_CONSUMER_GROUP: group('scoring-outcomes') },
     routing: { LEAD_CONSUMER_GROUP: group('routing') },
     pipeline: { OPPORTUNITY_CONSUMER_GROUP: group('pipeline') },
