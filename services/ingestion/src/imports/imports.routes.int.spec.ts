@@ -220,10 +220,14 @@ describe('CSV imports', () => {
       [
         'a field path that does not exist',
         JSON.stringify({ 'E-mail': 'email', Org: 'company.title' }),
-        /"company\.title"/,
+        expect.stringMatching(/"company\.title"/),
       ],
-      ['a mapping that is not JSON', '{E-mail: email}', /is not JSON/],
-      ['a column the file does not have', JSON.stringify({ Mail: 'email' }), /column "Mail" is not in the header row/],
+      ['a mapping that is not JSON', '{E-mail: email}', expect.stringMatching(/is not JSON/)],
+      [
+        'a column the file does not have',
+        JSON.stringify({ Mail: 'email' }),
+        expect.stringMatching(/column "Mail" is not in the header row/),
+      ],
     ])('answers 400 naming mapping for %s, and records nothing', async (_case, mappingText, reason) => {
       const response = await fixture.upload({ apiKey: tenant.apiKey, csv: leadsCsv, query: { mapping: mappingText } });
 
@@ -235,8 +239,16 @@ describe('CSV imports', () => {
     it.each([
       ['an empty body', '', 'the file is empty'],
       ['only blank lines', '\r\n\r\n', 'the file has no header row'],
-      ['a first row of data, not a header', 'ada@example.com,Ada\r\n', /^the first row must be a header/],
-      ['an unclosed quote', 'email,firstName\r\n"ada@example.com,Ada\r\n', /^the file is not valid CSV: /],
+      [
+        'a first row of data, not a header',
+        'ada@example.com,Ada\r\n',
+        expect.stringMatching(/^the first row must be a header/),
+      ],
+      [
+        'an unclosed quote',
+        'email,firstName\r\n"ada@example.com,Ada\r\n',
+        expect.stringMatching(/^the file is not valid CSV: /),
+      ],
     ])('answers 400 naming body for %s, and leaves no file behind', async (_case, csv, reason) => {
       const response = await fixture.upload({ apiKey: tenant.apiKey, csv });
 
