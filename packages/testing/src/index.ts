@@ -3,6 +3,7 @@ export { waitFor } from './wait-for.ts';
 export { kafkaBrokers, uniqueSuffix } from './kafka.ts';
 export { freePorts } from './free-port.ts';
 export { spawnService, withServiceOutput, type ServiceProcess } from './spawn-service.ts';
+export { expectFieldError, type ExpectedFieldError } from './expect-field-error.ts';
 export {
   requestWithApiKey,
   type ApiKeyRequest,
