@@ -8,13 +8,12 @@ import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
-import kafkajs from 'kafkajs';
 import pg from 'pg';
 import { ensureTopics } from '@l2o/bus';
 import { Topics, withNamespace } from '@l2o/contracts';
 import { migrateEventStore } from '@l2o/event-store';
 import { createPool, quoteIdent } from '@l2o/pg';
-import { migrateProjections } from '@l2o/projections/migrations';
+import { migrateProjections, reportingSchemaOf } from '@l2o/projections/migrations';
 import { createApiKey, migrateTenancy } from '@l2o/tenancy';
 import { freePorts } from '@l2o/testing';
 import { behind, describeBehind, readStageCounts, waitUntilCaughtUp } from './lib/drill/catch-up.ts';
@@ -32,7 +31,9 @@ import {
   platformServices,
   waitUntilServicesReady,
 } from './lib/platform/platform-services.ts';
+import { deleteTopicsWithPrefix, dropSchemas } from './lib/platform/run-resources.ts';
 import { superviseServices } from './lib/platform/service-supervisor.ts';
+import { createDatabaseIfMissing } from './lib/prepare-infrastructure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -105,19 +106,6 @@ const code = codeVersion(root);
 const log = (message: string) =>
   console.log(`[drill +${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
-async function createDatabaseIfMissing(): Promise<void> {
-  const admin = new URL(databaseUrl);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdent(databaseName)}`);
-  } finally {
-    await client.end();
-  }
-}
-
 async function configureRouting(routingUrl: string, apiKey: string): Promise<void> {
   // Reps without caps or hours, so every qualified lead can be assigned at once: a lead left waiting
   // would look like a lost assignment.
@@ -139,29 +127,6 @@ async function configureRouting(routingUrl: string, apiKey: string): Promise<voi
   await put('/v1/routing/settings', { rules: [], defaultPoolId: 'drill', sharedPoolId: 'drill' });
 }
 
-async function cleanUp(options: { brokers: string[]; keep: boolean }): Promise<void> {
-  if (!options.keep) {
-    const { Kafka, logLevel } = kafkajs;
-    const admin = new Kafka({
-      brokers: options.brokers,
-      clientId: 'l2o-fault-drill',
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    try {
-      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-    } finally {
-      await admin.disconnect();
-    }
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-    await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${schema}_reporting`)} CASCADE`);
-    await client.end();
-  }
-}
-
 const broker = localBroker({ port: settings.kafkaPort, dataDir: `${root}.data/kafka-drill-${settings.kafkaPort}` });
 let supervisor: ReturnType<typeof superviseServices> | undefined;
 let pool: pg.Pool | undefined;
@@ -178,10 +143,11 @@ function shutDown(): Promise<void> {
     await supervisor?.stopAll().catch(() => undefined);
     await pool?.end().catch(() => undefined);
     await admin?.end().catch(() => undefined);
-    if (schemaCreated) {
-      await cleanUp({ brokers: broker.brokers, keep: values.keep }).catch((error: unknown) =>
-        console.error(`clean-up failed: ${(error as Error).message}`),
-      );
+    if (schemaCreated && !values.keep) {
+      await Promise.all([
+        deleteTopicsWithPrefix({ brokers: broker.brokers, prefix: `${namespace}.` }),
+        dropSchemas({ databaseUrl, schemas: [schema, reportingSchemaOf(schema)] }),
+      ]).catch((error: unknown) => console.error(`clean-up failed: ${(error as Error).message}`));
     }
     await broker.stop().catch((error: unknown) => console.error((error as Error).message));
     if (!values.keep) await rm(codeDir, { recursive: true, force: true });
@@ -204,7 +170,7 @@ try {
   await snapshotCode({ root, destination: codeDir });
   log(`starting the drill's Kafka broker on 127.0.0.1:${settings.kafkaPort}`);
   await broker.start();
-  await createDatabaseIfMissing();
+  await createDatabaseIfMissing(databaseUrl, log);
   admin = new pg.Client({ connectionString: databaseUrl, application_name: 'l2o-drill-admin' });
   admin.on('error', (error) => log(`admin connection failed: ${error.message}`));
   await admin.connect();

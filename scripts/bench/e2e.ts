@@ -15,19 +15,19 @@ import { availableParallelism, loadavg } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import kafkajs from 'kafkajs';
 import pg from 'pg';
 import { ensureTopics } from '@l2o/bus';
 import { Topics, withNamespace } from '@l2o/contracts';
 import { migrateEventStore } from '@l2o/event-store';
 import { createPool, quoteIdent } from '@l2o/pg';
-import { migrateProjections } from '@l2o/projections/migrations';
+import { migrateProjections, reportingSchemaOf } from '@l2o/projections/migrations';
 import { createApiKey, migrateTenancy } from '@l2o/tenancy';
 import { freePorts, testDatabaseUrl } from '@l2o/testing';
 import { snapshotCode } from '../lib/platform/code-snapshot.ts';
 import { codeVersion } from '../lib/platform/code-version.ts';
 import { createLeadLedger, startSteadyLoad, type AcceptedLead, type LeadLedger } from '../lib/platform/lead-ledger.ts';
 import { localBroker, type LocalBroker } from '../lib/platform/local-broker.ts';
+import { deleteTopicsWithPrefix, dropSchemas } from '../lib/platform/run-resources.ts';
 import { platformServiceNames, platformServices, waitUntilServicesReady } from '../lib/platform/platform-services.ts';
 import { superviseServices, type ServiceSupervisor } from '../lib/platform/service-supervisor.ts';
 import { measureAppendCeiling, measureBusCeiling } from './lib/e2e/ceilings.ts';
@@ -147,18 +147,6 @@ async function sql(statement: string): Promise<void> {
   }
 }
 
-/** Deletes the topics whose names start with `prefix`. */
-async function deleteTopics(brokers: string[], prefix: string): Promise<void> {
-  const admin = new kafkajs.Kafka({ brokers, clientId: 'l2o-e2e-bench', logLevel: kafkajs.logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 let broker: LocalBroker | undefined;
 let supervisor: ServiceSupervisor | undefined;
 let pool: pg.Pool | undefined;
@@ -175,12 +163,12 @@ async function cleanUp(): Promise<void> {
   await supervisor?.stopAll().catch(() => undefined);
   await pool?.end().catch(() => undefined);
   if (schemasCreated && !values.keep) {
-    await sql(`DROP SCHEMA IF EXISTS ${quoteIdent(ceilingSchema)} CASCADE`).catch(() => undefined);
-    await sql(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch(() => undefined);
-    await sql(`DROP SCHEMA IF EXISTS ${quoteIdent(`${schema}_reporting`)} CASCADE`).catch(() => undefined);
+    await dropSchemas({ databaseUrl, schemas: [ceilingSchema, schema, reportingSchemaOf(schema)] }).catch(
+      (error: unknown) => console.error(`removing the schemas failed: ${(error as Error).message}`),
+    );
   }
   if (brokers.length > 0 && !values.keep) {
-    await deleteTopics(brokers, `${namespace}.`).catch((error: unknown) =>
+    await deleteTopicsWithPrefix({ brokers, prefix: `${namespace}.` }).catch((error: unknown) =>
       console.error(`removing topics failed: ${(error as Error).message}`),
     );
   }
@@ -222,7 +210,7 @@ try {
     log(`starting a Kafka broker of its own on 127.0.0.1:${port}`);
     await broker.start();
     // Every bench-e2e topic on its own broker is a leftover of an interrupted run.
-    await deleteTopics(brokers, 'bench-e2e-');
+    await deleteTopicsWithPrefix({ brokers, prefix: 'bench-e2e-' });
   } else log(`using the Kafka broker at ${brokers.join(',')}`);
 
   const servicePids = new Map<string, () => number | undefined>();
@@ -255,7 +243,7 @@ try {
       log(`ceiling 1/2: ${integer(done)} events appended`);
     },
   });
-  await sql(`DROP SCHEMA ${quoteIdent(ceilingSchema)} CASCADE`);
+  await dropSchemas({ databaseUrl, schemas: [ceilingSchema] });
   log(`ceiling 1/2: ${integer(append.eventsPerSecond)} events/s`);
   log(`ceiling 2/2: ${integer(settings.ceilingMessages)} messages through the bus, ${settings.partitions} partitions`);
   const bus = await measureBusCeiling({

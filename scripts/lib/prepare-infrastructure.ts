@@ -32,7 +32,8 @@ export async function prepareInfrastructure(options: {
   });
 }
 
-async function createDatabaseIfMissing(databaseUrl: string, log: (message: string) => void): Promise<void> {
+/** Creates the database `databaseUrl` names unless it exists, connected to the server's `postgres` database. */
+export async function createDatabaseIfMissing(databaseUrl: string, log: (message: string) => void): Promise<void> {
   const target = new URL(databaseUrl);
   const name = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(databaseUrl);

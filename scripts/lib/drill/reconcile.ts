@@ -3,13 +3,11 @@
 // poison that was injected. Each miss or extra copy becomes an anomaly with the time it belongs to.
 import type pg from 'pg';
 import { Topics, dlqTopic, withNamespace } from '@l2o/contracts';
-import kafkajs from 'kafkajs';
 import type { AcceptedLead } from '../platform/lead-ledger.ts';
+import { topicsWithPrefix } from '../platform/run-resources.ts';
 import type { InjectedIntake, PoisonKind } from './poison-messages.ts';
 import { poisonHeader } from './poison-messages.ts';
 import { readWholeTopic } from './topic-reader.ts';
-
-const { Kafka, logLevel } = kafkajs;
 
 export type AnomalyKind = 'lost' | 'duplicated' | 'unexpected';
 
@@ -384,14 +382,8 @@ async function funnelTotals(options: {
 }
 
 async function readDeadLetters(options: { brokers: string[]; namespace: string }): Promise<DeadLetterTopic[]> {
-  const admin = new Kafka({
-    brokers: options.brokers,
-    clientId: 'l2o-fault-drill',
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  const topics = await admin.listTopics().finally(() => admin.disconnect());
-  const ours = topics.filter((topic) => topic.startsWith(`${options.namespace}.`) && topic.includes('.dlq.')).sort();
+  const topics = await topicsWithPrefix({ brokers: options.brokers, prefix: `${options.namespace}.` });
+  const ours = topics.filter((topic) => topic.includes('.dlq.'));
   const read: DeadLetterTopic[] = [];
   for (const topic of ours) {
     const messages = await readWholeTopic({ brokers: options.brokers, topic });
