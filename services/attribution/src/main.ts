@@ -5,13 +5,13 @@ import {
   consumerTimingOf,
   createLogger,
   createMetrics,
-  createPeriodicTask,
   exitOnFatalError,
   loadConfig,
   runService,
   startTelemetry,
   stopInOrder,
 } from '@l2o/service-kit';
+import { createOutboxSweepTask } from '@l2o/stream-consumer';
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import type { AttributionDeps } from './attribution-deps.ts';
@@ -67,13 +67,7 @@ await runService({
         }),
     });
     // Attributions a batch decided but did not append (the process stopped, the store was unreachable).
-    const outboxSweep = createPeriodicTask({
-      name: 'attribution outbox sweep',
-      intervalMs: 10_000,
-      tick: () => handlers.sweepOutbox(),
-      logger,
-      fullBatch: 500,
-    });
+    const outboxSweep = createOutboxSweepTask({ name: 'attribution outbox sweep', handlers, logger });
     outboxSweep.start();
     const scheduler = createRecomputeScheduler({
       ...deps,
