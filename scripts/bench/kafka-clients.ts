@@ -28,6 +28,7 @@ import {
 import type { Message as PlatformaticMessage, MessagesStream } from '@platformatic/kafka';
 import kafkajs from 'kafkajs';
 import type { EachBatchPayload, Message as KafkajsMessage } from 'kafkajs';
+import { markdownTable, plainTable } from '../lib/text-table.ts';
 import { progress, trackPeakMemory } from './lib/measure.ts';
 
 const clients = ['kafkajs', 'platformatic'] as const;
@@ -622,20 +623,7 @@ function interleavedTable(figures: Record<ClientName, InterleavedFigures>): stri
   ];
 }
 
-function printTable(cells: string[][]): void {
-  const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
-  for (const [index, row] of cells.entries()) {
-    console.log(
-      row
-        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
-        .join('  '),
-    );
-    if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  }
-}
-
 function markdown(cells: string[][], interleavedCells: string[][], startedAt: string): string {
-  const line = (row: readonly string[]): string => `| ${row.join(' | ')} |`;
   return [
     `# Kafka clients: kafkajs vs @platformatic/kafka (${startedAt})`,
     '',
@@ -645,15 +633,11 @@ function markdown(cells: string[][], interleavedCells: string[][], startedAt: st
     "Consume: a new group from the earliest offset, one partition at a time in order, each fetched batch's offsets committed after its messages were handled; fetches of up to 10 MiB (1 MiB per partition), waiting up to 1 s, for both.",
     `Latency: ${settings.rate} msgs/s offered for ${settings.seconds} s, from each message's due time to its handler. Medians of ${settings.rounds} round(s); one child process per run.`,
     '',
-    line(cells[0]!),
-    line(cells[0]!.map(() => '---')),
-    ...cells.slice(1).map(line),
+    markdownTable(cells),
     '',
     `Interleaved produce: both clients in one process send one chunk each by turns (${settings.interleavedChunks} chunks each), so both meet the same load at the same moments.`,
     '',
-    line(interleavedCells[0]!),
-    line(interleavedCells[0]!.map(() => '---')),
-    ...interleavedCells.slice(1).map(line),
+    markdownTable(interleavedCells),
     '',
   ].join('\n');
 }
@@ -691,9 +675,9 @@ async function main(): Promise<void> {
   const cells = table(runs);
   const interleavedCells = interleavedTable(interleaved);
   console.log('');
-  printTable(cells);
+  console.log(plainTable(cells, { numbers: 'right' }));
   console.log('');
-  printTable(interleavedCells);
+  console.log(plainTable(interleavedCells, { numbers: 'right' }));
   const dir = fileURLToPath(new URL('../../bench-results/kafka-clients/', import.meta.url));
   await mkdir(dir, { recursive: true });
   const stamp = startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');

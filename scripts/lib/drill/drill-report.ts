@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ProbeResult } from './progress-probe.ts';
 import type { Anomaly, Reconciliation } from './reconcile.ts';
 import type { UnplannedExit } from '../platform/service-supervisor.ts';
+import { markdownTable, plainTable } from '../text-table.ts';
 
 export type FaultResult = {
   fault: string;
@@ -174,27 +175,6 @@ function deadLetterTable(result: DrillResult): string[][] {
       topic.reasons.join(' | '),
     ]),
   ];
-}
-
-/** A table aligned with spaces, for the terminal. */
-export function plainTable(rows: string[][]): string {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows
-    .map((row, index) => {
-      const line = row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
-      return index === 0 ? `${line}\n${widths.map((width) => '-'.repeat(width)).join('  ')}` : line;
-    })
-    .join('\n');
-}
-
-function markdownTable(rows: string[][]): string {
-  const escape = (cell: string) => cell.replaceAll('|', '\\|');
-  const [header = [], ...body] = rows;
-  return [
-    `| ${header.map(escape).join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...body.map((row) => `| ${row.map(escape).join(' | ')} |`),
-  ].join('\n');
 }
 
 function summaryLines(result: DrillResult): string[] {

@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UnplannedExit } from '../../../lib/platform/service-supervisor.ts';
+import { markdownTable, plainTable } from '../../../lib/text-table.ts';
 import type { AppendCeiling, BusCeiling } from './ceilings.ts';
 import type { ProcessFigures } from './process-sampler.ts';
 
@@ -147,15 +148,8 @@ export function tableRows(result: E2eResult): string[][] {
 const header = ['Figure', 'Value', 'Compared with', 'Share'];
 
 export function printTable(result: E2eResult, print: (line: string) => void): void {
-  const rows = tableRows(result);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
   print('');
-  print(line(header));
-  print(widths.map((width) => '─'.repeat(width)).join('  '));
-  for (const row of rows) print(line(row));
+  print(plainTable([header, ...tableRows(result)]));
   print('');
   for (const note of notes(result)) print(note);
 }
@@ -187,16 +181,12 @@ function notes(result: E2eResult): string[] {
 }
 
 function markdown(result: E2eResult): string {
-  const escape = (cell: string) => cell.replaceAll('|', '\\|');
-  const rows = tableRows(result);
   return [
     '# End-to-end benchmark',
     '',
     `Run ${result.runId}, started ${result.startedAt}: \`${result.command}\``,
     '',
-    `| ${header.join(' | ')} |`,
-    `| ${header.map(() => '---').join(' | ')} |`,
-    ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+    markdownTable([header, ...tableRows(result)]),
     '',
     ...notes(result).map((note) => `- ${note}`),
     `- Events stored in the throughput phase: ${Object.entries(result.throughput.events.byType)
