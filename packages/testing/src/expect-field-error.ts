@@ -14,7 +14,7 @@ export type ExpectedFieldError = {
 
 function reasonMatcher(reason: string | RegExp | undefined): unknown {
   if (reason === undefined) return expect.stringMatching(/./);
-  return typeof reason === 'string' ? reason : expect.stringMatching(reason);
+  return reason instanceof RegExp ? expect.stringMatching(reason) : reason;
 }
 
 /**
