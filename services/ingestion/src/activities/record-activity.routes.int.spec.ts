@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFieldError } from '@l2o/testing';
 import { startIngestionTestApp } from '../ingestion-test-app.fixture.ts';
 import type { IngestionTestApp } from '../ingestion-test-app.fixture.ts';
 
@@ -97,12 +98,9 @@ describe('POST /v1/activities', () => {
     const byId = await env.request({ url: '/v1/activities', apiKey, body: { ...activity, leadId: randomUUID() } });
     const othersId = await env.request({ url: '/v1/activities', apiKey, body: { ...activity, leadId: othersLead } });
 
-    expect(byEmail.statusCode).toBe(404);
-    expect(byEmail.json()).toMatchObject({ code: 'not_found', field: 'email' });
-    expect(byId.statusCode).toBe(404);
-    expect(byId.json()).toMatchObject({ code: 'not_found', field: 'leadId' });
-    expect(othersId.statusCode).toBe(404);
-    expect(othersId.json()).toMatchObject({ code: 'not_found', field: 'leadId' });
+    expectFieldError(byEmail, { status: 404, field: 'email', code: 'not_found' });
+    expectFieldError(byId, { status: 404, field: 'leadId', code: 'not_found' });
+    expectFieldError(othersId, { status: 404, field: 'leadId', code: 'not_found' });
     expect(await env.eventsOf(tenantId)).toEqual([]);
   });
 
@@ -119,9 +117,7 @@ describe('POST /v1/activities', () => {
       body: { email: 'a@example.com', type: 'fax_sent', occurredAt: '2025-03-14T09:00:00Z' },
     });
 
-    expect(noLead.statusCode).toBe(400);
-    expect(noLead.json()).toMatchObject({ field: 'leadId', reason: 'a leadId or an email is required' });
-    expect(badType.statusCode).toBe(400);
-    expect(badType.json()).toMatchObject({ field: 'type' });
+    expectFieldError(noLead, { field: 'leadId', reason: 'a leadId or an email is required' });
+    expectFieldError(badType, { field: 'type' });
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFieldError } from '@l2o/testing';
 import { startIngestionTestApp } from '../ingestion-test-app.fixture.ts';
 import type { IngestionTestApp } from '../ingestion-test-app.fixture.ts';
 
@@ -115,8 +116,7 @@ describe('POST /v1/leads', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
 
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ status: 400, code: 'validation_failed', field: 'company.country' });
+      expectFieldError(response, { field: 'company.country', code: 'validation_failed' });
       expect(await env.eventsOf(tenantId)).toEqual([]);
     });
   });
@@ -160,8 +160,7 @@ describe('POST /v1/leads', () => {
       await env.request({ url: '/v1/leads', apiKey, body: { email: 'ada@example.com' }, headers });
       const other = await env.request({ url: '/v1/leads', apiKey, body: { email: 'grace@example.org' }, headers });
 
-      expect(other.statusCode).toBe(422);
-      expect(other.json()).toMatchObject({ status: 422, field: 'Idempotency-Key', reason: expect.any(String) });
+      expectFieldError(other, { status: 422, field: 'Idempotency-Key' });
       expect(await env.eventsOf(tenantId)).toHaveLength(1);
     });
 
@@ -175,11 +174,7 @@ describe('POST /v1/leads', () => {
       );
       const response = await env.request({ url: '/v1/leads', apiKey, body, headers: { 'idempotency-key': 'running' } });
 
-      expect(response.statusCode).toBe(409);
-      expect(response.json()).toMatchObject({
-        field: 'Idempotency-Key',
-        reason: expect.stringContaining('retry later'),
-      });
+      expectFieldError(response, { status: 409, field: 'Idempotency-Key', reason: /retry later/ });
       expect(response.headers['retry-after']).toBe('1');
       expect(await env.eventsOf(tenantId)).toEqual([]);
     });

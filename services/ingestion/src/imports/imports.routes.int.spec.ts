@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '@l2o/service-kit';
+import { expectFieldError } from '@l2o/testing';
 import { createImportsFixture, fixedNow, validLeadsCsv } from './imports.fixture.ts';
 import type { ImportsFixture, ImportStatusBody } from './imports.fixture.ts';
 import { createCsvParser } from './csv-format.ts';
@@ -220,47 +221,33 @@ describe('CSV imports', () => {
       [
         'a field path that does not exist',
         JSON.stringify({ 'E-mail': 'email', Org: 'company.title' }),
-        expect.stringMatching(/"company\.title"/),
+        /"company\.title"/,
       ],
-      ['a mapping that is not JSON', '{E-mail: email}', expect.stringMatching(/is not JSON/)],
-      [
-        'a column the file does not have',
-        JSON.stringify({ Mail: 'email' }),
-        expect.stringMatching(/column "Mail" is not in the header row/),
-      ],
+      ['a mapping that is not JSON', '{E-mail: email}', /is not JSON/],
+      ['a column the file does not have', JSON.stringify({ Mail: 'email' }), /column "Mail" is not in the header row/],
     ])('answers 400 naming mapping for %s, and records nothing', async (_case, mappingText, reason) => {
       const response = await fixture.upload({ apiKey: tenant.apiKey, csv: leadsCsv, query: { mapping: mappingText } });
 
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ status: 400, code: 'bad_request', field: 'mapping', reason });
+      expectFieldError(response, { field: 'mapping', reason, code: 'bad_request' });
       expect(await importsOfTenant()).toBe(0);
     });
 
     it.each([
       ['an empty body', '', 'the file is empty'],
       ['only blank lines', '\r\n\r\n', 'the file has no header row'],
-      [
-        'a first row of data, not a header',
-        'ada@example.com,Ada\r\n',
-        expect.stringMatching(/^the first row must be a header/),
-      ],
-      [
-        'an unclosed quote',
-        'email,firstName\r\n"ada@example.com,Ada\r\n',
-        expect.stringMatching(/^the file is not valid CSV: /),
-      ],
+      ['a first row of data, not a header', 'ada@example.com,Ada\r\n', /^the first row must be a header/],
+      ['an unclosed quote', 'email,firstName\r\n"ada@example.com,Ada\r\n', /^the file is not valid CSV: /],
     ])('answers 400 naming body for %s, and leaves no file behind', async (_case, csv, reason) => {
       const response = await fixture.upload({ apiKey: tenant.apiKey, csv });
 
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ status: 400, code: 'bad_request', field: 'body', reason });
+      expectFieldError(response, { field: 'body', reason, code: 'bad_request' });
       expect(await importsOfTenant()).toBe(0);
       expect(await readdir(fixture.spoolDir)).toEqual([]);
     });
 
     // The query string as sent: %ED%A0%80 is \ud800 encoded as if UTF-8 could carry it; the parser leaves it as is.
     it.each([
-      ['a NUL', '%00', expect.stringMatching(/^contains a NUL character/)],
+      ['a NUL', '%00', /^contains a NUL character/],
       ['a carriage return', '%0D', 'cannot be a quote or a line break'],
       ['a line feed', '%0A', 'cannot be a quote or a line break'],
       ['a quote', '%22', 'cannot be a quote or a line break'],
@@ -277,8 +264,7 @@ describe('CSV imports', () => {
           payload: '',
         });
 
-        expect(response.statusCode).toBe(400);
-        expect(response.json()).toMatchObject({ status: 400, code: 'validation_failed', field: 'delimiter', reason });
+        expectFieldError(response, { field: 'delimiter', reason, code: 'validation_failed' });
         expect(await importsOfTenant()).toBe(0);
         expect(await readdir(fixture.spoolDir)).toEqual([]);
       },
@@ -290,8 +276,7 @@ describe('CSV imports', () => {
       async (field) => {
         const response = await fixture.upload({ apiKey: tenant.apiKey, csv: leadsCsv, query: { [field]: 'x\u0000y' } });
 
-        expect(response.statusCode).toBe(400);
-        expect(response.json()).toMatchObject({ field, reason: expect.stringMatching(/^contains a NUL character/) });
+        expectFieldError(response, { field, reason: /^contains a NUL character/ });
         expect(await importsOfTenant()).toBe(0);
         expect(await readdir(fixture.spoolDir)).toEqual([]);
       },
@@ -303,11 +288,7 @@ describe('CSV imports', () => {
         csv: 'email,Seats\u0000\r\nada@example.com,3\r\n',
       });
 
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({
-        field: 'body',
-        reason: expect.stringMatching(/^header column 2 contains a NUL character/),
-      });
+      expectFieldError(response, { field: 'body', reason: /^header column 2 contains a NUL character/ });
       expect(await importsOfTenant()).toBe(0);
       expect(await readdir(fixture.spoolDir)).toEqual([]);
     });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFieldError } from '@l2o/testing';
 import { startIngestionTestApp } from '../ingestion-test-app.fixture.ts';
 import type { IngestionTestApp } from '../ingestion-test-app.fixture.ts';
 
@@ -102,10 +103,8 @@ describe('POST /v1/leads/merge', () => {
       body: { survivorLeadId: third, mergedLeadId },
     });
 
-    expect(itself.statusCode).toBe(409);
-    expect(itself.json()).toMatchObject({ code: 'rule_violation', field: 'mergedLeadId' });
-    expect(elsewhere.statusCode).toBe(409);
-    expect(elsewhere.json()).toMatchObject({ code: 'rule_violation', field: 'mergedLeadId' });
+    expectFieldError(itself, { status: 409, field: 'mergedLeadId', code: 'rule_violation' });
+    expectFieldError(elsewhere, { status: 409, field: 'mergedLeadId', code: 'rule_violation' });
   });
 
   it('answers 404 for a lead the tenant does not have, and 403 to a key without administer_rules', async () => {
@@ -124,8 +123,7 @@ describe('POST /v1/leads/merge', () => {
       body: { survivorLeadId, mergedLeadId },
     });
 
-    expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toMatchObject({ code: 'not_found', field: 'survivorLeadId' });
+    expectFieldError(unknown, { status: 404, field: 'survivorLeadId', code: 'not_found' });
     expect(forbidden.statusCode).toBe(403);
   });
 });

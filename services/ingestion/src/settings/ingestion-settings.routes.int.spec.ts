@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFieldError } from '@l2o/testing';
 import { startIngestionTestApp } from '../ingestion-test-app.fixture.ts';
 import type { IngestionTestApp } from '../ingestion-test-app.fixture.ts';
 
@@ -56,12 +57,9 @@ describe('/v1/settings/ingestion', () => {
       body: { defaultCountry: 'Atlantis', matchRules: [] },
     });
 
-    expect(unknownRule.statusCode).toBe(400);
-    expect(unknownRule.json()).toMatchObject({ field: 'matchRules.1' });
-    expect(twice.statusCode).toBe(400);
-    expect(twice.json()).toMatchObject({ field: 'matchRules', reason: 'a rule is listed twice' });
-    expect(country.statusCode).toBe(400);
-    expect(country.json()).toMatchObject({ field: 'defaultCountry' });
+    expectFieldError(unknownRule, { field: 'matchRules.1' });
+    expectFieldError(twice, { field: 'matchRules', reason: 'a rule is listed twice' });
+    expectFieldError(country, { field: 'defaultCountry' });
   });
 
   it('answers 403 to a key without the administer_rules scope', async () => {
