@@ -627,6 +627,17 @@ function peekType(record: KafkaRecord): string | undefined {
   }
 }
 
+/** What every CONSUMER span of the runner says about where it reads. */
+function processAttributes(options: { groupId: string; topic: string; partition: number }): Attributes {
+  return {
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': options.topic,
+    'messaging.destination.partition.id': String(options.partition),
+    'messaging.consumer.group.name': options.groupId,
+  };
+}
+
 function batchSpanAttributes(options: {
   groupId: string;
   topic: string;
@@ -635,11 +646,7 @@ function batchSpanAttributes(options: {
   attempt: number;
 }): Attributes {
   return {
-    'messaging.system': 'kafka',
-    'messaging.operation.type': 'process',
-    'messaging.destination.name': options.topic,
-    'messaging.destination.partition.id': String(options.partition),
-    'messaging.consumer.group.name': options.groupId,
+    ...processAttributes(options),
     'messaging.batch.message_count': options.batch.length,
     'messaging.kafka.offset': Number(options.batch[0]?.offset ?? -1),
     'l2o.bus.attempt': options.attempt,
@@ -656,11 +663,7 @@ function spanAttributes(options: {
   attempt: number;
 }): Attributes {
   return {
-    'messaging.system': 'kafka',
-    'messaging.operation.type': 'process',
-    'messaging.destination.name': options.topic,
-    'messaging.destination.partition.id': String(options.partition),
-    'messaging.consumer.group.name': options.groupId,
+    ...processAttributes(options),
     'messaging.kafka.offset': Number(options.offset),
     'messaging.message.id': options.event.id,
     ...(options.key === null ? {} : { 'messaging.kafka.message.key': options.key }),
