@@ -9,12 +9,12 @@
 //   scripts/benchmark attribution-consumer [--leads 5000]
 // Uses DATABASE_URL (default: the `test` database) and drops its throw-away schema afterwards.
 import { parseArgs } from 'node:util';
-import type { ConsumedEvent } from '@l2o/bus';
 import type { CloudEvent } from '@l2o/contracts';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import { freshSchema } from '@l2o/testing';
 import { latencySummary, perSecond, progress, trackPeakMemory } from '../../../scripts/bench/lib/measure.ts';
+import { consumePartitions, partitioned } from '../../../scripts/bench/lib/partition-batches.ts';
 import { leadJourney } from '../src/attribution-events.fixture.ts';
 import { createAttributionConsumer } from '../src/consumer/attribution-consumer.ts';
 import { migrateAttribution } from '../src/migrate-attribution.ts';
@@ -63,23 +63,6 @@ function eventsOf(index: number): { lead: CloudEvent[]; opportunity: CloudEvent[
   };
 }
 
-function partitioned(events: readonly CloudEvent[], topic: string): ConsumedEvent[][] {
-  const partitions: ConsumedEvent[][] = Array.from({ length: partitionCount }, () => []);
-  for (const event of events) {
-    const number = Number.parseInt(event.subject.slice(0, 8), 16) % partitionCount;
-    const partition = partitions[number] as ConsumedEvent[];
-    partition.push({
-      event,
-      topic,
-      partition: number,
-      offset: String(partition.length),
-      key: event.subject,
-      attempt: 1,
-    });
-  }
-  return partitions;
-}
-
 const database = await freshSchema('benchattribution');
 const memory = trackPeakMemory();
 const { databaseUrl, schema } = database;
@@ -105,26 +88,15 @@ try {
 
   const batchLatencies: number[] = [];
   async function consume(topic: string, events: readonly CloudEvent[]): Promise<number> {
-    const partitions = partitioned(events, topic);
-    const show = progress(topic, events.length);
-    let handled = 0;
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (let messages = partitions[next++]; messages !== undefined; messages = partitions[next++]) {
-          for (let first = 0; first < messages.length; first += batchSize) {
-            const batch = messages.slice(first, first + batchSize);
-            const before = performance.now();
-            await (batchSize === 1 ? consumer.handle(batch[0] as ConsumedEvent) : consumer.handleBatch(batch));
-            batchLatencies.push(performance.now() - before);
-            handled += batch.length;
-            show(handled);
-          }
-        }
-      }),
-    );
-    return performance.now() - started;
+    const consumed = await consumePartitions({
+      partitions: partitioned(events, { topic, partitions: partitionCount }),
+      handlers: consumer,
+      batchSize,
+      concurrency,
+      onHandled: progress(topic, events.length),
+    });
+    batchLatencies.push(...consumed.batchLatencies);
+    return consumed.elapsedMs;
   }
 
   const leadMs = await consume('l2o.lead.v1', leadEvents);

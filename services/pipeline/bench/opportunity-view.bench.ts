@@ -9,7 +9,6 @@
 // Uses DATABASE_URL (default: the `test` database) and drops its throw-away schema afterwards.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { ConsumedEvent } from '@l2o/bus';
 import {
   cloudEventTypeOf,
   opportunityAmountChangedV1Example,
@@ -24,6 +23,7 @@ import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
 import { createPool, migrateModules } from '@l2o/pg';
 import { freshSchema } from '@l2o/testing';
 import { latencySummary, perSecond, progress, trackPeakMemory } from '../../../scripts/bench/lib/measure.ts';
+import { consumePartitions, partitioned } from '../../../scripts/bench/lib/partition-batches.ts';
 import { migratePipeline } from '../src/migrate-pipeline.ts';
 import { createOpportunityViewConsumer } from '../src/opportunity-view/opportunity-consumer.ts';
 import { createPipelineSettingsRepository } from '../src/settings/pipeline-settings.repository.ts';
@@ -98,49 +98,21 @@ try {
   const pool = createPool({ connectionString: databaseUrl, schema, max: concurrency * 2 + 2 });
   const store = createPostgresEventStore({ pool, schema });
   const view = createOpportunityViewConsumer({ pool, store, settings: createPipelineSettingsRepository({ pool }) });
-  const partitions: ConsumedEvent[][] = Array.from({ length: partitionCount }, () => []);
-  let eventCount = 0;
-  for (let index = 0; index < total; index += 1) {
-    for (const event of streamOf(index)) {
-      const number = Number.parseInt(event.subject.slice(0, 8), 16) % partitionCount;
-      const partition = partitions[number] as ConsumedEvent[];
-      partition.push({
-        event,
-        topic: 'l2o.opportunity.v1',
-        partition: number,
-        offset: String(partition.length),
-        key: event.subject,
-        attempt: 1,
-      });
-      eventCount += 1;
-    }
-  }
+  const events = Array.from({ length: total }, (_, index) => streamOf(index)).flat();
+  const eventCount = events.length;
   console.log(
     `pipeline opportunity view benchmark: ${total.toLocaleString('en')} opportunities, ` +
       `${eventCount.toLocaleString('en')} events, batches of ${batchSize}, ${partitionCount} partitions, ` +
       `${concurrency} consumed side by side`,
   );
 
-  const latencies: number[] = [];
-  const show = progress('l2o.opportunity.v1', eventCount);
-  let handled = 0;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let messages = partitions[next++]; messages !== undefined; messages = partitions[next++]) {
-        for (let first = 0; first < messages.length; first += batchSize) {
-          const batch = messages.slice(first, first + batchSize);
-          const before = performance.now();
-          await (batchSize === 1 ? view.handle(batch[0] as ConsumedEvent) : view.handleBatch(batch));
-          latencies.push(performance.now() - before);
-          handled += batch.length;
-          show(handled);
-        }
-      }
-    }),
-  );
-  const elapsedMs = performance.now() - started;
+  const { elapsedMs, batchLatencies: latencies } = await consumePartitions({
+    partitions: partitioned(events, { topic: 'l2o.opportunity.v1', partitions: partitionCount }),
+    handlers: view,
+    batchSize,
+    concurrency,
+    onHandled: progress('l2o.opportunity.v1', eventCount),
+  });
 
   const kept = await pool.query<{ rows: number; pending: number }>(
     `SELECT (SELECT count(*)::int FROM pipeline_opportunities) AS rows,

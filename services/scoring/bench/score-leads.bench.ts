@@ -13,9 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { ConsumedEvent } from '@l2o/bus';
 import { leadActivityTypes, leadChannels, streamIdFor, toCloudEvent } from '@l2o/contracts';
-import type { LeadCapturedV1, LeadTouchpoint } from '@l2o/contracts';
+import type { CloudEvent, LeadCapturedV1, LeadTouchpoint } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { Lead, LeadCommand } from '@l2o/domain';
 import { createPostgresEventStore, migrateEventStore, toNewEvents } from '@l2o/event-store';
@@ -24,6 +23,7 @@ import { createPool, migrateModules } from '@l2o/pg';
 import type pg from 'pg';
 import { freshSchema } from '@l2o/testing';
 import { latencySummary, perSecond, progress, trackPeakMemory } from '../../../scripts/bench/lib/measure.ts';
+import { consumePartitions, partitioned } from '../../../scripts/bench/lib/partition-batches.ts';
 import { createLeadEventsConsumer } from '../src/lead-events/lead-events-consumer.ts';
 import { migrateScoring } from '../src/migrate-scoring.ts';
 import { defaultScoringRuleSet, emptyModel, featuresOf, learn, scoreLead } from '../src/model/index.ts';
@@ -156,11 +156,6 @@ async function backendCpuMs(pool: pg.Pool): Promise<Map<number, number> | undefi
   return used;
 }
 
-/** The partition the relay publishes a lead's events to: keyed by lead id, so a lead stays in order. */
-function partitionOf(leadId: string): number {
-  return Number.parseInt(leadId.slice(0, 8), 16) % partitionCount;
-}
-
 const database = await freshSchema('benchscoring');
 const memory = trackPeakMemory();
 const { databaseUrl, schema } = database;
@@ -191,26 +186,12 @@ try {
   // The stored events as the relay publishes them: by lead id to a partition, each partition in the
   // order of the appends. Read with readStreams, not from the feed: another session's open transaction
   // would hold the feed's head back.
-  const partitions: ConsumedEvent[][] = Array.from({ length: partitionCount }, () => []);
-  let eventCount = 0;
+  const events: CloudEvent[] = [];
   for (let first = 0; first < streamIds.length; first += appendBatch) {
     const read = await store.readStreams(streamIds.slice(first, first + appendBatch).map((streamId) => ({ streamId })));
-    for (const events of read.values()) {
-      eventCount += events.length;
-      for (const recorded of events) {
-        const event = toCloudEvent(recorded);
-        const partition = partitions[partitionOf(event.subject)] as ConsumedEvent[];
-        partition.push({
-          event,
-          topic: 'l2o.lead.v1',
-          partition: partitionOf(event.subject),
-          offset: String(partition.length),
-          key: event.subject,
-          attempt: 1,
-        });
-      }
-    }
+    for (const stream of read.values()) events.push(...stream.map(toCloudEvent));
   }
+  const eventCount = events.length;
   console.log(`  stored ${eventCount.toLocaleString('en')} lead events (LeadCaptured + LeadActivityRecorded)`);
 
   const consumer = createLeadEventsConsumer({
@@ -220,29 +201,16 @@ try {
     rescoreIntervalMs,
     metrics: noScoringMetrics,
   });
-  const batchLatencies: number[] = [];
-  const show = progress('scoring', eventCount);
-  let handled = 0;
+  const partitions = partitioned(events, { topic: 'l2o.lead.v1', partitions: partitionCount });
   const backendsBefore = await backendCpuMs(pool);
   const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  // Each worker takes partitions in turn and hands it to the kit batch by batch, as one bus member would.
-  let nextPartition = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let messages = partitions[nextPartition++]; messages !== undefined; messages = partitions[nextPartition++]) {
-        for (let first = 0; first < messages.length; first += batchSize) {
-          const batch = messages.slice(first, first + batchSize);
-          const before = performance.now();
-          await consumer.handleBatch(batch);
-          batchLatencies.push(performance.now() - before);
-          handled += batch.length;
-          show(handled);
-        }
-      }
-    }),
-  );
-  const elapsedMs = performance.now() - started;
+  const { elapsedMs, batchLatencies } = await consumePartitions({
+    partitions,
+    handlers: consumer,
+    batchSize,
+    concurrency,
+    onHandled: progress('scoring', eventCount),
+  });
   const cpu = process.cpuUsage(cpuBefore);
   const backendsAfter = await backendCpuMs(pool);
 
