@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@l2o/testing';
 import type { CaptureInput, LeadCapturer } from '../capture/lead-capturer.ts';
+import type { ImportCapturer } from './capture-csv-rows.ts';
 import { createImportsFixture, validLeadsCsv } from './imports.fixture.ts';
-import type { ImportsFixture } from './imports.fixture.ts';
+import type { ImportsFixture, ImportStatusBody } from './imports.fixture.ts';
 
 const rows = 300;
 
@@ -21,16 +22,9 @@ describe('import processor', () => {
     await fixture.close();
   });
 
-  const uploaded = (csv: string) => fixture.uploaded(csv);
-
-  async function importRow(importId: string) {
-    const result = await fixture.pool.query<{
-      status: string;
-      processed_rows: number;
-      last_row: number;
-      lease_owner: string | null;
-    }>('SELECT status, processed_rows, last_row, lease_owner FROM imports WHERE id = $1', [importId]);
-    return result.rows[0];
+  /** Every row of a file of `rows` valid leads captured once: none merged, duplicate or rejected. */
+  function expectEveryRowAccepted(counts: ImportStatusBody['counts']): void {
+    expect(counts).toEqual({ total: rows, processed: rows, accepted: rows, merged: 0, duplicate: 0, rejected: 0 });
   }
 
   /** Exactly one lead per row: one LeadCaptured per stream, one stream per email. */
@@ -49,89 +43,59 @@ describe('import processor', () => {
   }
 
   describe('when stopped mid-import and started again', () => {
-    it('saves its progress, gives the import back, and the next processor completes it with one lead per row', async () => {
-      const { tenantId, apiKey, importId } = await uploaded(validLeadsCsv(rows, 'restart'));
-      let captures = 0;
-      let stopped: Promise<void> | undefined;
-      const first = fixture.processor({
-        capturer: {
-          capture: (input: CaptureInput) => {
-            captures += 1;
-            // A SIGTERM arriving while rows are in flight.
-            if (captures === 100) stopped = first.stop();
-            return fixture.capturer.capture(input);
-          },
-        },
-      });
-      first.start();
-      await waitFor('the first processor to stop', () => stopped !== undefined);
-      await stopped;
+    // Without captureMany the processor captures row by row; with it, a chunk of chunkRows at a time.
+    it.each([
+      { captures: 'row by row', chunkRows: undefined },
+      { captures: 'in chunks of 20 rows', chunkRows: 20 },
+    ])(
+      'capturing $captures, it finishes the captures in flight, saves them, gives the import back, and the next processor completes it with one lead per row',
+      async ({ chunkRows }) => {
+        const { tenantId, apiKey, importId } = await fixture.uploaded(validLeadsCsv(rows, `restart-${chunkRows ?? 1}`));
+        let captured = 0;
+        let stopped: Promise<void> | undefined;
+        // A SIGTERM arriving while captures are in flight, once 100 rows have gone into them.
+        const counted = (count: number) => {
+          captured += count;
+          if (captured >= 100 && stopped === undefined) stopped = first.stop();
+        };
+        const capturer: ImportCapturer =
+          chunkRows === undefined
+            ? {
+                capture: (input: CaptureInput) => {
+                  counted(1);
+                  return fixture.capturer.capture(input);
+                },
+              }
+            : {
+                capture: (input) => fixture.capturer.capture(input),
+                captureMany: (inputs) => {
+                  counted(inputs.length);
+                  return fixture.capturer.captureMany(inputs);
+                },
+              };
+        const first = fixture.processor({ capturer, chunkRows });
+        first.start();
+        await waitFor('the first processor to stop', () => stopped !== undefined);
+        await stopped;
 
-      const paused = await importRow(importId);
-      expect(paused).toMatchObject({ status: 'processing', lease_owner: null });
-      expect(paused?.processed_rows).toBeGreaterThanOrEqual(100);
-      expect(paused?.processed_rows).toBeLessThan(rows);
-      expect(paused?.last_row).toBe((paused?.processed_rows ?? 0) + 1);
+        const paused = await fixture.importRow(importId);
+        expect(paused).toMatchObject({ status: 'processing', lease_owner: null });
+        expect(paused?.processed_rows).toBeGreaterThanOrEqual(100);
+        expect(paused?.processed_rows).toBeLessThan(rows);
+        expect(paused?.last_row).toBe((paused?.processed_rows ?? 0) + 1);
 
-      fixture.processor().start();
-      const done = await fixture.finished({ apiKey, importId });
+        fixture.processor({ chunkRows }).start();
+        const done = await fixture.finished({ apiKey, importId });
 
-      expect(done.counts).toEqual({
-        total: rows,
-        processed: rows,
-        accepted: rows,
-        merged: 0,
-        duplicate: 0,
-        rejected: 0,
-      });
-      await expectOneLeadPerRow(tenantId);
-    });
-  });
-
-  describe('when stopped mid-import while capturing chunks', () => {
-    it('finishes the chunks in flight, saves them, and the next processor captures the rest: one lead per row', async () => {
-      const { tenantId, apiKey, importId } = await uploaded(validLeadsCsv(rows, 'restart-chunks'));
-      let chunks = 0;
-      let stopped: Promise<void> | undefined;
-      const first = fixture.processor({
-        chunkRows: 20,
-        capturer: {
-          capture: (input) => fixture.capturer.capture(input),
-          captureMany: (inputs) => {
-            chunks += 1;
-            if (chunks === 5) stopped = first.stop();
-            return fixture.capturer.captureMany(inputs);
-          },
-        },
-      });
-      first.start();
-      await waitFor('the first processor to stop', () => stopped !== undefined);
-      await stopped;
-
-      const paused = await importRow(importId);
-      expect(paused).toMatchObject({ status: 'processing', lease_owner: null });
-      expect(paused?.processed_rows).toBeGreaterThanOrEqual(100);
-      expect(paused?.processed_rows).toBeLessThan(rows);
-      expect(paused?.last_row).toBe((paused?.processed_rows ?? 0) + 1);
-
-      fixture.processor({ chunkRows: 20 }).start();
-      const done = await fixture.finished({ apiKey, importId });
-
-      expect(done.counts).toEqual({
-        total: rows,
-        processed: rows,
-        accepted: rows,
-        merged: 0,
-        duplicate: 0,
-        rejected: 0,
-      });
-      await expectOneLeadPerRow(tenantId);
-    });
+        expectEveryRowAccepted(done.counts);
+        await expectOneLeadPerRow(tenantId);
+      },
+    );
   });
 
   describe('when its replica dies mid-import', () => {
     it('loses the lease to another processor that resumes from the last checkpoint; nothing is lost or doubled', async () => {
-      const { tenantId, apiKey, importId } = await uploaded(validLeadsCsv(rows, 'crash'));
+      const { tenantId, apiKey, importId } = await fixture.uploaded(validLeadsCsv(rows, 'crash'));
       let release: () => void = () => undefined;
       const frozen = new Promise<void>((resolve) => {
         release = resolve;
@@ -147,7 +111,7 @@ describe('import processor', () => {
       const dying = fixture.processor({ capturer: hanging, leaseMs: 60_000, owner: 'dying-replica' });
       dying.start();
       await waitFor('rows captured by the dying replica to be saved', async () => {
-        const row = await importRow(importId);
+        const row = await fixture.importRow(importId);
         return captures > 100 && row !== undefined && row.processed_rows >= 75 ? row : undefined;
       });
       // Its heartbeats stop: the lease runs out.
@@ -176,7 +140,7 @@ describe('import processor', () => {
 
   describe('when a capture fails for a reason that is not the row', () => {
     it('retries the row until it goes through, never rejecting it', async () => {
-      const { tenantId, apiKey, importId } = await uploaded(validLeadsCsv(rows, 'flaky'));
+      const { tenantId, apiKey, importId } = await fixture.uploaded(validLeadsCsv(rows, 'flaky'));
       const failures = new Map<string, number>();
       fixture
         .processor({
@@ -195,14 +159,7 @@ describe('import processor', () => {
         .start();
       const done = await fixture.finished({ apiKey, importId });
 
-      expect(done.counts).toEqual({
-        total: rows,
-        processed: rows,
-        accepted: rows,
-        merged: 0,
-        duplicate: 0,
-        rejected: 0,
-      });
+      expectEveryRowAccepted(done.counts);
       expect([...failures.values()].every((count) => count === 3)).toBe(true);
       await expectOneLeadPerRow(tenantId);
     });
@@ -210,7 +167,7 @@ describe('import processor', () => {
 
   describe('when a row holds a NUL character', () => {
     it('rejects that row naming its row number and field, and captures every other row once', async () => {
-      const { tenantId, apiKey, importId } = await uploaded(
+      const { tenantId, apiKey, importId } = await fixture.uploaded(
         csvWithRow('nul', 42, 'nul-poison@example.com,Ada\u0000Lovelace,Poison Ltd,GB'),
       );
       fixture.processor().start();
@@ -239,7 +196,7 @@ describe('import processor', () => {
   describe('when the database refuses a row', () => {
     it('rejects that row with the reason, captures the rest of its chunk and the file once, and goes on', async () => {
       const poisonEmail = 'refused-poison@example.com';
-      const { tenantId, apiKey, importId } = await uploaded(
+      const { tenantId, apiKey, importId } = await fixture.uploaded(
         csvWithRow('refused', 150, `${poisonEmail},Refused,Poison Ltd,GB`),
       );
       const isPoison = (input: CaptureInput) => (input.submission as { email?: string }).email === poisonEmail;
@@ -288,7 +245,7 @@ describe('import processor', () => {
 
   describe('when the spooled file is gone', () => {
     it('fails the import with the reason', async () => {
-      const { apiKey, importId } = await uploaded(validLeadsCsv(3, 'gone'));
+      const { apiKey, importId } = await fixture.uploaded(validLeadsCsv(3, 'gone'));
       await rm(join(fixture.spoolDir, `${importId}.csv`));
       fixture.processor().start();
       const done = await fixture.finished({ apiKey, importId });

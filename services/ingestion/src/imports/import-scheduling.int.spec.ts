@@ -40,16 +40,6 @@ describe('import scheduling', () => {
     };
   }
 
-  async function importRow(importId: string) {
-    const result = await fixture.pool.query<{
-      status: string;
-      last_row: number;
-      failed_attempts: number;
-      lease_owner: string | null;
-    }>('SELECT status, last_row, failed_attempts, lease_owner FROM imports WHERE id = $1', [importId]);
-    return result.rows[0];
-  }
-
   /** The first and last event position of each tenant's captures. */
   async function captureSpans(...tenantIds: string[]) {
     const result = await fixture.pool.query<{ tenant: string; first: string; last: string; leads: number }>(
@@ -74,7 +64,7 @@ describe('import scheduling', () => {
         .processor({ parallelImports: 1, rowAttempts: 2, maxAttempts: 1000, capturer: capturerFailing(poison) })
         .start();
       await waitFor('the stuck import to give up a run', async () => {
-        const row = await importRow(stuck.importId);
+        const row = await fixture.importRow(stuck.importId);
         return row !== undefined && row.failed_attempts >= 1;
       });
 
@@ -164,7 +154,7 @@ describe('import scheduling', () => {
       expect(done.error).toMatch(/ECONNREFUSED/);
       expect(done.error).toMatch(/upload the file again once the cause is fixed/);
       expect(done.attempts?.retryAt).toBeUndefined();
-      expect(await importRow(doomed.importId)).toMatchObject({ status: 'failed', lease_owner: null });
+      expect(await fixture.importRow(doomed.importId)).toMatchObject({ status: 'failed', lease_owner: null });
 
       const next = await fixture.uploaded(validLeadsCsv(10, 'next'));
       expect(await fixture.finished(next)).toMatchObject({ status: 'completed', counts: { accepted: 10 } });

@@ -22,6 +22,14 @@ export const fixedNow = new Date('2025-03-14T09:26:53.000Z');
 
 type InjectResponse = Awaited<ReturnType<ServiceServer['inject']>>;
 
+export type ImportRow = {
+  status: string;
+  processed_rows: number;
+  last_row: number;
+  failed_attempts: number;
+  lease_owner: string | null;
+};
+
 export type ImportStatusBody = {
   importId: string;
   status: string;
@@ -64,6 +72,8 @@ export type ImportsFixture = {
   rejections: (options: { apiKey: string; importId: string }) => Promise<string[][]>;
   /** Polls the progress route until the import is completed or failed. */
   finished: (options: { apiKey: string; importId: string }) => Promise<ImportStatusBody>;
+  /** The import's row as stored: its lease and progress, which the progress route does not show. */
+  importRow: (importId: string) => Promise<ImportRow | undefined>;
   processor: (options?: Partial<ImportProcessorOptions>) => ImportProcessor;
   eventsOfTenant: (tenantId: string) => Promise<Array<{ stream_id: string; type: string }>>;
   /** Stops every processor the fixture made, so the next test's imports are its own processors' alone. */
@@ -150,6 +160,13 @@ export async function createImportsFixture(): Promise<ImportsFixture> {
         },
         { timeoutMs: 60_000 },
       ),
+    async importRow(importId) {
+      const result = await pool.query<ImportRow>(
+        'SELECT status, processed_rows, last_row, failed_attempts, lease_owner FROM imports WHERE id = $1',
+        [importId],
+      );
+      return result.rows[0];
+    },
     processor(options = {}) {
       const processor = createImportProcessor({
         pool,
