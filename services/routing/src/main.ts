@@ -4,7 +4,6 @@ import { createPool, migrateModules } from '@l2o/pg';
 import {
   consumerTimingOf,
   createLogger,
-  createPeriodicTask,
   createMetrics,
   exitOnFatalError,
   loadConfig,
@@ -12,6 +11,7 @@ import {
   startTelemetry,
   stopInOrder,
 } from '@l2o/service-kit';
+import { createOutboxSweepTask } from '@l2o/stream-consumer';
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import { createWaitingRetryTask } from './assign/retry-waiting-leads.ts';
@@ -22,7 +22,6 @@ import { migrateRouting } from './migrate-routing.ts';
 import { createSlaTimerTask } from './sla-timers/fire-due-sla-timers.ts';
 
 const config = loadConfig(routingConfigSchema);
-const outboxSweepMs = 5_000;
 const logger = createLogger({ name: 'routing', level: config.LOG_LEVEL });
 const telemetry = startTelemetry({ serviceName: 'l2o-routing', serviceVersion: '0.1.0', env: process.env, logger });
 
@@ -70,16 +69,10 @@ await runService({
         }),
     });
     const tasks = [
-      createSlaTimerTask({ pool, store, clock, logger, intervalMs: config.SLA_TICK_SECONDS * 1000 }),
-      createWaitingRetryTask({ pool, store, clock, logger, waitingRetryMs, intervalMs: waitingRetryMs }),
-      // AssignLead commands whose send after the batch's commit failed, or was cut short by a stop.
-      createPeriodicTask({
-        name: 'lead command outbox',
-        intervalMs: outboxSweepMs,
-        logger,
-        fullBatch: 500,
-        tick: () => handlers.sweepOutbox(),
-      }),
+      createSlaTimerTask({ handlers, clock, logger, intervalMs: config.SLA_TICK_SECONDS * 1000 }),
+      createWaitingRetryTask({ handlers, clock, logger, waitingRetryMs, intervalMs: waitingRetryMs }),
+      // Lead commands (of batches, timers and retries) whose send after the commit failed or was cut short by a stop.
+      createOutboxSweepTask({ name: 'lead command outbox', handlers, logger, intervalMs: 5_000 }),
     ];
     for (const task of tasks) task.start();
 

@@ -18,6 +18,7 @@ import type { ApiKeyRequest, TestResponse } from '@l2o/testing';
 import { buildApp } from './app.ts';
 import type { Pool, Rep, RoutingSettings } from './assignment/index.ts';
 import { installDemoRouting } from './demo/demo-routing.ts';
+import type { QueuedLeadCommand } from './lead-commands/queued-lead-command.ts';
 import { createLeadEventConsumer, startLeadEventConsumer } from './lead-events/lead-event-consumer.ts';
 import { migrateRouting } from './migrate-routing.ts';
 
@@ -66,7 +67,7 @@ export type RoutingTestEnv = {
   leadConsumer(replica?: {
     pool: pg.Pool;
     store: Pick<EventStore, 'readStreams' | 'appendToStreams'>;
-  }): StreamConsumerHandlers;
+  }): StreamConsumerHandlers<QueuedLeadCommand>;
   newReplica(): Replica;
   startKafka(): Promise<RoutingKafka>;
   close(): Promise<void>;

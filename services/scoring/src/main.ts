@@ -12,6 +12,7 @@ import {
   startTelemetry,
   stopInOrder,
 } from '@l2o/service-kit';
+import { createOutboxSweepTask } from '@l2o/stream-consumer';
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import { scoringConfigSchema } from './config.ts';
@@ -108,13 +109,7 @@ await runService({
         tick: () => learnPendingOutcomes({ pool, now: clock() }),
       }),
       // Scores a batch committed but could not send (a crash, the store unreachable) go out again.
-      createPeriodicTask({
-        name: 'score outbox sweep',
-        intervalMs: 10_000,
-        logger,
-        fullBatch: 500,
-        tick: () => leadEventsConsumer.sweepOutbox(),
-      }),
+      createOutboxSweepTask({ name: 'score outbox sweep', handlers: leadEventsConsumer, logger }),
     ];
     for (const task of tasks) task.start();
     const app = await buildApp({

@@ -131,8 +131,7 @@ describe('assigning qualified leads', () => {
     await saveRep(env.pool, { tenantId, rep: { ...full, maxOpenLeads: 1 } });
     env.advance(2);
     await retryWaitingLeads({
-      pool: env.pool,
-      store: env.store,
+      handlers: env.leadConsumer(),
       logger: env.logger,
       waitingRetryMs: 60_000,
       now: env.clock(),

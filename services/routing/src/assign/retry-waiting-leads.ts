@@ -1,9 +1,7 @@
-import type pg from 'pg';
-import { withTransaction } from '@l2o/pg';
 import { createPeriodicTask } from '@l2o/service-kit';
 import type { Logger, PeriodicTask } from '@l2o/service-kit';
-import { dispatchLeadCommands } from '../lead-commands/dispatch-lead-commands.ts';
-import type { LeadCommandStore } from '../lead-commands/dispatch-lead-commands.ts';
+import type { StreamConsumerHandlers } from '@l2o/stream-consumer';
+import type { QueuedLeadCommand } from '../lead-commands/queued-lead-command.ts';
 import type { FoldedLead } from '../lead-events/fold-lead-events.ts';
 import type { RoutingLead } from '../routing-leads/routing-lead.ts';
 import { lockDueWaitingLeads, waitingLeadsDue } from '../routing-leads/routing-leads.repository.ts';
@@ -13,8 +11,8 @@ import type { AssignmentDecision } from './assign-tenant-leads.ts';
 import { decideTenantBatch } from './tenant-batch.ts';
 
 export type RetryWaitingDeps = {
-  pool: pg.Pool;
-  store: LeadCommandStore;
+  /** Routing's lead consumer: its outbox keeps the AssignLeads with the decisions and sends them after the commit. */
+  handlers: Pick<StreamConsumerHandlers<QueuedLeadCommand>, 'withOutbox'>;
   logger: Logger;
   /** How long a lead still without anyone waits before the next try. */
   waitingRetryMs: number;
@@ -25,18 +23,17 @@ const defaultLimit = 500;
 /**
  * Tries again to assign the waiting leads whose retry is due (a rep came back from leave, a cap freed
  * up, the tenant added reps), up to `limit`, each tenant's under one lock acquisition as the consumer
- * does. The commands are sent before the transaction commits, unlike the consumer's: this runs outside a
- * consumed batch, so it has no outbox, and a send that fails rolls the decisions back for the next try.
- * A crash after the send and before the commit leaves the lead waiting with its LeadAssigned on the
- * stream; applying that event makes the rep its owner and counts it. Returns the decisions.
+ * does. The AssignLead commands go into the lead consumer's outbox with the decisions and are sent after
+ * the commit, as a consumed batch's are, so the tenants' locks are not held across the send. Returns the
+ * decisions.
  */
 export async function retryWaitingLeads(
   options: RetryWaitingDeps & { now: Date; limit?: number },
 ): Promise<AssignmentDecision[]> {
   const { now, logger } = options;
-  const due = await waitingLeadsDue(options.pool, { now, limit: options.limit ?? defaultLimit });
-  if (due.length === 0) return [];
-  return withTransaction(options.pool, async (client) => {
+  return options.handlers.withOutbox(async ({ client, send }) => {
+    const due = await waitingLeadsDue(client, { now, limit: options.limit ?? defaultLimit });
+    if (due.length === 0) return [];
     const tenantIds = [...new Set(due.map((lead) => lead.tenantId))].sort();
     for (const tenantId of tenantIds) await lockTenantRouting(client, tenantId);
     // Under the locks: a lead another replica tried or assigned meanwhile is no longer due.
@@ -55,7 +52,7 @@ export async function retryWaitingLeads(
     );
     for (const { tenantId, decisions } of decided) logWaiting({ logger, tenantId, decisions, level: 'debug' });
     const decisions = decided.flatMap((batch) => batch.decisions);
-    await dispatchLeadCommands({ store: options.store, commands: assignCommandsOf(decisions), logger });
+    for (const command of assignCommandsOf(decisions)) send(command);
     return decisions;
   });
 }

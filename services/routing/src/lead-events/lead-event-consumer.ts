@@ -19,11 +19,12 @@ export const leadEventConsumer = 'routing-lead-events';
 
 /**
  * Routing's lead consumer on the consumer kit: positions per lead stream in the batch's transaction,
- * `applyLeadBatch` for the batch, AssignLead commands kept in the outbox and sent after the commit.
+ * `applyLeadBatch` for the batch, AssignLead commands kept in the outbox and sent after the commit. The
+ * SLA timers and waiting-lead retries send through its `withOutbox`, so one sweep re-sends all of them.
  */
 export function createLeadEventConsumer(
   deps: LeadBatchDeps & { pool: pg.Pool; store: Pick<EventStore, 'readStreams' | 'appendToStreams'> },
-): StreamConsumerHandlers {
+): StreamConsumerHandlers<QueuedLeadCommand> {
   const { store, logger } = deps;
   return createStreamConsumer<QueuedLeadCommand>({
     consumer: leadEventConsumer,

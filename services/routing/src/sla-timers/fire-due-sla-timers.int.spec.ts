@@ -18,7 +18,7 @@ describe('first-response SLA timers', () => {
   });
 
   const pollerOn = (replica: Pick<Replica, 'pool' | 'store'>, intervalMs = 60_000): PeriodicTask =>
-    createSlaTimerTask({ ...replica, clock: env.clock, logger: env.logger, intervalMs });
+    createSlaTimerTask({ handlers: env.leadConsumer(replica), clock: env.clock, logger: env.logger, intervalMs });
 
   /** A British lead of a fresh tenant, assigned (30-minute SLA) with its timer set. */
   async function assignedLead(): Promise<{ tenantId: string; apiKey: string; leadId: string; ownerId: string }> {
@@ -102,6 +102,34 @@ describe('first-response SLA timers', () => {
       expect(breaches).toHaveLength(1);
       expect((await timerOf(leadId))[0]?.fired_at).not.toBeNull();
     }
+  });
+
+  it('keeps a breach whose send failed in the outbox, and the sweep sends it once without firing the timer again', async () => {
+    const { leadId } = await assignedLead();
+    const unreachable = env.leadConsumer({
+      pool: env.pool,
+      store: {
+        readStreams: (requests) => env.store.readStreams(requests),
+        appendToStreams: () => Promise.reject(new Error('event store unreachable')),
+      },
+    });
+    env.advance(31);
+
+    await createSlaTimerTask({
+      handlers: unreachable,
+      clock: env.clock,
+      logger: env.logger,
+      intervalMs: 60_000,
+    }).tick();
+    const [afterFailedSend] = await timerOf(leadId);
+    const typesBeforeSweep = await typesOf(leadId);
+    await env.leadConsumer().sweepOutbox({ minAgeMs: 0 });
+    await pollerOn(env).tick();
+
+    expect(afterFailedSend?.fired_at).not.toBeNull();
+    expect(typesBeforeSweep).not.toContain('LeadResponseSlaBreached');
+    const breaches = (await typesOf(leadId)).filter((type) => type === 'LeadResponseSlaBreached');
+    expect(breaches).toHaveLength(1);
   });
 
   it('still fires when routing restarts while the timer waits', async () => {

@@ -1,52 +1,52 @@
-import type pg from 'pg';
-import { withTransaction } from '@l2o/pg';
 import { createPeriodicTask } from '@l2o/service-kit';
 import type { Logger, PeriodicTask } from '@l2o/service-kit';
-import { dispatchLeadCommands } from '../lead-commands/dispatch-lead-commands.ts';
-import type { LeadCommandStore } from '../lead-commands/dispatch-lead-commands.ts';
+import type { StreamConsumerHandlers } from '@l2o/stream-consumer';
 import type { QueuedLeadCommand } from '../lead-commands/queued-lead-command.ts';
 import { readTenantRouting } from '../routing-config/routing-config.repository.ts';
 import type { TenantRouting } from '../routing-config/routing-config.repository.ts';
 import { claimDueSlaTimers, markSlaTimersFired } from './sla-timers.repository.ts';
 import type { SlaTimer } from './sla-timers.repository.ts';
 
-export type SlaTimerDeps = { pool: pg.Pool; store: LeadCommandStore; logger: Logger };
+export type SlaTimerDeps = {
+  /** Routing's lead consumer: its outbox keeps the breaches with the claim and sends them after the commit. */
+  handlers: Pick<StreamConsumerHandlers<QueuedLeadCommand>, 'withOutbox'>;
+  logger: Logger;
+};
 
 const defaultMaxPerTick = 500;
 
 /**
- * Fires up to `limit` due first-response timers: claims them with FOR UPDATE SKIP LOCKED, sends their
- * BreachResponseSla commands in one dispatch, and only then marks them fired, in the claim's
- * transaction. Replicas claim different timers; a crash between the send and the commit leaves them
- * due, so they fire again, and the Lead decider, which names the assignment, answers the second
- * command with nothing. Returns how many timers it claimed.
+ * Fires up to `limit` due first-response timers: claims them with FOR UPDATE SKIP LOCKED, marks them
+ * fired and keeps their BreachResponseSla commands in the lead consumer's outbox, in one transaction,
+ * then sends the commands after the commit, as a consumed batch's are. Replicas claim different timers;
+ * a send cut short by a crash or a failure is sent again by the outbox sweep, and the Lead decider,
+ * which names the assignment, answers a second breach of it with nothing. Returns how many timers it claimed.
  */
 export async function fireDueSlaTimers(options: SlaTimerDeps & { now: Date; limit?: number }): Promise<number> {
   const { now, logger } = options;
-  return withTransaction(options.pool, async (client) => {
+  const fired = await options.handlers.withOutbox(async ({ client, send }) => {
     const timers = await claimDueSlaTimers(client, { now, limit: options.limit ?? defaultMaxPerTick });
     if (timers.length === 0) return 0;
     const routing = new Map<string, TenantRouting>();
     for (const tenantId of new Set(timers.map((timer) => timer.tenantId))) {
       routing.set(tenantId, await readTenantRouting(client, tenantId));
     }
-    const commands = timers.flatMap((timer) => {
+    for (const timer of timers) {
       const command = breachCommand({ timer, routing: routing.get(timer.tenantId), now });
-      if (command === undefined) {
+      if (command !== undefined) send(command);
+      else {
         const { tenantId, leadId, ownerId } = timer;
         logger.warn(
           { tenantId, leadId, ownerId },
           'first-response timer due, but the tenant has no routing settings to recycle by',
         );
       }
-      return command === undefined ? [] : [command];
-    });
-    const outcome = await dispatchLeadCommands({ store: options.store, commands, logger });
-    if (outcome.appended > 0)
-      logger.info({ timers: timers.length, events: outcome.appended }, 'first-response SLAs breached');
+    }
     await markSlaTimersFired(client, { timers, now });
     return timers.length;
   });
+  if (fired > 0) logger.info({ timers: fired }, 'first-response timers fired');
+  return fired;
 }
 
 /** Fires due first-response timers every `intervalMs`, and at once again after a full batch. */
