@@ -187,6 +187,19 @@ export async function rejectionsAfter(
 }
 
 /**
+ * `alias` is an import a processor may claim now: unfinished, its lease free or run out, its retry
+ * due. The claim and the step-aside check share it, so an import never steps aside for one that
+ * cannot be claimed.
+ */
+const claimableNow = (alias: string) =>
+  `${alias}.status IN ('received', 'processing')
+   AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at < now())
+   AND (${alias}.retry_at IS NULL OR ${alias}.retry_at <= now())`;
+/** `leased` is an import of `alias`'s tenant that a processor holds now. */
+const leasedForTenantOf = (alias: string) =>
+  `leased.tenant_id = ${alias}.tenant_id AND leased.status = 'processing' AND leased.lease_expires_at >= now()`;
+
+/**
  * Leases an unfinished import whose lease is free or expired, and whose retry is due, to `owner`.
  * Fair across tenants: an import of the tenant with the fewest imports leased now comes first, then
  * of the tenant served least recently (the latest claim of any of its imports), then the oldest.
@@ -204,13 +217,9 @@ export async function claimImport(
        max_attempts = $3
      WHERE id = (
        SELECT candidate.id FROM imports candidate
-       WHERE candidate.status IN ('received', 'processing')
-         AND (candidate.lease_expires_at IS NULL OR candidate.lease_expires_at < now())
-         AND (candidate.retry_at IS NULL OR candidate.retry_at <= now())
+       WHERE ${claimableNow('candidate')}
        ORDER BY
-         (SELECT count(*) FROM imports leased
-          WHERE leased.tenant_id = candidate.tenant_id AND leased.status = 'processing'
-            AND leased.lease_expires_at >= now()),
+         (SELECT count(*) FROM imports leased WHERE ${leasedForTenantOf('candidate')}),
          (SELECT max(served.claimed_at) FROM imports served WHERE served.tenant_id = candidate.tenant_id) NULLS FIRST,
          candidate.created_at
        LIMIT 1
@@ -231,14 +240,8 @@ export async function anotherTenantWaits(pool: pg.Pool, options: { tenantId: str
   const result = await pool.query<{ waits: boolean }>(
     `SELECT EXISTS (
        SELECT 1 FROM imports waiting
-       WHERE waiting.status IN ('received', 'processing') AND waiting.tenant_id <> $1
-         AND (waiting.lease_expires_at IS NULL OR waiting.lease_expires_at < now())
-         AND (waiting.retry_at IS NULL OR waiting.retry_at <= now())
-         AND NOT EXISTS (
-           SELECT 1 FROM imports leased
-           WHERE leased.tenant_id = waiting.tenant_id AND leased.status = 'processing'
-             AND leased.lease_expires_at >= now()
-         )
+       WHERE waiting.tenant_id <> $1 AND ${claimableNow('waiting')}
+         AND NOT EXISTS (SELECT 1 FROM imports leased WHERE ${leasedForTenantOf('waiting')})
      ) AS waits`,
     [options.tenantId],
   );
