@@ -1,48 +1,27 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import kafkajs from 'kafkajs';
 import { dlqTopic } from '@l2o/contracts';
 import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
-import { toKafkaMessage } from './cloud-event.codec.ts';
-import { runConsumer } from './consumer-runner.ts';
-import type { ConsumedEvent, ConsumerRunner, RunConsumerOptions } from './consumer-runner.ts';
+import type { ConsumedEvent } from './consumer-runner.ts';
 import { PermanentError } from './errors.ts';
 import {
   committedOffsets,
-  fastRetry,
+  consumerStarter,
   header,
+  keyedEvents,
   makeEvent,
   messageCount,
+  publishWithoutId,
   readRaw,
-  testKafka,
-  testTiming,
   topicFactory,
 } from './kafka-test-support.ts';
 import { createPublisher } from './publisher.ts';
-import type { PublishItem } from './publisher.ts';
-
-const { Partitioners } = kafkajs;
 
 const topics = topicFactory('batch');
 const publisher = createPublisher({ brokers: kafkaBrokers(), clientId: 'bus-batch-test' });
-const runners: ConsumerRunner[] = [];
-
-async function start(options: Omit<RunConsumerOptions, 'brokers' | 'timing'>): Promise<ConsumerRunner> {
-  const runner = await runConsumer({ brokers: kafkaBrokers(), timing: testTiming, retry: fastRetry, ...options });
-  runners.push(runner);
-  return runner;
-}
-
-function events(key: string, count: number): PublishItem[] {
-  return Array.from({ length: count }, (_, index) => ({
-    key,
-    event: makeEvent({ subject: key, streamversion: index + 1 }),
-  }));
-}
+const { start, stopAll } = consumerStarter();
 
 beforeAll(() => publisher.connect());
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((runner) => runner.stop()));
-});
+afterEach(stopAll);
 afterAll(async () => {
   await publisher.disconnect();
   await topics.cleanup();
@@ -52,7 +31,7 @@ describe('runConsumer with a batch handler', () => {
   it('hands a partition’s fetched messages over at once, each message once, and commits past them', async () => {
     const topic = await topics.create(1);
     const groupId = `g-batch-${uniqueSuffix()}`;
-    await publisher.publish(topic, events('lead-b', 300));
+    await publisher.publish(topic, keyedEvents('lead-b', 300));
     const batches: number[] = [];
     const seen: number[] = [];
 
@@ -80,7 +59,7 @@ describe('runConsumer with a batch handler', () => {
     const topic = await topics.create(1);
     const groupId = `g-poison-${uniqueSuffix()}`;
     const key = 'lead-p';
-    await publisher.publish(topic, events(key, 10));
+    await publisher.publish(topic, keyedEvents(key, 10));
     const applied = new Map<number, number>();
     const apply = (message: ConsumedEvent) =>
       applied.set(message.event.streamversion, (applied.get(message.event.streamversion) ?? 0) + 1);
@@ -111,13 +90,8 @@ describe('runConsumer with a batch handler', () => {
     const topic = await topics.create(1);
     const groupId = `g-undecodable-${uniqueSuffix()}`;
     const key = 'lead-u';
-    await publisher.publish(topic, events(key, 3));
-    const raw = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await raw.connect();
-    const malformed = toKafkaMessage(makeEvent({ subject: key, streamversion: 4 }), key);
-    delete malformed.headers.ce_id;
-    await raw.send({ topic, messages: [malformed] });
-    await raw.disconnect();
+    await publisher.publish(topic, keyedEvents(key, 3));
+    await publishWithoutId(topic, key, 4);
     await publisher.publish(topic, [{ key, event: makeEvent({ subject: key, streamversion: 5 }) }]);
     const handled: number[] = [];
 
@@ -138,7 +112,7 @@ describe('runConsumer with a batch handler', () => {
     const topic = await topics.create(3);
     const groupId = `g-lanes-${uniqueSuffix()}`;
     const keys = Array.from({ length: 12 }, (_, index) => `lead-k${index}`);
-    for (const key of keys) await publisher.publish(topic, events(key, 25));
+    for (const key of keys) await publisher.publish(topic, keyedEvents(key, 25));
     const byKey = new Map<string, number[]>();
     let inFlight = 0;
     let mostInFlight = 0;

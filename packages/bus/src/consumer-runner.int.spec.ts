@@ -3,19 +3,19 @@ import kafkajs from 'kafkajs';
 import { Registry } from 'prom-client';
 import { dlqTopic } from '@l2o/contracts';
 import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
-import { toKafkaMessage } from './cloud-event.codec.ts';
-import { runConsumer } from './consumer-runner.ts';
 import type { ConsumedEvent, ConsumerRunner, RunConsumerOptions } from './consumer-runner.ts';
 import { PermanentError } from './errors.ts';
 import {
   committedOffsets,
+  consumerStarter,
   fastRetry,
   header,
+  keyedEvents,
   makeEvent,
   messageCount,
+  publishWithoutId,
   readRaw,
   testKafka,
-  testTiming,
   topicFactory,
 } from './kafka-test-support.ts';
 import { metricSamples, metricValue } from './metrics-test-support.ts';
@@ -26,29 +26,14 @@ const { Partitioners } = kafkajs;
 
 const topics = topicFactory('consumer');
 const publisher = createPublisher({ brokers: kafkaBrokers(), clientId: 'bus-consumer-test' });
-const runners: ConsumerRunner[] = [];
-
-async function start(options: Omit<RunConsumerOptions, 'brokers' | 'timing'>): Promise<ConsumerRunner> {
-  const runner = await runConsumer({ brokers: kafkaBrokers(), timing: testTiming, retry: fastRetry, ...options });
-  runners.push(runner);
-  return runner;
-}
-
-function events(key: string, count: number, type?: string): PublishItem[] {
-  return Array.from({ length: count }, (_, index) => ({
-    key,
-    event: makeEvent({ subject: key, streamversion: index + 1, type }),
-  }));
-}
+const { start, stopAll } = consumerStarter();
 
 function connectionRefused(): Error {
   return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 }
 
 beforeAll(() => publisher.connect());
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((runner) => runner.stop()));
-});
+afterEach(stopAll);
 afterAll(async () => {
   await publisher.disconnect();
   await topics.cleanup();
@@ -60,14 +45,8 @@ describe('runConsumer', () => {
       const topic = await topics.create(1);
       const groupId = `g-dlq-${uniqueSuffix()}`;
       const key = 'lead-poison';
-      await publisher.publish(topic, events(key, 5));
-      // A message no producer of ours would write: no ce_id.
-      const raw = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
-      await raw.connect();
-      const malformed = toKafkaMessage(makeEvent({ subject: key, streamversion: 6 }), key);
-      delete malformed.headers.ce_id;
-      await raw.send({ topic, messages: [malformed] });
-      await raw.disconnect();
+      await publisher.publish(topic, keyedEvents(key, 5));
+      await publishWithoutId(topic, key, 6);
       await publisher.publish(topic, [{ key, event: makeEvent({ subject: key, streamversion: 7 }) }]);
 
       const handled: number[] = [];
@@ -115,7 +94,7 @@ describe('runConsumer', () => {
     it('resumes after the committed offset without losing or repeating messages', async () => {
       const topic = await topics.create(1);
       const groupId = `g-resume-${uniqueSuffix()}`;
-      await publisher.publish(topic, events('lead-r', 10));
+      await publisher.publish(topic, keyedEvents('lead-r', 10));
 
       const first: number[] = [];
       const firstRunner: ConsumerRunner = await start({
@@ -141,7 +120,7 @@ describe('runConsumer', () => {
     it('never commits a message whose handler had not succeeded when it stopped', async () => {
       const topic = await topics.create(1);
       const groupId = `g-inflight-${uniqueSuffix()}`;
-      await publisher.publish(topic, events('lead-s', 4));
+      await publisher.publish(topic, keyedEvents('lead-s', 4));
 
       const attempts: number[] = [];
       const stalled = await start({
@@ -168,7 +147,7 @@ describe('runConsumer', () => {
     it('retries beyond maxAttempts and never dead-letters', async () => {
       const topic = await topics.create(1);
       const groupId = `g-transient-${uniqueSuffix()}`;
-      await publisher.publish(topic, events('lead-t', 3));
+      await publisher.publish(topic, keyedEvents('lead-t', 3));
 
       const seen: Array<{ version: number; attempt: number }> = [];
       await start({
@@ -274,7 +253,7 @@ describe('runConsumer', () => {
       const key = 'lead-m';
       const captured = 'l2o.lead.captured.v1';
       await publisher.publish(topic, [
-        ...events(key, 2, captured),
+        ...keyedEvents(key, 2, captured),
         { key, event: makeEvent({ subject: key, streamversion: 3, type: 'l2o.lead.assigned.v1' }) },
         { key, event: makeEvent({ subject: key, streamversion: 4, type: captured }) },
         { key, event: makeEvent({ subject: key, streamversion: 5, type: captured }) },
@@ -421,7 +400,7 @@ describe('runConsumer', () => {
   describe('when joining a group that starts from the latest offset', () => {
     it('is ready only once it will see what is published next', async () => {
       const topic = await topics.create(1);
-      await publisher.publish(topic, events('lead-old', 2));
+      await publisher.publish(topic, keyedEvents('lead-old', 2));
       const received: number[] = [];
       const runner = await start({
         groupId: `g-latest-${uniqueSuffix()}`,

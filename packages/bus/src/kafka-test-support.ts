@@ -2,11 +2,14 @@ import kafkajs from 'kafkajs';
 import { kafkaBrokers, uniqueSuffix, waitFor } from '@l2o/testing';
 import type { CloudEvent } from '@l2o/contracts';
 import type { KafkaMessage } from 'kafkajs';
-import type { ConsumerTiming } from './consumer-runner.ts';
+import { toKafkaMessage } from './cloud-event.codec.ts';
+import { runConsumer } from './consumer-runner.ts';
+import type { ConsumerRunner, ConsumerTiming, RunConsumerOptions } from './consumer-runner.ts';
 import { ensureTopics } from './ensure-topics.ts';
+import type { PublishItem } from './publisher.ts';
 import type { RetryOptions } from './retry-policy.ts';
 
-const { Kafka, logLevel } = kafkajs;
+const { Kafka, logLevel, Partitioners } = kafkajs;
 
 /** Short group timings and a fast idle fetch, so joins and stops take milliseconds in tests. */
 export const testTiming: ConsumerTiming = {
@@ -39,6 +42,45 @@ export function makeEvent(options: {
     correlationid: `corr-${options.subject}`,
     data: options.data ?? { n: options.streamversion },
   };
+}
+
+/** `count` events of one key, stream versions 1 to `count`. */
+export function keyedEvents(key: string, count: number, type?: string): PublishItem[] {
+  return Array.from({ length: count }, (_, index) => ({
+    key,
+    event: makeEvent({ subject: key, streamversion: index + 1, type }),
+  }));
+}
+
+/**
+ * Starts consumers on the test broker with {@link testTiming} and {@link fastRetry} (a test's own `retry`
+ * wins); `stopAll()`, for `afterEach`, stops every consumer started so far.
+ */
+export function consumerStarter() {
+  const runners: ConsumerRunner[] = [];
+  return {
+    async start(options: Omit<RunConsumerOptions, 'brokers' | 'timing'>): Promise<ConsumerRunner> {
+      const runner = await runConsumer({ brokers: kafkaBrokers(), timing: testTiming, retry: fastRetry, ...options });
+      runners.push(runner);
+      return runner;
+    },
+    async stopAll(): Promise<void> {
+      await Promise.all(runners.splice(0).map((runner) => runner.stop()));
+    },
+  };
+}
+
+/** Writes event `streamversion` of `key` without its `ce_id` header: a message no producer of ours would write. */
+export async function publishWithoutId(topic: string, key: string, streamversion: number): Promise<void> {
+  const raw = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await raw.connect();
+  try {
+    const malformed = toKafkaMessage(makeEvent({ subject: key, streamversion }), key);
+    delete malformed.headers.ce_id;
+    await raw.send({ topic, messages: [malformed] });
+  } finally {
+    await raw.disconnect();
+  }
 }
 
 /** Creates a fresh topic for one test and returns its name; `cleanup()` deletes every topic made so far (and their dead-letter topics). */
