@@ -79,9 +79,10 @@ export async function stopInOrder(options: {
 }
 
 /**
- * An `onFatalError` for a part that stopped for good and does not restart itself (kafkajs gives up on a
- * consumer after some errors): logs `<part> stopped for good` as fatal and exits 1. Crash-only on
- * purpose: the supervisor restarts the process, with every part fresh.
+ * An `onFatalError` for a part that stopped for good and does not restart itself (the bus's consumer
+ * gives up once its message stream failed and could not be reopened after several tries): logs
+ * `<part> stopped for good` as fatal and exits 1. Crash-only on purpose: the supervisor restarts the
+ * process, with every part fresh.
  */
 export function exitOnFatalError(options: { logger: Logger; part: string }): (error: Error) => never {
   return (error) => {
