@@ -19,7 +19,7 @@ export const pipelineConfigSchema = z
     HOST: host(),
     DATABASE_URL: databaseUrl(),
     DATABASE_SCHEMA: databaseSchema(),
-    /** Connections per replica; a stage SLA tick holds one while its command uses another. */
+    /** Connections per replica: the API, the consumer's partitions side by side, the stage SLA poller. */
     DATABASE_POOL_SIZE: databasePoolSize(10),
     KAFKA_BROKERS: kafkaBrokers(),
     TOPIC_NAMESPACE: topicNamespace(),

@@ -11,11 +11,12 @@ import {
   startTelemetry,
   stopInOrder,
 } from '@l2o/service-kit';
+import { createOutboxSweepTask } from '@l2o/stream-consumer';
 import { createApiKeyVerifier, migrateTenancy } from '@l2o/tenancy';
 import { buildApp } from './app.ts';
 import { pipelineConfigSchema } from './config.ts';
 import { migratePipeline } from './migrate-pipeline.ts';
-import { startOpportunityConsumer } from './opportunity-view/opportunity-consumer.ts';
+import { createOpportunityViewConsumer, startOpportunityConsumer } from './opportunity-view/opportunity-consumer.ts';
 import { createPipelineSettingsRepository } from './settings/pipeline-settings.repository.ts';
 import { createStageSlaPoller } from './stage-sla/stage-sla-poller.ts';
 
@@ -44,6 +45,7 @@ await runService({
     const clock = () => new Date();
     const metrics = createMetrics({ serviceName: 'l2o-pipeline' });
     const settings = createPipelineSettingsRepository({ pool });
+    const view = createOpportunityViewConsumer({ pool, store, settings, logger });
     // Joined in the background: the API serves while the group rebalances, and the consumer catches up behind.
     const consumer = startInBackground({
       name: 'opportunity consumer',
@@ -55,22 +57,22 @@ await runService({
           topicNamespace: config.TOPIC_NAMESPACE,
           groupId: config.OPPORTUNITY_CONSUMER_GROUP,
           timing: consumerTimingOf(config),
-          pool,
-          store,
-          settings,
+          view,
           logger,
           metrics,
           onFatalError,
         }),
     });
     const poller = createStageSlaPoller({
-      pool,
-      store,
+      outbox: view,
       clock,
       logger,
       intervalMs: config.STAGE_SLA_TICK_SECONDS * 1000,
     });
     poller.start();
+    // MarkStalled commands a tick kept but did not send (the process stopped, the store was unreachable).
+    const outboxSweep = createOutboxSweepTask({ name: 'stage SLA outbox sweep', handlers: view, logger });
+    outboxSweep.start();
     const app = await buildApp({
       pool,
       store,
@@ -94,6 +96,7 @@ await runService({
             { name: 'http', stop: () => app.close() },
             { name: 'stage SLA poller', stop: () => poller.stop() },
             { name: 'opportunity consumer', stop: () => consumer.stop() },
+            { name: 'stage SLA outbox sweep', stop: () => outboxSweep.stop() },
             { name: 'postgresql', stop: () => pool.end() },
             { name: 'telemetry', stop: () => telemetry.shutdown() },
           ],

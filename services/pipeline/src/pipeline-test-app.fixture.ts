@@ -19,6 +19,7 @@ import { migratePipeline } from './migrate-pipeline.ts';
 import { createOpportunityViewConsumer } from './opportunity-view/opportunity-consumer.ts';
 import { createPipelineSettingsRepository } from './settings/pipeline-settings.repository.ts';
 import type { PipelineSettingsRepository } from './settings/pipeline-settings.repository.ts';
+import type { StageTimerFiring } from './stage-sla/fire-stage-timers.ts';
 
 /** A stored event as the int specs look at it. */
 export type StoredEvent = { streamId: string; type: string; data: Record<string, unknown>; transactionId: string };
@@ -32,8 +33,8 @@ export type PipelineTestApp = {
   pool: pg.Pool;
   store: PostgresEventStore;
   settings: PipelineSettingsRepository;
-  /** The opportunity view's consumer handlers, as the bus calls them. */
-  view: StreamConsumerHandlers;
+  /** The opportunity view's consumer handlers, as the bus calls them; their outbox carries the stage SLA commands. */
+  view: StreamConsumerHandlers<StageTimerFiring>;
   app: ServiceServer;
   /** The app's fixed clock. */
   now: Date;

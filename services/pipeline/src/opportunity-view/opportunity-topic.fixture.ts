@@ -26,9 +26,7 @@ export async function startOpportunityTopic(env: PipelineTestApp): Promise<Oppor
     brokers: kafkaBrokers(),
     topicNamespace: namespace,
     groupId: `pipeline-test-${uniqueSuffix()}`,
-    pool: env.pool,
-    store: env.store,
-    settings: env.settings,
+    view: env.view,
     timing: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, maxWaitTimeMs: 100 },
   });
   await consumer.ready;

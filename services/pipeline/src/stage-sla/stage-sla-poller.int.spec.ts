@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@l2o/service-kit';
 import { waitFor } from '@l2o/testing';
 import type { OpportunityView } from '../opportunity/opportunity-view.ts';
+import { createOpportunityViewConsumer } from '../opportunity-view/opportunity-consumer.ts';
 import { startPipelineTestApp } from '../pipeline-test-app.fixture.ts';
 import type { PipelineTestApp, TestTenant } from '../pipeline-test-app.fixture.ts';
+import { fireStageTimers } from './fire-stage-timers.ts';
+import type { StageTimerFiring } from './fire-stage-timers.ts';
 import { createStageSlaPoller } from './stage-sla-poller.ts';
 
 describe('stage SLA poller', () => {
@@ -20,8 +23,8 @@ describe('stage SLA poller', () => {
   });
 
   const logger = createLogger({ name: 'pipeline', level: 'silent' });
-  const poller = (at: Date, intervalMs = 60_000) =>
-    createStageSlaPoller({ pool: env.pool, store: env.store, clock: () => at, logger, intervalMs });
+  const poller = (at: Date, intervalMs = 60_000, outbox = env.view) =>
+    createStageSlaPoller({ outbox, clock: () => at, logger, intervalMs });
   const after = (due: Date, ms = 60_000) => new Date(due.getTime() + ms);
 
   async function opportunities(count: number): Promise<{ tenant: TestTenant; ids: string[] }> {
@@ -43,6 +46,15 @@ describe('stage SLA poller', () => {
     );
     return result.rows[0];
   }
+
+  const firingOf = (tenant: TestTenant, id: string, at: Date): StageTimerFiring => ({
+    opportunityId: id,
+    tenantId: tenant.tenantId,
+    stageId: 'qualification',
+    enteredAt: env.now.toISOString(),
+    slaDays: 14,
+    at: at.toISOString(),
+  });
 
   // The pollers fire every due timer of the schema, other tests' too, so each test looks at its own opportunities.
 
@@ -80,7 +92,7 @@ describe('stage SLA poller', () => {
     const { tenant, ids } = await opportunities(1);
     const [id] = ids as [string];
     await poller(after(qualificationDue)).tick();
-    // As if the process died after appending OpportunityStalled, before its transaction marked the timer.
+    // Due again though its OpportunityStalled is appended: the second MarkStalled must append nothing.
     await env.pool.query('UPDATE pipeline_stage_timers SET fired_at = NULL, outcome = NULL WHERE opportunity_id = $1', [
       id,
     ]);
@@ -89,6 +101,43 @@ describe('stage SLA poller', () => {
 
     expect(await stalledEvents(tenant.tenantId)).toHaveLength(1);
     expect(await timerOf(id)).toEqual({ outcome: 'moot', fired: true });
+  });
+
+  it('keeps the command of a timer claimed while the event store was down, and the sweep stalls it once', async () => {
+    const { tenant, ids } = await opportunities(1);
+    const [id] = ids as [string];
+    let storeDown = true;
+    const view = createOpportunityViewConsumer({
+      pool: env.pool,
+      settings: env.settings,
+      store: {
+        readStreams: (requests) => env.store.readStreams(requests),
+        readStream: (streamId, options) => env.store.readStream(streamId, options),
+        appendToStream: async (streamId, events, options) => {
+          if (storeDown) throw new Error('event store unavailable');
+          return env.store.appendToStream(streamId, events, options);
+        },
+      },
+    });
+
+    const at = after(qualificationDue);
+    await poller(at, 60_000, view).tick();
+    expect(await stalledEvents(tenant.tenantId)).toEqual([]);
+    expect(await timerOf(id)).toEqual({ outcome: null, fired: true });
+
+    storeDown = false;
+    // The pollers of other tests sweep the same outbox: at least this timer's command is sent, and only once.
+    await view.sweepOutbox({ minAgeMs: 0 });
+    expect(await view.sweepOutbox({ minAgeMs: 0 })).toBe(0);
+    await poller(after(qualificationDue, 120_000), 60_000, view).tick();
+
+    // Sent again, as after a crash between the send and the outbox row's removal.
+    await fireStageTimers({ pool: env.pool, store: env.store })([firingOf(tenant, id, at)]);
+
+    const stalled = await stalledEvents(tenant.tenantId);
+    expect(stalled).toHaveLength(1);
+    expect(stalled[0]?.data).toMatchObject({ stalledAt: at.toISOString() });
+    expect(await timerOf(id)).toEqual({ outcome: 'stalled', fired: true });
   });
 
   it('fires a timer set before a restart', async () => {

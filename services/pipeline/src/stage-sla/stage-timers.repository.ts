@@ -100,30 +100,46 @@ function timerRecordOf(timer: StoredStageTimer) {
 }
 
 /**
- * Claims one due timer for the caller's transaction. SKIP LOCKED lets each replica take a different
- * timer; the claim lasts until that transaction ends, so a crashed poller's timer is claimable again.
+ * Claims up to `limit` due timers for the caller's transaction and marks them fired at `now`, in one
+ * statement. SKIP LOCKED lets each replica take different timers; a claim rolled back leaves its timers due.
  */
-export async function claimDueStageTimer(client: pg.PoolClient, now: Date): Promise<StageTimer | undefined> {
+export async function claimDueStageTimers(
+  client: pg.PoolClient,
+  options: { now: Date; limit: number },
+): Promise<StageTimer[]> {
   const result = await client.query<TimerRow>(
-    `SELECT opportunity_id::text AS opportunity_id, tenant_id, stage_id, entered_at, sla_days, due_at
-       FROM pipeline_stage_timers
-      WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
-      ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-    [now],
+    `UPDATE pipeline_stage_timers t SET fired_at = $1
+       FROM (SELECT opportunity_id, stage_id, entered_at FROM pipeline_stage_timers
+              WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
+              ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
+      WHERE t.opportunity_id = due.opportunity_id AND t.stage_id = due.stage_id AND t.entered_at = due.entered_at
+      RETURNING t.opportunity_id::text AS opportunity_id, t.tenant_id, t.stage_id, t.entered_at, t.sla_days, t.due_at`,
+    [options.now, options.limit],
   );
-  const row = result.rows[0];
-  return row === undefined ? undefined : timerOf(row);
+  return result.rows.map(timerOf);
 }
 
-/** Records that a stage entry's timer fired; a timer that already fired keeps its first outcome. */
-export async function markStageTimerFired(
+/** Records how fired timers ended, in one statement; a timer whose outcome is recorded keeps the first. */
+export async function recordStageTimerOutcomes(
   db: Db,
-  options: { opportunityId: string; stageId: string; enteredAt: string; at: Date | string; outcome: TimerOutcome },
+  outcomes: ReadonlyArray<{ opportunityId: string; stageId: string; enteredAt: string; outcome: TimerOutcome }>,
 ): Promise<void> {
+  if (outcomes.length === 0) return;
   await db.query(
-    `UPDATE pipeline_stage_timers SET fired_at = $4, outcome = $5
-      WHERE opportunity_id = $1 AND stage_id = $2 AND entered_at = $3 AND fired_at IS NULL`,
-    [options.opportunityId, options.stageId, options.enteredAt, options.at, options.outcome],
+    `UPDATE pipeline_stage_timers t SET outcome = r.outcome
+       FROM jsonb_to_recordset($1::jsonb) AS r(opportunity_id uuid, stage_id text, entered_at timestamptz, outcome text)
+      WHERE t.opportunity_id = r.opportunity_id AND t.stage_id = r.stage_id AND t.entered_at = r.entered_at
+        AND t.outcome IS NULL`,
+    [
+      JSON.stringify(
+        outcomes.map((fired) => ({
+          opportunity_id: fired.opportunityId,
+          stage_id: fired.stageId,
+          entered_at: fired.enteredAt,
+          outcome: fired.outcome,
+        })),
+      ),
+    ],
   );
 }
 
