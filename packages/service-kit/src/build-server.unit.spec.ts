@@ -235,24 +235,23 @@ describe('buildServer', () => {
       expect(response.json()).toMatchObject({ status: 415, code: 'unsupported_media_type' });
     });
 
-    it('answers a URL that does not decode to UTF-8 with 400 in the common body', async () => {
-      const response = await app.inject({ method: 'GET', url: '/v1/leads/%ED%A0%80' });
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toEqual({
-        status: 400,
-        code: 'bad_request',
-        reason: 'the URL is not valid percent-encoded UTF-8; encode each path segment with encodeURIComponent',
-      });
-    });
-
-    it('answers a path parameter over the length limit with 414 in the common body', async () => {
-      const response = await app.inject({ method: 'GET', url: `/v1/leads/${'x'.repeat(101)}` });
-      expect(response.statusCode).toBe(414);
-      expect(response.json()).toEqual({
-        status: 414,
-        code: 'bad_request',
-        reason: 'a path parameter is longer than 100 characters',
-      });
+    it.each([
+      [
+        'a URL that does not decode to UTF-8',
+        '/v1/leads/%ED%A0%80',
+        400,
+        'the URL is not valid percent-encoded UTF-8; encode each path segment with encodeURIComponent',
+      ],
+      [
+        'a path parameter over the length limit',
+        `/v1/leads/${'x'.repeat(101)}`,
+        414,
+        'a path parameter is longer than 100 characters',
+      ],
+    ])('answers %s with %i in the common body', async (_case, url, status, reason) => {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode).toBe(status);
+      expect(response.json()).toEqual({ status, code: 'bad_request', reason });
     });
 
     it('answers a domain rule violation with 409 and its field', async () => {
