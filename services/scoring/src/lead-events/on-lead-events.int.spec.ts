@@ -174,9 +174,8 @@ describe('lead events, a batch at a time', () => {
   });
 
   describe('scores sent after the commit', () => {
-    it('keeps the scores of a batch whose send failed and the sweep sends them once', async () => {
-      const { tenantId } = await env.newTenant();
-      const leadId = await demoLead(tenantId);
+    /** A lead events consumer whose appends fail until `storeUp()`. */
+    function consumerWithStoreDown() {
       let storeDown = true;
       const consumer = createLeadEventsConsumer({
         pool: env.pool,
@@ -191,10 +190,17 @@ describe('lead events, a batch at a time', () => {
         rescoreIntervalMs,
         metrics: noScoringMetrics,
       });
+      return { consumer, storeUp: () => void (storeDown = false) };
+    }
+
+    it('keeps the scores of a batch whose send failed and the sweep sends them once', async () => {
+      const { tenantId } = await env.newTenant();
+      const leadId = await demoLead(tenantId);
+      const { consumer, storeUp } = consumerWithStoreDown();
 
       await consumer.handleBatch(asConsumed(await cloudEventsOf(leadId)));
       const whileDown = await scoresOf(leadId);
-      storeDown = false;
+      storeUp();
       const swept = await consumer.sweepOutbox({ minAgeMs: 0 });
       const again = await consumer.sweepOutbox({ minAgeMs: 0 });
 
@@ -206,25 +212,12 @@ describe('lead events, a batch at a time', () => {
     it('drops a kept score that a later score of the lead superseded instead of sending it after that one', async () => {
       const { tenantId } = await env.newTenant();
       const leadId = await env.captureLead({ tenantId, ...idealProfile });
-      let storeDown = true;
-      const failing = createLeadEventsConsumer({
-        pool: env.pool,
-        store: {
-          readStreams: (requests) => env.store.readStreams(requests),
-          appendToStreams: async (appends) => {
-            if (storeDown) throw new Error('event store unreachable');
-            return env.store.appendToStreams(appends);
-          },
-        },
-        clock: env.clock,
-        rescoreIntervalMs,
-        metrics: noScoringMetrics,
-      });
+      const { consumer: failing, storeUp } = consumerWithStoreDown();
       await failing.handleBatch(asConsumed(await cloudEventsOf(leadId)));
       await env.recordActivity({ tenantId, leadId, type: 'demo_requested' });
       await env.applyStream(leadId);
 
-      storeDown = false;
+      storeUp();
       await failing.sweepOutbox({ minAgeMs: 0 });
 
       // The capture's 56 waited in the outbox; the demo's 68 went out first and stays the last score.
