@@ -254,6 +254,13 @@ describe('buildServer', () => {
       expect(response.json()).toEqual({ status, code: 'bad_request', reason });
     });
 
+    it('takes a path parameter of exactly the length limit', async () => {
+      const leadId = 'x'.repeat(100);
+      const response = await app.inject({ method: 'GET', url: `/v1/leads/${leadId}` });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ leadId });
+    });
+
     it('answers a domain rule violation with 409 and its field', async () => {
       const response = await app.inject({ method: 'POST', url: '/v1/rule' });
       expect(response.statusCode).toBe(409);
