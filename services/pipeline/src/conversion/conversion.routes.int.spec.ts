@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opportunityIdForLead } from '@l2o/domain';
+import { expectFieldError } from '@l2o/testing';
 import { startPipelineTestApp } from '../pipeline-test-app.fixture.ts';
 import type { PipelineTestApp, TestTenant } from '../pipeline-test-app.fixture.ts';
 
@@ -56,8 +57,7 @@ describe('conversion routes', () => {
         body: { by: 'rep-other' },
       });
 
-      expect(response.statusCode).toBe(409);
-      expect(response.json()).toMatchObject({ code: 'rule_violation', field: 'ownerId' });
+      expectFieldError(response, { status: 409, code: 'rule_violation', field: 'ownerId' });
     });
   });
 
@@ -135,8 +135,7 @@ describe('conversion routes', () => {
 
       const response = await convert(tenant, leadId);
 
-      expect(response.statusCode).toBe(409);
-      expect(response.json()).toMatchObject({ code: 'rule_violation', field: 'status' });
+      expectFieldError(response, { status: 409, code: 'rule_violation', field: 'status' });
       expect(await env.eventsOf(tenant.tenantId)).toEqual(before);
     });
 
@@ -149,8 +148,7 @@ describe('conversion routes', () => {
 
       const response = await convert(tenant, leadId, body);
 
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ status: 400, code: 'validation_failed', field });
+      expectFieldError(response, { code: 'validation_failed', field });
       expect(await env.eventsOf(tenant.tenantId)).toEqual(before);
     });
 
@@ -159,8 +157,7 @@ describe('conversion routes', () => {
 
       const response = await convert(tenant, leadId, { ...terms, pipelineId: 'renewals' });
 
-      expect(response.statusCode).toBe(409);
-      expect(response.json()).toMatchObject({ code: 'rule_violation', field: 'pipelineId' });
+      expectFieldError(response, { status: 409, code: 'rule_violation', field: 'pipelineId' });
     });
 
     it('answers 404 for another tenant’s lead and for an unknown one', async () => {
@@ -170,8 +167,7 @@ describe('conversion routes', () => {
       const foreign = await convert(stranger, leadId);
       const unknown = await convert(stranger, randomUUID());
 
-      expect(foreign.statusCode).toBe(404);
-      expect(foreign.json()).toMatchObject({ code: 'not_found', field: 'leadId' });
+      expectFieldError(foreign, { status: 404, code: 'not_found', field: 'leadId' });
       expect(unknown.statusCode).toBe(404);
       expect(await env.eventsOf(stranger.tenantId)).toEqual([]);
     });
@@ -181,8 +177,7 @@ describe('conversion routes', () => {
 
       const response = await convert(tenant, leadId, { ...terms, currency: 'euro' });
 
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ code: 'validation_failed', field: 'currency' });
+      expectFieldError(response, { code: 'validation_failed', field: 'currency' });
     });
 
     it('answers 403 to a key without work_leads', async () => {

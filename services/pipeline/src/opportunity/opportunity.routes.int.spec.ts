@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFieldError } from '@l2o/testing';
 import { startPipelineTestApp } from '../pipeline-test-app.fixture.ts';
 import type { PipelineTestApp, TestTenant } from '../pipeline-test-app.fixture.ts';
 import type { OpportunityView } from './opportunity-view.ts';
@@ -72,8 +73,7 @@ describe('opportunity routes', () => {
 
       const response = await moveTo(tenant, id, 'negotiation');
 
-      expect(response.statusCode).toBe(409);
-      expect(response.json()).toMatchObject({ code: 'rule_violation', field: 'fields.budgetConfirmed' });
+      expectFieldError(response, { status: 409, code: 'rule_violation', field: 'fields.budgetConfirmed' });
       expect((await read(tenant, id)).stage.id).toBe('proposal');
     });
 
@@ -96,8 +96,7 @@ describe('opportunity routes', () => {
 
       const response = await moveTo(tenant, id, 'negotiation');
 
-      expect(response.statusCode).toBe(409);
-      expect(response.json()).toMatchObject({ field: 'fields.budgetConfirmed' });
+      expectFieldError(response, { status: 409, field: 'fields.budgetConfirmed' });
     });
 
     it('moves back without exit criteria', async () => {
@@ -115,8 +114,7 @@ describe('opportunity routes', () => {
 
       const response = await moveTo(tenant, id, 'contracting');
 
-      expect(response.statusCode).toBe(409);
-      expect(response.json()).toMatchObject({ code: 'rule_violation', field: 'stageId' });
+      expectFieldError(response, { status: 409, code: 'rule_violation', field: 'stageId' });
     });
   });
 
@@ -132,13 +130,7 @@ describe('opportunity routes', () => {
 
       const response = await act(tenant, id, action, body);
 
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({
-        status: 400,
-        code: 'validation_failed',
-        field,
-        reason: expect.stringMatching(reason),
-      });
+      expectFieldError(response, { code: 'validation_failed', field, reason });
       expect(await env.eventsOf(tenant.tenantId)).toEqual(before);
     });
 
@@ -181,8 +173,7 @@ describe('opportunity routes', () => {
 
       const response = await act(tenant, id, 'lose', { reason: 'bad_weather' });
 
-      expect(response.statusCode).toBe(409);
-      expect(response.json()).toMatchObject({ code: 'rule_violation', field: 'reason' });
+      expectFieldError(response, { status: 409, code: 'rule_violation', field: 'reason' });
       expect((await read(tenant, id)).status).toBe('open');
     });
 
