@@ -1,8 +1,14 @@
 import type pg from 'pg';
 import { PermanentError, runConsumer } from '@l2o/bus';
 import type { BusLogger, ConsumedEvent, ConsumerRunner, ConsumerTiming, EventHandler } from '@l2o/bus';
-import { catalogueEntryByCloudEventType, streamIdFor, topicByAggregate, withNamespace } from '@l2o/contracts';
-import type { Aggregate, CloudEvent } from '@l2o/contracts';
+import {
+  aggregateOfCloudEventType,
+  catalogueEntryByCloudEventType,
+  streamIdFor,
+  topicByAggregate,
+  withNamespace,
+} from '@l2o/contracts';
+import type { CloudEvent } from '@l2o/contracts';
 import type { MetricsRegistry } from '@l2o/service-kit';
 import { StreamGapError, streamEventFromCloudEvent } from '@l2o/stream-consumer';
 import { applyEvents, followedAggregates } from './apply-events.ts';
@@ -52,8 +58,6 @@ export function readModelHandlers(options: {
   return { handleBatch, handle: (message) => handleBatch([message]) };
 }
 
-const aggregateOfType = /^l2o\.(lead|opportunity|attribution)\./;
-
 /**
  * The event a read model applies, or, for a type this build's catalogue does not know yet, an event
  * that only moves positions.
@@ -61,7 +65,7 @@ const aggregateOfType = /^l2o\.(lead|opportunity|attribution)\./;
  */
 function batchEventOf(event: CloudEvent): BatchEvent {
   if (catalogueEntryByCloudEventType(event.type) !== undefined) return streamEventFromCloudEvent(event);
-  const aggregate = aggregateOfType.exec(event.type)?.[1] as Aggregate | undefined;
+  const aggregate = aggregateOfCloudEventType(event.type);
   if (aggregate === undefined) throw new PermanentError(`event ${event.id}: ${event.type} is no aggregate's event`);
   return {
     unknownType: event.type,

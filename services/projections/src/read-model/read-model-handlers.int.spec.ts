@@ -113,6 +113,35 @@ describe('read model handlers', () => {
     ]);
   });
 
+  it('moves past a type this build does not know (a newer producer), so its stream’s next event is no gap', async () => {
+    const tenantId = `acme-${randomUUID()}`;
+    const handlers = readModelHandlers({ pool, readModels });
+    const lead = leadCapturedEvent({ tenantId });
+    const newer = { ...leadTouchRecordedEvent({ lead, streamversion: 2 }), type: 'l2o.lead.nudged.v1', data: {} };
+    const next = leadActivityRecordedEvent({ lead, streamversion: 3 });
+
+    await handlers.handleBatch(consumed([lead, newer]));
+    await handlers.handle(consumed([next])[0] as ConsumedEvent);
+
+    const rows = await rowsOf(tenantId);
+    expect(rows.leads).toEqual([expect.objectContaining({ version: 3, activity_count: 1, touch_count: 1 })]);
+    expect(rows.lead_timeline?.map((row) => (row as { stream_version: number }).stream_version).sort()).toEqual([1, 3]);
+    expect(rows.positions).toContainEqual(expect.objectContaining({ read_model: 'leads', version: 3 }));
+  });
+
+  it('refuses as permanent a type of no aggregate, applying nothing of its batch', async () => {
+    const tenantId = `acme-${randomUUID()}`;
+    const handlers = readModelHandlers({ pool, readModels });
+    const lead = leadCapturedEvent({ tenantId });
+    const intake = { ...leadCapturedEvent({ tenantId }), type: 'l2o.lead-intake.submitted.v1' };
+
+    const failure = handlers.handleBatch(consumed([lead, intake]));
+
+    await expect(failure).rejects.toBeInstanceOf(PermanentError);
+    await expect(failure).rejects.toThrow(`${intake.type} is no aggregate's event`);
+    expect(await rowsOf(tenantId)).toMatchObject({ leads: [], positions: [] });
+  });
+
   it('isolates a poison message: the batch fails, then the good ones apply once and the bad one is permanent', async () => {
     const tenantId = `acme-${randomUUID()}`;
     const handlers = readModelHandlers({ pool, readModels });
