@@ -1,28 +1,7 @@
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTopics } from '@l2o/bus';
-import {
-  maxCompanySize,
-  maxDurationDays,
-  maxDurationMinutes,
-  maxMoneyAmount,
-  maxSettingCount,
-  Topics,
-  withNamespace,
-} from '@l2o/contracts';
-import { migrateEventStore } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
-import { createApiKey, migrateTenancy } from '@l2o/tenancy';
-import {
-  freePorts,
-  freshSchema,
-  kafkaBrokers,
-  spawnService,
-  uniqueSuffix,
-  waitFor,
-  withServiceOutput,
-  type ServiceProcess,
-} from '@l2o/testing';
+import { maxCompanySize, maxDurationDays, maxDurationMinutes, maxMoneyAmount, maxSettingCount } from '@l2o/contracts';
+import { waitFor, withServiceOutput } from '@l2o/testing';
+import { startPlatform, type E2ePlatform } from './e2e-platform.fixture.ts';
 
 const minuteMs = 60_000;
 const dayMs = 24 * 60 * minuteMs;
@@ -31,60 +10,22 @@ const dayMs = 24 * 60 * minuteMs;
 // event store, the relay, Kafka and each consumer. Whatever is one step beyond is a 400 naming the field,
 // and nothing is stored. The services run as processes with the demo routing team (DEMO_TENANT).
 describe('numbers at their bounds, from the APIs to every read model', () => {
-  const suffix = uniqueSuffix();
-  const namespace = `e2e-bounds-${suffix}`;
-  const tenantId = `demo-${suffix}`;
-  const topics = [Topics.lead, Topics.opportunity, Topics.attribution, Topics.leadIntake].map((topic) =>
-    withNamespace(topic, namespace),
-  );
   const names = ['relay', 'ingestion', 'routing', 'pipeline', 'attribution', 'projections'] as const;
   type Name = (typeof names)[number];
-  const services: Partial<Record<Name, ServiceProcess>> = {};
-  let db: Awaited<ReturnType<typeof freshSchema>> | undefined;
-  let pool: pg.Pool | undefined;
-  let apiKey = '';
+  let platform: E2ePlatform;
 
   beforeAll(async () => {
-    db = await freshSchema('e2e_bounds');
-    const { databaseUrl, schema } = db;
-    await migrateEventStore({ databaseUrl, schema });
-    await migrateTenancy({ databaseUrl, schema });
-    await ensureTopics({ brokers: kafkaBrokers(), topics: topics.map((topic) => ({ topic, partitions: 1 })) });
-    pool = createPool({ connectionString: databaseUrl, schema, max: 2 });
-    const scopes = ['ingest', 'read_reports', 'administer_rules', 'work_leads'] as const;
-    apiKey = (await createApiKey({ pool, tenantId, name: 'e2e', scopes: [...scopes] })).apiKey;
-
-    const ports = await freePorts(names.length);
-    names.forEach((name, index) => {
-      // Each service reads the topics in its own consumer group, as in production.
-      const group = `e2e-bounds-${name}-${suffix}`;
-      services[name] = spawnService({
-        name,
-        port: ports[index] ?? 0,
-        env: {
-          DATABASE_URL: databaseUrl,
-          DATABASE_SCHEMA: schema,
-          KAFKA_BROKERS: kafkaBrokers().join(','),
-          TOPIC_NAMESPACE: namespace,
-          INTAKE_CONSUMER_GROUP: `e2e-bounds-intake-${suffix}`,
-          DEMO_TENANT: tenantId,
-          LOG_LEVEL: 'warn',
-          LEAD_CONSUMER_GROUP: group,
-          CONSUMER_GROUP: group,
-          OPPORTUNITY_CONSUMER_GROUP: group,
-        },
-      });
+    platform = await startPlatform({
+      label: 'e2e-bounds',
+      services: names,
+      partitions: 1,
+      scopes: ['ingest', 'read_reports', 'administer_rules', 'work_leads'],
     });
-    await Promise.all(Object.values(services).map((service) => service.ready()));
   });
 
   afterAll(async () => {
-    await Promise.allSettled(Object.values(services).map((service) => service.stop()));
-    await pool?.end();
-    await db?.drop();
+    await platform?.stop();
   });
-
-  const db$ = (): pg.Pool => pool as pg.Pool;
 
   /** Sends `body` (JSON text as it is, so numbers beyond a double's precision reach the service unrounded). */
   async function send(
@@ -93,9 +34,9 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
     path: string,
     body: unknown,
   ): Promise<{ status: number; json: Record<string, unknown> }> {
-    const response = await fetch(`${services[name]?.url ?? ''}${path}`, {
+    const response = await fetch(platform.url(name, path), {
       method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.apiKey}` },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
@@ -108,9 +49,9 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
   }
 
   async function storedEvents(): Promise<number> {
-    const result = await db$().query<{ count: number }>(
+    const result = await platform.pool.query<{ count: number }>(
       "SELECT count(*)::int AS count FROM events WHERE metadata->>'tenantId' = $1",
-      [tenantId],
+      [platform.tenantId],
     );
     return result.rows[0]?.count ?? -1;
   }
@@ -158,7 +99,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
   const ownerId = 'rep-ines';
 
   it('refuses one step beyond each bound with 400 naming the field, storing nothing', async () => {
-    await withServiceOutput(Object.values(services), async () => {
+    await withServiceOutput(Object.values(platform.services), async () => {
       await expectRefused([
         {
           name: 'routing',
@@ -210,7 +151,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
           name: 'ingestion',
           method: 'POST',
           path: '/v1/leads',
-          body: { email: `too-big.${suffix}@example.com`, company: { name: 'Big', size: maxCompanySize + 1 } },
+          body: { email: `too-big.${platform.suffix}@example.com`, company: { name: 'Big', size: maxCompanySize + 1 } },
           field: 'company.size',
         },
       ]);
@@ -231,7 +172,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
   });
 
   it('stores the largest settings, company size and first-response SLA in routing and the read models', async () => {
-    await withServiceOutput(Object.values(services), async () => {
+    await withServiceOutput(Object.values(platform.services), async () => {
       await ok('routing', 'PUT', '/v1/routing/settings', routingSettings({}));
       const rep = { name: 'Inês', active: true, timezone: 'Europe/Lisbon' };
       await ok('routing', 'PUT', `/v1/routing/reps/${ownerId}`, {
@@ -242,7 +183,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
       await ok('pipeline', 'PUT', '/v1/pipeline/settings', pipelineSettings(maxDurationDays));
 
       const captured = await ok('ingestion', 'POST', '/v1/leads', {
-        email: `dana.${suffix}@stark-software.example`,
+        email: `dana.${platform.suffix}@stark-software.example`,
         firstName: 'Dana',
         company: { name: 'Stark Software', size: maxCompanySize, country: 'US' },
         touchpoint: { channel: 'web_form', source: 'website', campaign: 'spring-launch' },
@@ -250,7 +191,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
       leadId = String(captured.leadId);
       await ok('routing', 'POST', `/v1/leads/${leadId}/assign`, { ownerId, poolId: 'shared' });
 
-      const assigned = await db$().query<{ data: { assignedAt: string; responseDueAt: string } }>(
+      const assigned = await platform.pool.query<{ data: { assignedAt: string; responseDueAt: string } }>(
         "SELECT data FROM events WHERE stream_id = $1 AND type = 'LeadAssigned'",
         [`lead-${leadId}`],
       );
@@ -262,7 +203,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
         'the lead with its owner in the leads read model',
         async () =>
           (
-            await db$().query<{ company_size: number; response_due_at: Date | null }>(
+            await platform.pool.query<{ company_size: number; response_due_at: Date | null }>(
               'SELECT company_size, response_due_at FROM leads WHERE lead_id = $1 AND owner_id = $2',
               [leadId, ownerId],
             )
@@ -271,7 +212,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
       );
       expect(row).toEqual({ company_size: maxCompanySize, response_due_at: due });
       const assignment = await waitFor('the assignment in the response read model', async () => {
-        const result = await db$().query<{ due_at: Date }>(
+        const result = await platform.pool.query<{ due_at: Date }>(
           'SELECT due_at FROM response_assignments WHERE lead_id = $1',
           [leadId],
         );
@@ -279,9 +220,10 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
       });
       expect(assignment.due_at).toEqual(due);
       const timer = await waitFor('the first-response timer in routing', async () => {
-        const result = await db$().query<{ due_at: Date }>('SELECT due_at FROM routing_timers WHERE lead_id = $1', [
-          leadId,
-        ]);
+        const result = await platform.pool.query<{ due_at: Date }>(
+          'SELECT due_at FROM routing_timers WHERE lead_id = $1',
+          [leadId],
+        );
         return result.rows[0];
       });
       expect(timer.due_at).toEqual(due);
@@ -292,7 +234,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
 
   it('opens and wins a deal at the largest amount, held to the cent by every store', async () => {
     expect(leadId, 'the lead of the previous test').not.toBe('');
-    await withServiceOutput(Object.values(services), async () => {
+    await withServiceOutput(Object.values(platform.services), async () => {
       await ok('pipeline', 'POST', `/v1/leads/${leadId}/sales-qualify`, { by: ownerId });
       const convert = (amount: string) =>
         `{"by":"${ownerId}","amount":${amount},"currency":"EUR","expectedCloseDate":"2027-03-31"}`;
@@ -318,7 +260,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
         })),
       );
       const opened = await waitFor('the stage timer of the opened deal', async () => {
-        const result = await db$().query<{ sla_days: number; entered_at: Date; due_at: Date }>(
+        const result = await platform.pool.query<{ sla_days: number; entered_at: Date; due_at: Date }>(
           'SELECT sla_days, entered_at, due_at FROM pipeline_stage_timers WHERE opportunity_id = $1',
           [opportunityId],
         );
@@ -337,7 +279,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
         'the won deal in the pipeline read model',
         async () =>
           (
-            await db$().query<{ amount: string }>(
+            await platform.pool.query<{ amount: string }>(
               "SELECT amount::text FROM opportunity_states WHERE opportunity_id = $1 AND status = 'won' AND valid_to IS NULL",
               [opportunityId],
             )
@@ -345,13 +287,13 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
         { timeoutMs: 60_000 },
       );
       expect(won.amount).toBe(amount);
-      const states = await db$().query<{ amount: string }>(
+      const states = await platform.pool.query<{ amount: string }>(
         'SELECT DISTINCT amount::text FROM opportunity_states WHERE opportunity_id = $1',
         [opportunityId],
       );
       expect(states.rows).toEqual([{ amount }]);
       const pipelineView = await waitFor('the won deal in pipeline', async () => {
-        const result = await db$().query<{ amount: string }>(
+        const result = await platform.pool.query<{ amount: string }>(
           "SELECT amount::text FROM pipeline_opportunities WHERE opportunity_id = $1 AND status = 'won'",
           [opportunityId],
         );
@@ -359,7 +301,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
       });
       expect(pipelineView.amount).toBe(amount);
       const journey = await waitFor('the won journey in attribution', async () => {
-        const result = await db$().query<{ amount_cents: string }>(
+        const result = await platform.pool.query<{ amount_cents: string }>(
           "SELECT amount_cents::text FROM attribution_journeys WHERE opportunity_id = $1 AND outcome = 'won'",
           [opportunityId],
         );
@@ -369,7 +311,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
       const credits = await waitFor(
         "every model's credit in the attribution read model",
         async () => {
-          const result = await db$().query<{ model: string; amount: string }>(
+          const result = await platform.pool.query<{ model: string; amount: string }>(
             `SELECT model, sum(amount)::text AS amount FROM attribution_channel_credits
              WHERE opportunity_id = $1 GROUP BY model ORDER BY model`,
             [opportunityId],
@@ -380,9 +322,9 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
       );
       expect(credits.map((credit) => credit.amount)).toEqual(Array.from({ length: 9 }, () => amount));
       const cost = await waitFor('the campaign cost in the attribution read model', async () => {
-        const result = await db$().query<{ amount: string }>(
+        const result = await platform.pool.query<{ amount: string }>(
           "SELECT amount::text FROM campaign_costs WHERE tenant_id = $1 AND campaign = 'spring-launch'",
-          [tenantId],
+          [platform.tenantId],
         );
         return result.rows[0];
       });
@@ -392,7 +334,7 @@ describe('numbers at their bounds, from the APIs to every read model', () => {
 
   it('dead-lettered nothing in any consumer', async () => {
     for (const name of ['routing', 'pipeline', 'attribution', 'projections'] as const) {
-      const metrics = await (await fetch(`${services[name]?.url ?? ''}/metrics`)).text();
+      const metrics = await (await fetch(platform.url(name, '/metrics'))).text();
       const deadLettered = metrics
         .split('\n')
         .filter((line) => line.startsWith('l2o_consumer_messages_total{') && line.includes('outcome="dead_lettered"'))

@@ -1,20 +1,6 @@
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTopics } from '@l2o/bus';
-import { Topics, withNamespace } from '@l2o/contracts';
-import { migrateEventStore } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
-import { createApiKey, migrateTenancy } from '@l2o/tenancy';
-import {
-  freePorts,
-  freshSchema,
-  kafkaBrokers,
-  spawnService,
-  uniqueSuffix,
-  waitFor,
-  withServiceOutput,
-  type ServiceProcess,
-} from '@l2o/testing';
+import { waitFor, withServiceOutput } from '@l2o/testing';
+import { captureStrongLead, startPlatform, type E2ePlatform } from './e2e-platform.fixture.ts';
 
 /** The bound the platform promises: a service killed and restarted serves HTTP again within this. */
 const servingBoundMs = 5_000;
@@ -35,68 +21,11 @@ const allIn = (name: Crashed, state: string): string[] => Array.from({ length: c
 // After a SIGKILL the broker keeps the dead member in the group until its session times out, and a
 // restarted member waits that long for its partitions. The services must serve meanwhile.
 describe('a service killed and restarted', () => {
-  const suffix = uniqueSuffix();
-  const namespace = `e2e-crash-${suffix}`;
-  const tenantId = `demo-${suffix}`;
-  const services: Record<string, ServiceProcess> = {};
-  const ports: Record<string, number> = {};
-  let env: Record<string, string> = {};
-  let db: Awaited<ReturnType<typeof freshSchema>> | undefined;
-  let pool: pg.Pool | undefined;
-  let apiKey = '';
+  let platform: E2ePlatform;
   let leadBeforeCrash = '';
 
-  const envOf = (name: string): Record<string, string> => {
-    // Each service reads the lead topic in its own consumer group, as in production.
-    const group = `e2e-crash-${name}-${suffix}`;
-    return { ...env, LEAD_CONSUMER_GROUP: group, CONSUMER_GROUP: group, OPPORTUNITY_CONSUMER_GROUP: group };
-  };
-  const start = (name: string): ServiceProcess => {
-    services[name] = spawnService({ name, port: ports[name] ?? 0, env: envOf(name) });
-    return services[name];
-  };
   const get = (name: string, path: string, withKey = true): Promise<Response> =>
-    fetch(`${services[name]?.url ?? ''}${path}`, withKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {});
-
-  async function post(name: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-    const response = await fetch(`${services[name]?.url ?? ''}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify(body),
-    });
-    const answer = (await response.json()) as Record<string, unknown>;
-    expect(response.ok, `${name} ${path} answered ${response.status}: ${JSON.stringify(answer)}`).toBe(true);
-    return answer;
-  }
-
-  /** Captures a lead strong and engaged enough for the default rules to qualify it and the demo team to take it. */
-  async function captureStrongLead(label: string): Promise<string> {
-    const captured = await post('ingestion', '/v1/leads', {
-      email: `${label}.${suffix}@stark-software.example`,
-      firstName: 'Dana',
-      lastName: label,
-      jobTitle: 'VP Sales',
-      company: {
-        name: 'Stark Software',
-        domain: 'stark-software.example',
-        industry: 'software',
-        size: 5000,
-        country: 'US',
-      },
-      touchpoint: { channel: 'web_form', source: 'website', campaign: 'spring-launch' },
-    });
-    const leadId = String(captured.leadId);
-    for (const type of ['pricing_page_view', 'content_download', 'demo_requested']) {
-      await post('ingestion', '/v1/activities', {
-        leadId,
-        type,
-        occurredAt: new Date().toISOString(),
-        channel: 'web_form',
-        campaign: 'spring-launch',
-      });
-    }
-    return leadId;
-  }
+    fetch(platform.url(name, path), withKey ? { headers: { authorization: `Bearer ${platform.apiKey}` } } : {});
 
   /** Waits until the query API shows the lead scored and assigned: scoring, routing and projections all applied it. */
   async function assignedInQueryApi(leadId: string): Promise<Record<string, unknown>> {
@@ -129,39 +58,17 @@ describe('a service killed and restarted', () => {
   };
 
   beforeAll(async () => {
-    db = await freshSchema('e2e_crash');
-    const { databaseUrl, schema } = db;
-    await migrateEventStore({ databaseUrl, schema });
-    await migrateTenancy({ databaseUrl, schema });
-    await ensureTopics({
-      brokers: kafkaBrokers(),
-      topics: [Topics.lead, Topics.opportunity, Topics.attribution, Topics.leadIntake].map((topic) => ({
-        topic: withNamespace(topic, namespace),
-        partitions: 2,
-      })),
+    platform = await startPlatform({
+      label: 'e2e-crash',
+      services: ['relay', 'ingestion', ...crashed],
+      partitions: 2,
+      scopes: ['ingest', 'read_reports'],
+      env: { KAFKA_SESSION_TIMEOUT_MS: String(sessionTimeoutMs) },
     });
-    pool = createPool({ connectionString: databaseUrl, schema, max: 2 });
-    apiKey = (await createApiKey({ pool, tenantId, name: 'e2e', scopes: ['ingest', 'read_reports'] })).apiKey;
-
-    const names = ['relay', 'ingestion', ...crashed];
-    const free = await freePorts(names.length);
-    names.forEach((name, index) => (ports[name] = free[index] ?? 0));
-    env = {
-      DATABASE_URL: databaseUrl,
-      DATABASE_SCHEMA: schema,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      TOPIC_NAMESPACE: namespace,
-      INTAKE_CONSUMER_GROUP: `e2e-crash-intake-${suffix}`,
-      OUTCOMES_CONSUMER_GROUP: `e2e-crash-outcomes-${suffix}`,
-      DEMO_TENANT: tenantId,
-      KAFKA_SESSION_TIMEOUT_MS: String(sessionTimeoutMs),
-      LOG_LEVEL: 'warn',
-    };
-    await Promise.all(names.map((name) => start(name).ready()));
 
     // A lead all the way through before the crash: every consumer has joined and owns its partitions.
-    await withServiceOutput(Object.values(services), async () => {
-      leadBeforeCrash = await captureStrongLead('before');
+    await withServiceOutput(Object.values(platform.services), async () => {
+      leadBeforeCrash = await captureStrongLead(platform, 'before');
       await assignedInQueryApi(leadBeforeCrash);
       for (const name of crashed) {
         await waitFor(`${name}'s consumers to be consuming before the crash`, async () => {
@@ -173,13 +80,11 @@ describe('a service killed and restarted', () => {
   });
 
   afterAll(async () => {
-    await Promise.allSettled(Object.values(services).map((service) => service.stop()));
-    await pool?.end();
-    await db?.drop();
+    await platform?.stop();
   });
 
   it('serves health and its query API within 5 s while its group rebalances, then catches up', async () => {
-    await Promise.all(crashed.map((name) => services[name]?.crash()));
+    await Promise.all(crashed.map((name) => platform.services[name]?.crash()));
 
     // One restart at a time, as a supervisor restarts one crashed pod: three node processes starting
     // together on a small machine would measure the machine, not the service.
@@ -188,8 +93,8 @@ describe('a service killed and restarted', () => {
     const readyWhileRebalancing: Partial<Record<Crashed, { httpStatus: number; body: ReadyAnswer }>> = {};
     for (const name of crashed) {
       const restarted = performance.now();
-      start(name);
-      await withServiceOutput([services[name] as ServiceProcess], () =>
+      const service = platform.start(name);
+      await withServiceOutput([service], () =>
         waitFor(
           `${name} to answer /health and ${queryRoute[name]()}`,
           async () => {
@@ -230,8 +135,8 @@ describe('a service killed and restarted', () => {
       );
     }
 
-    await withServiceOutput(Object.values(services), async () => {
-      const leadAfterRestart = await captureStrongLead('after');
+    await withServiceOutput(Object.values(platform.services), async () => {
+      const leadAfterRestart = await captureStrongLead(platform, 'after');
       const lead = await assignedInQueryApi(leadAfterRestart);
       expect(lead).toMatchObject({
         leadId: leadAfterRestart,

@@ -1,82 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import kafkajs from 'kafkajs';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTopics, runConsumer } from '@l2o/bus';
+import { runConsumer } from '@l2o/bus';
 import type { ConsumedEvent, ConsumerRunner } from '@l2o/bus';
-import { Topics, withNamespace } from '@l2o/contracts';
-import { migrateEventStore } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
 import { migrateProjections } from '@l2o/projections/migrations';
-import { createApiKey, migrateTenancy } from '@l2o/tenancy';
+import { createApiKey } from '@l2o/tenancy';
 import type { ApiScope } from '@l2o/tenancy';
-import {
-  freePorts,
-  freshSchema,
-  kafkaBrokers,
-  spawnService,
-  uniqueSuffix,
-  waitFor,
-  withServiceOutput,
-  type ServiceProcess,
-} from '@l2o/testing';
+import { kafkaBrokers, waitFor, withServiceOutput } from '@l2o/testing';
+import { startPlatform, type E2ePlatform } from './e2e-platform.fixture.ts';
 
 const { Kafka, logLevel } = kafkajs;
 
 describe('lead capture across the running services', () => {
-  const suffix = uniqueSuffix();
-  const namespace = `e2e-${suffix}`;
-  const leadTopic = withNamespace(Topics.lead, namespace);
-  const intakeTopic = withNamespace(Topics.leadIntake, namespace);
-  const services: ServiceProcess[] = [];
   const published: ConsumedEvent[] = [];
-  let db: Awaited<ReturnType<typeof freshSchema>> | undefined;
-  let pool: pg.Pool | undefined;
+  let platform: E2ePlatform;
   let reader: ConsumerRunner | undefined;
-  let ingestion: ServiceProcess;
-  let projections: ServiceProcess;
-  const tenantId = `acme-${suffix}`;
-  let apiKey: string;
 
   beforeAll(async () => {
-    db = await freshSchema('e2e');
-    const { databaseUrl, schema } = db;
-    await migrateEventStore({ databaseUrl, schema });
-    await migrateProjections({ databaseUrl, schema });
-    await migrateTenancy({ databaseUrl, schema });
-    await ensureTopics({
-      brokers: kafkaBrokers(),
-      topics: [
-        { topic: leadTopic, partitions: 3 },
-        { topic: intakeTopic, partitions: 3 },
-        // Projections also follows the opportunity and attribution topics and will not start without them.
-        { topic: withNamespace(Topics.opportunity, namespace), partitions: 3 },
-        { topic: withNamespace(Topics.attribution, namespace), partitions: 3 },
-      ],
+    platform = await startPlatform({
+      label: 'e2e',
+      services: ['ingestion', 'projections', 'relay'],
+      partitions: 3,
+      scopes: ['ingest', 'read_reports'],
+      migrations: [migrateProjections],
     });
-    pool = createPool({ connectionString: databaseUrl, schema, max: 2 });
-    apiKey = await keyOf(tenantId, ['ingest', 'read_reports']);
-
-    const [ingestionPort = 0, projectionsPort = 0, relayPort = 0] = await freePorts(3);
-    const env = {
-      DATABASE_URL: databaseUrl,
-      DATABASE_SCHEMA: schema,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      TOPIC_NAMESPACE: namespace,
-      CONSUMER_GROUP: `e2e-projections-${suffix}`,
-      INTAKE_CONSUMER_GROUP: `e2e-intake-${suffix}`,
-      LOG_LEVEL: 'warn',
-    };
-    ingestion = spawnService({ name: 'ingestion', port: ingestionPort, env });
-    projections = spawnService({ name: 'projections', port: projectionsPort, env });
-    const relay = spawnService({ name: 'relay', port: relayPort, env });
-    services.push(ingestion, projections, relay);
-    await Promise.all(services.map((service) => service.ready()));
-
     reader = await runConsumer({
       brokers: kafkaBrokers(),
-      groupId: `e2e-reader-${suffix}`,
-      topics: [leadTopic],
+      groupId: `e2e-reader-${platform.suffix}`,
+      topics: [platform.topics.lead],
       deadLetter: { ensureTopics: false },
       handle: async (message) => {
         published.push(message);
@@ -85,35 +36,34 @@ describe('lead capture across the running services', () => {
   });
 
   afterAll(async () => {
-    await Promise.allSettled(services.map((service) => service.stop()));
     await reader?.stop();
-    await pool?.end();
-    await db?.drop();
+    await platform?.stop();
   });
+
+  const services = () => Object.values(platform.services);
 
   /** A key of `tenant`, created in the services' schema. */
   async function keyOf(tenant: string, scopes: ApiScope[]): Promise<string> {
-    if (pool === undefined) throw new Error('the suite set-up did not open its pool');
-    return (await createApiKey({ pool, tenantId: tenant, name: 'e2e', scopes })).apiKey;
+    return (await createApiKey({ pool: platform.pool, tenantId: tenant, name: 'e2e', scopes })).apiKey;
   }
 
   async function storedEvents(filter: { tenantId?: string } = {}): Promise<number> {
-    const result = await pool?.query<{ count: number }>(
-      `SELECT count(*)::int AS count FROM "${db?.schema}".events WHERE $1::text IS NULL OR metadata->>'tenantId' = $1`,
+    const result = await platform.pool.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM events WHERE $1::text IS NULL OR metadata->>'tenantId' = $1`,
       [filter.tenantId ?? null],
     );
-    return result?.rows[0]?.count ?? -1;
+    return result.rows[0]?.count ?? -1;
   }
 
   it('captures a lead over HTTP, publishes LeadCaptured and shows the lead in the query API', async () => {
     const traceId = randomUUID().replaceAll('-', '');
-    await withServiceOutput(services, async () => {
-      const response = await fetch(`${ingestion.url}/v1/leads`, {
+    await withServiceOutput(services(), async () => {
+      const response = await fetch(platform.url('ingestion', '/v1/leads'), {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          authorization: `Bearer ${apiKey}`,
-          'x-request-id': `e2e-${suffix}`,
+          authorization: `Bearer ${platform.apiKey}`,
+          'x-request-id': `e2e-${platform.suffix}`,
           traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
         },
         body: JSON.stringify({
@@ -130,8 +80,8 @@ describe('lead capture across the running services', () => {
       const { leadId } = body;
 
       const lead = await waitFor('the lead in the query API', async () => {
-        const answer = await fetch(`${projections.url}/v1/leads/${leadId}`, {
-          headers: { authorization: `Bearer ${apiKey}` },
+        const answer = await fetch(platform.url('projections', `/v1/leads/${leadId}`), {
+          headers: { authorization: `Bearer ${platform.apiKey}` },
         });
         return answer.status === 200 ? ((await answer.json()) as Record<string, unknown>) : undefined;
       });
@@ -157,16 +107,16 @@ describe('lead capture across the running services', () => {
         type: 'l2o.lead.captured.v1',
         subject: leadId,
         source: '/l2o/ingestion',
-        tenantid: tenantId,
+        tenantid: platform.tenantId,
         streamversion: 1,
-        correlationid: `e2e-${suffix}`,
-        data: { leadId, tenantId, contact: { email: 'grace.hopper@example.com' } },
+        correlationid: `e2e-${platform.suffix}`,
+        data: { leadId, tenantId: platform.tenantId, contact: { email: 'grace.hopper@example.com' } },
       });
       // The caller's trace continues through the event store and Kafka.
       expect(message.event.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-[0-9a-f]{2}$`));
 
-      const otherTenantKey = await keyOf(`other-${suffix}`, ['read_reports']);
-      const asOtherTenant = await fetch(`${projections.url}/v1/leads/${leadId}`, {
+      const otherTenantKey = await keyOf(`other-${platform.suffix}`, ['read_reports']);
+      const asOtherTenant = await fetch(platform.url('projections', `/v1/leads/${leadId}`), {
         headers: { authorization: `Bearer ${otherTenantKey}` },
       });
       expect(asOtherTenant.status).toBe(404);
@@ -174,11 +124,11 @@ describe('lead capture across the running services', () => {
   });
 
   it('refuses a bad body with 400 naming the field and stores no event', async () => {
-    const refusedTenant = `refused-${suffix}`;
+    const refusedTenant = `refused-${platform.suffix}`;
     const refusedKey = await keyOf(refusedTenant, ['ingest']);
-    await withServiceOutput(services, async () => {
+    await withServiceOutput(services(), async () => {
       const before = await storedEvents();
-      const response = await fetch(`${ingestion.url}/v1/leads`, {
+      const response = await fetch(platform.url('ingestion', '/v1/leads'), {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${refusedKey}` },
         body: JSON.stringify({ email: 'not-an-email', firstName: 'Grace' }),
@@ -197,13 +147,13 @@ describe('lead capture across the running services', () => {
   });
 
   it('refuses a request without an API key with 401 on both services', async () => {
-    await withServiceOutput(services, async () => {
-      const capture = await fetch(`${ingestion.url}/v1/leads`, {
+    await withServiceOutput(services(), async () => {
+      const capture = await fetch(platform.url('ingestion', '/v1/leads'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'grace@example.com' }),
       });
-      const read = await fetch(`${projections.url}/v1/leads/${randomUUID()}`);
+      const read = await fetch(platform.url('projections', `/v1/leads/${randomUUID()}`));
 
       expect(capture.status).toBe(401);
       expect(await capture.json()).toMatchObject({ status: 401, code: 'unauthorized' });
@@ -211,9 +161,9 @@ describe('lead capture across the running services', () => {
     });
   });
   it('captures a lead a platform producer publishes on the intake topic and serves it from the query API', async () => {
-    await withServiceOutput(services, async () => {
+    await withServiceOutput(services(), async () => {
       const submissionId = randomUUID();
-      const email = `intake-${suffix}@example.com`;
+      const email = `intake-${platform.suffix}@example.com`;
       const producer = new Kafka({
         brokers: kafkaBrokers(),
         clientId: 'e2e-intake-producer',
@@ -222,7 +172,7 @@ describe('lead capture across the running services', () => {
       await producer.connect();
       try {
         await producer.send({
-          topic: intakeTopic,
+          topic: platform.topics.intake,
           messages: [
             {
               key: email,
@@ -238,7 +188,7 @@ describe('lead capture across the running services', () => {
                 ce_type: 'l2o.lead-intake.submitted.v1',
                 ce_source: '/crm/sync',
                 ce_time: new Date().toISOString(),
-                ce_tenantid: tenantId,
+                ce_tenantid: platform.tenantId,
                 'content-type': 'application/json',
               },
             },
@@ -253,11 +203,11 @@ describe('lead capture across the running services', () => {
           (candidate) => (candidate.event.data as { contact?: { email?: string } }).contact?.email === email,
         ),
       );
-      expect(message.event).toMatchObject({ type: 'l2o.lead.captured.v1', tenantid: tenantId });
+      expect(message.event).toMatchObject({ type: 'l2o.lead.captured.v1', tenantid: platform.tenantId });
       expect(message.event.data).toMatchObject({ touchpoint: { channel: 'kafka_intake', source: 'crm-sync' } });
       const lead = await waitFor('the intake lead in the query API', async () => {
-        const answer = await fetch(`${projections.url}/v1/leads/${message.event.subject}`, {
-          headers: { authorization: `Bearer ${apiKey}` },
+        const answer = await fetch(platform.url('projections', `/v1/leads/${message.event.subject}`), {
+          headers: { authorization: `Bearer ${platform.apiKey}` },
         });
         return answer.status === 200 ? ((await answer.json()) as Record<string, unknown>) : undefined;
       });

@@ -1,83 +1,27 @@
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTopics, runConsumer } from '@l2o/bus';
+import { runConsumer } from '@l2o/bus';
 import type { ConsumedEvent, ConsumerRunner } from '@l2o/bus';
-import { Topics, withNamespace } from '@l2o/contracts';
-import { migrateEventStore } from '@l2o/event-store';
-import { createPool } from '@l2o/pg';
-import { createApiKey, migrateTenancy } from '@l2o/tenancy';
-import {
-  freePorts,
-  freshSchema,
-  kafkaBrokers,
-  spawnService,
-  uniqueSuffix,
-  waitFor,
-  withServiceOutput,
-  type ServiceProcess,
-} from '@l2o/testing';
+import { kafkaBrokers, waitFor, withServiceOutput } from '@l2o/testing';
+import { captureStrongLead, startPlatform, type E2ePlatform } from './e2e-platform.fixture.ts';
 
 // One lead's whole way through the running services, with the out-of-the-box settings only: the demo
 // routing team (DEMO_TENANT), the default scoring rules, the default pipeline and attribution models.
 describe('a lead from capture to revenue across the running services', () => {
-  const suffix = uniqueSuffix();
-  const namespace = `e2e-l2r-${suffix}`;
-  const tenantId = `demo-${suffix}`;
-  const topics = {
-    lead: withNamespace(Topics.lead, namespace),
-    opportunity: withNamespace(Topics.opportunity, namespace),
-    attribution: withNamespace(Topics.attribution, namespace),
-    intake: withNamespace(Topics.leadIntake, namespace),
-  };
-  const services: Record<string, ServiceProcess> = {};
   const published: ConsumedEvent[] = [];
-  let db: Awaited<ReturnType<typeof freshSchema>> | undefined;
-  let pool: pg.Pool | undefined;
+  let platform: E2ePlatform;
   let reader: ConsumerRunner | undefined;
-  let apiKey = '';
 
   beforeAll(async () => {
-    db = await freshSchema('e2e_l2r');
-    const { databaseUrl, schema } = db;
-    await migrateEventStore({ databaseUrl, schema });
-    await migrateTenancy({ databaseUrl, schema });
-    await ensureTopics({
-      brokers: kafkaBrokers(),
-      topics: Object.values(topics).map((topic) => ({ topic, partitions: 2 })),
+    platform = await startPlatform({
+      label: 'e2e-l2r',
+      services: ['relay', 'ingestion', 'scoring', 'routing', 'pipeline', 'attribution'],
+      partitions: 2,
+      scopes: ['ingest', 'read_reports', 'administer_rules', 'work_leads'],
     });
-    pool = createPool({ connectionString: databaseUrl, schema, max: 2 });
-    apiKey = (
-      await createApiKey({
-        pool,
-        tenantId,
-        name: 'e2e',
-        scopes: ['ingest', 'read_reports', 'administer_rules', 'work_leads'],
-      })
-    ).apiKey;
-
-    const names = ['relay', 'ingestion', 'scoring', 'routing', 'pipeline', 'attribution'] as const;
-    const ports = await freePorts(names.length);
-    const env = {
-      DATABASE_URL: databaseUrl,
-      DATABASE_SCHEMA: schema,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      TOPIC_NAMESPACE: namespace,
-      INTAKE_CONSUMER_GROUP: `e2e-l2r-intake-${suffix}`,
-      OUTCOMES_CONSUMER_GROUP: `e2e-l2r-outcomes-${suffix}`,
-      DEMO_TENANT: tenantId,
-      LOG_LEVEL: 'warn',
-    };
-    names.forEach((name, index) => {
-      // Each service reads the lead topic in its own consumer group, as in production.
-      const group = `e2e-l2r-${name}-${suffix}`;
-      const groups = { LEAD_CONSUMER_GROUP: group, CONSUMER_GROUP: group, OPPORTUNITY_CONSUMER_GROUP: group };
-      services[name] = spawnService({ name, port: ports[index] ?? 0, env: { ...env, ...groups } });
-    });
-    await Promise.all(Object.values(services).map((service) => service.ready()));
-
+    const { topics } = platform;
     reader = await runConsumer({
       brokers: kafkaBrokers(),
-      groupId: `e2e-l2r-reader-${suffix}`,
+      groupId: `e2e-l2r-reader-${platform.suffix}`,
       topics: [topics.lead, topics.opportunity, topics.attribution],
       deadLetter: { ensureTopics: false },
       handle: async (message) => {
@@ -87,24 +31,11 @@ describe('a lead from capture to revenue across the running services', () => {
   });
 
   afterAll(async () => {
-    await Promise.allSettled(Object.values(services).map((service) => service.stop()));
     await reader?.stop();
-    await pool?.end();
-    await db?.drop();
+    await platform?.stop();
   });
 
-  const url = (service: string, path: string) => `${services[service]?.url ?? ''}${path}`;
-
-  async function post(service: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-    const response = await fetch(url(service, path), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify(body),
-    });
-    const answer = (await response.json()) as Record<string, unknown>;
-    expect(response.ok, `${service} ${path} answered ${response.status}: ${JSON.stringify(answer)}`).toBe(true);
-    return answer;
-  }
+  const post = (service: string, path: string, body: unknown) => platform.post(service, path, body);
 
   /** The types of the lead's events on the lead topic, in the order they were published. */
   const leadEventTypes = (leadId: string) =>
@@ -113,31 +44,8 @@ describe('a lead from capture to revenue across the running services', () => {
   let leadId = '';
 
   it('scores, qualifies and assigns a strong, engaged lead, in that order on l2o.lead.v1', async () => {
-    await withServiceOutput(Object.values(services), async () => {
-      const captured = await post('ingestion', '/v1/leads', {
-        email: `dana.vp.${suffix}@stark-software.example`,
-        firstName: 'Dana',
-        lastName: 'Scully',
-        jobTitle: 'VP Sales',
-        company: {
-          name: 'Stark Software',
-          domain: 'stark-software.example',
-          industry: 'software',
-          size: 5000,
-          country: 'US',
-        },
-        touchpoint: { channel: 'web_form', source: 'website', campaign: 'spring-launch' },
-      });
-      leadId = String(captured.leadId);
-      for (const type of ['pricing_page_view', 'content_download', 'demo_requested']) {
-        await post('ingestion', '/v1/activities', {
-          leadId,
-          type,
-          occurredAt: new Date().toISOString(),
-          channel: 'web_form',
-          campaign: 'spring-launch',
-        });
-      }
+    await withServiceOutput(Object.values(platform.services), async () => {
+      leadId = await captureStrongLead(platform, 'Scully');
 
       const types = await waitFor('LeadAssigned on the lead topic', () => {
         const seen = leadEventTypes(leadId);
@@ -158,13 +66,13 @@ describe('a lead from capture to revenue across the running services', () => {
       const qualified = published.find(
         (message) => message.event.subject === leadId && message.event.type === 'l2o.lead.qualified.v1',
       );
-      expect(qualified?.event.data).toMatchObject({ leadId, tenantId, threshold: 60 });
+      expect(qualified?.event.data).toMatchObject({ leadId, tenantId: platform.tenantId, threshold: 60 });
       const assigned = published.find(
         (message) => message.event.subject === leadId && message.event.type === 'l2o.lead.assigned.v1',
       );
       expect(assigned?.event.data).toMatchObject({
         leadId,
-        tenantId,
+        tenantId: platform.tenantId,
         reason: 'qualified',
         ownerId: expect.stringMatching(/^rep-/),
         responseDueAt: expect.any(String),
@@ -178,7 +86,7 @@ describe('a lead from capture to revenue across the running services', () => {
 
   it('converts the lead, wins the deal and publishes every model’s credit on l2o.attribution.v1', async () => {
     expect(leadId, 'the lead of the first test').not.toBe('');
-    await withServiceOutput(Object.values(services), async () => {
+    await withServiceOutput(Object.values(platform.services), async () => {
       const assigned = published.find(
         (message) => message.event.subject === leadId && message.event.type === 'l2o.lead.assigned.v1',
       );
@@ -220,7 +128,7 @@ describe('a lead from capture to revenue across the running services', () => {
       ]);
       for (const message of credits) {
         const data = message.event.data as { amount: number; currency: string; byChannel: Array<{ amount: number }> };
-        expect(data).toMatchObject({ amount: 50000.01, currency: 'EUR', leadId, tenantId });
+        expect(data).toMatchObject({ amount: 50000.01, currency: 'EUR', leadId, tenantId: platform.tenantId });
         const cents = data.byChannel.reduce((sum, channel) => sum + Math.round(channel.amount * 100), 0);
         expect(cents).toBe(5_000_001);
       }
