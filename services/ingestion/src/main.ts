@@ -5,6 +5,7 @@ import {
   consumerTimingOf,
   createLogger,
   createMetrics,
+  createPeriodicTask,
   exitOnFatalError,
   loadConfig,
   runService,
@@ -84,12 +85,13 @@ await runService({
         consumerReadiness(intake),
       ],
     });
-    const purge = setInterval(() => {
-      purgeExpiredIdempotencyKeys({ pool, now: clock() }).catch((error: unknown) =>
-        logger.warn({ err: error }, 'purging expired idempotency keys failed'),
-      );
-    }, purgeIntervalMs);
-    purge.unref();
+    const purge = createPeriodicTask({
+      name: 'idempotency key purge',
+      intervalMs: purgeIntervalMs,
+      logger,
+      tick: () => purgeExpiredIdempotencyKeys({ pool, now: clock() }),
+    });
+    purge.start();
     const importProcessor = createImportProcessor({
       pool,
       capturer,
@@ -106,7 +108,7 @@ await runService({
         stopInOrder({
           logger,
           steps: [
-            { name: 'idempotency key purge', stop: async () => clearInterval(purge) },
+            { name: 'idempotency key purge', stop: () => purge.stop() },
             { name: 'http', stop: () => app.close() },
             { name: 'import processor', stop: () => importProcessor.stop() },
             { name: 'intake consumer', stop: () => intake.stop() },
