@@ -1,4 +1,5 @@
 export { freshSchema, testDatabaseUrl } from './fresh-schema.ts';
+export { runSqlMigrationsThrough } from './earlier-migrations.ts';
 export { waitFor } from './wait-for.ts';
 export { kafkaBrokers, uniqueSuffix } from './kafka.ts';
 export { freePorts } from './free-port.ts';

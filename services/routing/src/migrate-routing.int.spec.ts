@@ -1,8 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topics, leadCapturedV1Example, streamIdFor, toCloudEvent } from '@l2o/contracts';
@@ -10,9 +6,9 @@ import { leadDecider } from '@l2o/domain';
 import type { CaptureLead, ScoreLead } from '@l2o/domain';
 import { createPostgresEventStore, handleCommand, migrateEventStore } from '@l2o/event-store';
 import type { PostgresEventStore } from '@l2o/event-store';
-import { createPool, runSqlMigrations } from '@l2o/pg';
+import { createPool } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
-import { freshSchema } from '@l2o/testing';
+import { freshSchema, runSqlMigrationsThrough } from '@l2o/testing';
 import { createLeadEventConsumer, leadEventConsumer } from './lead-events/lead-event-consumer.ts';
 import { migrateRouting } from './migrate-routing.ts';
 import type { Reservation } from './routing-leads/routing-lead.ts';
@@ -38,14 +34,14 @@ describe('migrating routing onto the consumer kit', () => {
     db = await freshSchema('routing_upgrade');
     const { databaseUrl, schema } = db;
     // The schema as the release before the kit left it: routing's first migration only.
-    const before = await mkdtemp(join(tmpdir(), 'routing-migrations-'));
-    await copyFile(
-      fileURLToPath(new URL('../migrations/001_routing.sql', import.meta.url)),
-      join(before, '001_routing.sql'),
-    );
     await migrateEventStore({ databaseUrl, schema });
-    await runSqlMigrations({ databaseUrl, schema, dir: before, table: 'routing_migrations' });
-    await rm(before, { recursive: true });
+    await runSqlMigrationsThrough({
+      databaseUrl,
+      schema,
+      dir: new URL('../migrations', import.meta.url),
+      table: 'routing_migrations',
+      through: '001_routing.sql',
+    });
     pool = createPool({ connectionString: databaseUrl, schema, max: 4 });
     store = createPostgresEventStore({ pool, schema });
     await qualify(pending);

@@ -1,8 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamIdFor, toCloudEvent } from '@l2o/contracts';
@@ -10,8 +6,8 @@ import { leadDecider } from '@l2o/domain';
 import type { LeadCommand } from '@l2o/domain';
 import { createPostgresEventStore, handleCommand, migrateEventStore } from '@l2o/event-store';
 import type { PostgresEventStore } from '@l2o/event-store';
-import { createPool, runSqlMigrations } from '@l2o/pg';
-import { freshSchema } from '@l2o/testing';
+import { createPool } from '@l2o/pg';
+import { freshSchema, runSqlMigrationsThrough } from '@l2o/testing';
 import { createLeadEventsConsumer, leadEventsConsumerName } from './lead-events/lead-events-consumer.ts';
 import { migrateScoring } from './migrate-scoring.ts';
 import { noScoringMetrics } from './scoring-metrics.ts';
@@ -38,13 +34,14 @@ describe('migrating scoring onto the consumer kit', () => {
     db = await freshSchema('scoring_upgrade');
     const { databaseUrl, schema } = db;
     // The schema as the release before the kit left it: scoring's first three migrations.
-    const before = await mkdtemp(join(tmpdir(), 'scoring-migrations-'));
-    for (const file of ['001_scoring-rule-sets.sql', '002_scoring-leads.sql', '003_scoring-outcomes.sql']) {
-      await copyFile(fileURLToPath(new URL(`../migrations/${file}`, import.meta.url)), join(before, file));
-    }
     await migrateEventStore({ databaseUrl, schema });
-    await runSqlMigrations({ databaseUrl, schema, dir: before, table: 'scoring_migrations' });
-    await rm(before, { recursive: true });
+    await runSqlMigrationsThrough({
+      databaseUrl,
+      schema,
+      dir: new URL('../migrations', import.meta.url),
+      table: 'scoring_migrations',
+      through: '003_scoring-outcomes.sql',
+    });
     pool = createPool({ connectionString: databaseUrl, schema, max: 6 });
     store = createPostgresEventStore({ pool, schema });
 
