@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +16,8 @@ import {
   withNamespace,
 } from '@l2o/contracts';
 import type { CloudEvent, LeadChannel } from '@l2o/contracts';
-import { createPool, quoteIdent } from '@l2o/pg';
-import { migrateProjections, reportingSchemaOf } from '@l2o/projections/migrations';
+import { createPool } from '@l2o/pg';
+import { migrateProjections } from '@l2o/projections/migrations';
 import { applyEvent, streamEventFromCloudEvent, readModels } from '@l2o/projections/read-models';
 import { createApiKey, migrateTenancy } from '@l2o/tenancy';
 import {
@@ -291,13 +291,8 @@ describe('the dashboard in a browser', () => {
     await browser?.close();
     await projections?.stop();
     await pool?.end();
+    // Drops the reporting schema beside it too.
     await db?.drop();
-    if (db !== undefined) {
-      const client = new pg.Client({ connectionString: db.databaseUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(reportingSchemaOf(db.schema))} CASCADE`);
-      await client.end();
-    }
   });
 
   it('asks for an API key, then charts the seeded leads by channel and day', async () => {
