@@ -33,6 +33,7 @@ import { latencySummary, perSecond, progress, trackPeakMemory } from '../../../s
 import { defaultWaitingRetryMs } from '../src/assign/assign-leads.ts';
 import { demoRouting, installDemoRouting } from '../src/demo/demo-routing.ts';
 import type { RoutingSetup } from '../src/demo/demo-routing.ts';
+import { qualifyLeadCommand } from '../src/lead-commands.fixture.ts';
 import { createLeadEventConsumer } from '../src/lead-events/lead-event-consumer.ts';
 import { migrateRouting } from '../src/migrate-routing.ts';
 
@@ -101,23 +102,7 @@ function commandsFor(index: number): LeadCommand[] {
     },
     metadata: { now },
   };
-  // Over the MQL threshold: the Lead appends LeadScored and LeadQualified, as scoring's command does.
-  const qualify: LeadCommand = {
-    type: 'ScoreLead',
-    data: {
-      leadId,
-      tenantId,
-      score: 80,
-      grade: 'A',
-      components: { fit: 80, engagement: 80, predictive: null },
-      breakdown: [],
-      ruleSetVersion: 1,
-      trigger: 'captured',
-      mql: { threshold: 60 },
-    },
-    metadata: { now },
-  };
-  return [capture, qualify];
+  return [capture, qualifyLeadCommand({ leadId, tenantId, now })];
 }
 
 function streamOf(commands: LeadCommand[]): StreamAppend {

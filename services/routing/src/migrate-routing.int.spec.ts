@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topics, leadCapturedV1Example, streamIdFor, toCloudEvent } from '@l2o/contracts';
+import { Topics, streamIdFor, toCloudEvent } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
-import type { CaptureLead, ScoreLead } from '@l2o/domain';
 import { createPostgresEventStore, handleCommand, migrateEventStore } from '@l2o/event-store';
 import type { PostgresEventStore } from '@l2o/event-store';
 import { createPool } from '@l2o/pg';
 import { createLogger } from '@l2o/service-kit';
 import { freshSchema, runSqlMigrationsThrough } from '@l2o/testing';
+import { captureLeadCommand, qualifyLeadCommand } from './lead-commands.fixture.ts';
 import { createLeadEventConsumer, leadEventConsumer } from './lead-events/lead-event-consumer.ts';
 import { migrateRouting } from './migrate-routing.ts';
 import type { Reservation } from './routing-leads/routing-lead.ts';
@@ -29,6 +29,15 @@ describe('migrating routing onto the consumer kit', () => {
     reason: 'qualified',
     responseDueAt: '2025-03-10T09:30:00.000Z',
   });
+
+  const leadConsumer = () =>
+    createLeadEventConsumer({
+      pool,
+      store,
+      clock: () => now,
+      logger: createLogger({ name: 'routing', level: 'silent' }),
+      waitingRetryMs: 60_000,
+    });
 
   beforeAll(async () => {
     db = await freshSchema('routing_upgrade');
@@ -77,13 +86,7 @@ describe('migrating routing onto the consumer kit', () => {
   });
 
   it('keeps only the reservation still waiting for its LeadAssigned, sets its timer and sends it from the outbox', async () => {
-    const consumer = createLeadEventConsumer({
-      pool,
-      store,
-      clock: () => now,
-      logger: createLogger({ name: 'routing', level: 'silent' }),
-      waitingRetryMs: 60_000,
-    });
+    const consumer = leadConsumer();
     const reservations = await pool.query<{ lead_id: string; reservation: Reservation | null }>(
       'SELECT lead_id::text AS lead_id, reservation FROM routing_leads WHERE lead_id = ANY($1)',
       [[settled, pending]],
@@ -105,13 +108,7 @@ describe('migrating routing onto the consumer kit', () => {
   });
 
   it('takes an event routing applied before the upgrade as a redelivery', async () => {
-    const consumer = createLeadEventConsumer({
-      pool,
-      store,
-      clock: () => now,
-      logger: createLogger({ name: 'routing', level: 'silent' }),
-      waitingRetryMs: 60_000,
-    });
+    const consumer = leadConsumer();
     const [, , qualified] = await store.readStream(streamIdFor('lead', pending));
     if (qualified === undefined) throw new Error('the lead qualified at version 3');
     const before = await pool.query('SELECT * FROM routing_leads WHERE lead_id = $1', [pending]);
@@ -130,28 +127,10 @@ describe('migrating routing onto the consumer kit', () => {
   });
 
   async function qualify(leadId: string): Promise<void> {
-    const { capturedAt: _capturedAt, captureId: _captureId, ...example } = leadCapturedV1Example;
-    const capture: CaptureLead = {
-      type: 'CaptureLead',
-      data: { ...example, leadId, tenantId: 'acme' },
-      metadata: { now },
-    };
-    const score: ScoreLead = {
-      type: 'ScoreLead',
-      data: {
-        leadId,
-        tenantId: 'acme',
-        score: 80,
-        grade: 'A',
-        components: { fit: 80, engagement: 80, predictive: null },
-        breakdown: [],
-        ruleSetVersion: 1,
-        trigger: 'captured',
-        mql: { threshold: 60 },
-      },
-      metadata: { now },
-    };
-    for (const command of [capture, score]) {
+    for (const command of [
+      captureLeadCommand({ leadId, tenantId: 'acme', now }),
+      qualifyLeadCommand({ leadId, tenantId: 'acme', now }),
+    ]) {
       await handleCommand({
         store,
         streamId: streamIdFor('lead', leadId),

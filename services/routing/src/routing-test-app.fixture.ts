@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { createPublisher, ensureTopics } from '@l2o/bus';
 import type { ConsumedEvent, ConsumerRunner } from '@l2o/bus';
-import { leadCapturedV1Example, parseStreamId, streamIdFor, toCloudEvent, Topics, withNamespace } from '@l2o/contracts';
+import { parseStreamId, streamIdFor, toCloudEvent, Topics, withNamespace } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import { leadDecider } from '@l2o/domain';
 import type { CaptureLead, ScoreLead } from '@l2o/domain';
@@ -18,6 +18,7 @@ import type { ApiKeyRequest, TestResponse } from '@l2o/testing';
 import { buildApp } from './app.ts';
 import type { Pool, Rep, RoutingSettings } from './assignment/index.ts';
 import { installDemoRouting } from './demo/demo-routing.ts';
+import { captureLeadCommand, qualifyLeadCommand } from './lead-commands.fixture.ts';
 import type { QueuedLeadCommand } from './lead-commands/queued-lead-command.ts';
 import { createLeadEventConsumer, startLeadEventConsumer } from './lead-events/lead-event-consumer.ts';
 import { migrateRouting } from './migrate-routing.ts';
@@ -131,34 +132,13 @@ export async function startRoutingTestEnv(options: { now?: Date } = {}): Promise
       const outcome = await installDemoRouting({ pool, tenantId, now, setup });
       if (outcome !== 'installed') throw new Error(`tenant ${tenantId} already has routing`);
     },
-    async captureLead({ tenantId, country = 'GB', employees = 120 }) {
+    async captureLead({ tenantId, country, employees }) {
       const leadId = randomUUID();
-      const { capturedAt: _capturedAt, captureId: _captureId, ...example } = leadCapturedV1Example;
-      const command: CaptureLead = {
-        type: 'CaptureLead',
-        data: { ...example, leadId, tenantId, company: { ...example.company, country, size: employees } },
-        metadata: { now },
-      };
-      await run(command);
+      await run(captureLeadCommand({ leadId, tenantId, now, country, employees }));
       return leadId;
     },
     async qualifyLead({ tenantId, leadId }) {
-      const command: ScoreLead = {
-        type: 'ScoreLead',
-        data: {
-          leadId,
-          tenantId,
-          score: 80,
-          grade: 'A',
-          components: { fit: 80, engagement: 80, predictive: null },
-          breakdown: [],
-          ruleSetVersion: 1,
-          trigger: 'captured',
-          mql: { threshold: 60 },
-        },
-        metadata: { now },
-      };
-      await run(command);
+      await run(qualifyLeadCommand({ leadId, tenantId, now }));
     },
     eventsOf,
     async waitForEvent(leadId, type, count = 1) {
