@@ -4,16 +4,25 @@ import { z } from 'zod';
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
-const portMessage = 'expected a number between 1 and 65535';
+/** A whole number from `min` to `max` read from the env's text, refused with one message whatever is wrong. */
+function wholeNumber(options: { min: number; max: number; defaultValue: number; message: string }) {
+  const error = { error: options.message };
+  return z.coerce
+    .number(error)
+    .int(error)
+    .min(options.min, error)
+    .max(options.max, error)
+    .default(options.defaultValue);
+}
 
 /** A TCP port, e.g. `PORT: port(4001)`. */
 export function port(defaultPort: number) {
-  return z.coerce
-    .number({ error: portMessage })
-    .int({ error: portMessage })
-    .min(1, { error: portMessage })
-    .max(65535, { error: portMessage })
-    .default(defaultPort);
+  return wholeNumber({
+    min: 1,
+    max: 65535,
+    defaultValue: defaultPort,
+    message: 'expected a number between 1 and 65535',
+  });
 }
 
 /** The interface a service listens on, e.g. `HOST: host()`; loopback unless set. */
@@ -85,10 +94,6 @@ export function logLevel(defaultLevel: LogLevel = 'info') {
   return z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).default(defaultLevel);
 }
 
-const sessionMessage =
-  'expected whole milliseconds from 6000 (the broker default group.min.session.timeout.ms) to 300000';
-const heartbeatMessage = 'expected whole milliseconds from 100 to 100000';
-
 /**
  * The consumer group timings of a service, spread into its schema (`...consumerTimingEnv()`) together
  * with `.superRefine(checkConsumerTiming)`. Defaults and why: docs/design/consumer-recovery.md.
@@ -99,19 +104,19 @@ export function consumerTimingEnv() {
      * The broker drops a member it has not heard from for this long; a member restarted after a crash
      * gets its partitions back only then. A process stalled for longer loses its partitions to a rebalance.
      */
-    KAFKA_SESSION_TIMEOUT_MS: z.coerce
-      .number({ error: sessionMessage })
-      .int({ error: sessionMessage })
-      .min(6_000, { error: sessionMessage })
-      .max(300_000, { error: sessionMessage })
-      .default(10_000),
+    KAFKA_SESSION_TIMEOUT_MS: wholeNumber({
+      min: 6_000,
+      max: 300_000,
+      defaultValue: 10_000,
+      message: 'expected whole milliseconds from 6000 (the broker default group.min.session.timeout.ms) to 300000',
+    }),
     /** How often a member heartbeats; at most a third of the session timeout. */
-    KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce
-      .number({ error: heartbeatMessage })
-      .int({ error: heartbeatMessage })
-      .min(100, { error: heartbeatMessage })
-      .max(100_000, { error: heartbeatMessage })
-      .default(3_000),
+    KAFKA_HEARTBEAT_INTERVAL_MS: wholeNumber({
+      min: 100,
+      max: 100_000,
+      defaultValue: 3_000,
+      message: 'expected whole milliseconds from 100 to 100000',
+    }),
   };
 }
 
