@@ -1,9 +1,12 @@
+import { pino } from 'pino';
 import { createLogger } from '../create-logger.ts';
 import { exitOnFatalError, runService } from '../run-service.ts';
 
 // A service process for run-service.unit.spec.ts; argv[2] picks how it behaves.
 const mode = process.argv[2] ?? 'normal';
-const logger = createLogger({ name: 'fixture' });
+// Written synchronously, so the lines come out in the order they were logged: with the default
+// asynchronous stdout, the exit's flush can write the last lines before the one still being written.
+const logger = createLogger({ name: 'fixture', destination: pino.destination({ dest: 1, sync: true }) });
 
 await runService({
   name: 'fixture',
