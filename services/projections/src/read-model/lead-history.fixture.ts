@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { cloudEventTypeOf, leadCapturedV1Example, leadScoredV1Example, streamIdFor } from '@l2o/contracts';
-import type { Aggregate, CloudEvent, EventName, LeadChannel } from '@l2o/contracts';
+import { leadCapturedV1Example, leadScoredV1Example, streamIdFor } from '@l2o/contracts';
+import type { Aggregate, EventName, LeadChannel } from '@l2o/contracts';
 import { START } from '@l2o/event-store';
-import type { EventStore, RecordedEvent, StreamAppend } from '@l2o/event-store';
+import type { EventStore, StreamAppend } from '@l2o/event-store';
 import { streamEventFromRecorded } from '@l2o/stream-consumer';
 import type { StreamEvent } from '@l2o/stream-consumer';
 
@@ -244,20 +244,4 @@ export function streamEventsOf(plans: readonly LeadPlan[]): StreamEvent[] {
     }
   }
   return events;
-}
-
-/** A stored event as the relay publishes it on Kafka (see services/relay to-cloud-event.ts). */
-export function cloudEventOf(event: RecordedEvent): CloudEvent {
-  return {
-    specversion: '1.0',
-    id: event.id,
-    type: cloudEventTypeOf(event.type, event.schemaVersion),
-    source: `/l2o/${event.metadata.producer ?? 'unknown'}`,
-    subject: event.streamId.slice(event.streamId.indexOf('-') + 1),
-    time: event.recordedAt.toISOString(),
-    datacontenttype: 'application/json',
-    tenantid: event.metadata.tenantId,
-    streamversion: event.streamVersion,
-    data: event.data,
-  };
 }

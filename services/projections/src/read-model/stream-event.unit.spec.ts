@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError } from '@l2o/bus';
-import { leadCapturedV1Example } from '@l2o/contracts';
+import { leadCapturedV1Example, toCloudEvent } from '@l2o/contracts';
 import { START } from '@l2o/event-store';
 import type { RecordedEvent } from '@l2o/event-store';
 import { leadCapturedEvent } from '../leads/lead-event.fixture.ts';
-import { cloudEventOf } from './lead-history.fixture.ts';
 import { streamEventFromCloudEvent, streamEventFromRecorded } from '@l2o/stream-consumer';
 
 const leadId = leadCapturedV1Example.leadId;
@@ -27,7 +26,7 @@ function recorded(overrides: Partial<RecordedEvent> = {}): RecordedEvent {
 describe('stream events as the read models receive them', () => {
   it('are the same whether read from the store or received from Kafka as the relay publishes them', () => {
     const fromStore = streamEventFromRecorded(recorded());
-    expect(streamEventFromCloudEvent(cloudEventOf(recorded()))).toEqual(fromStore);
+    expect(streamEventFromCloudEvent(toCloudEvent(recorded()))).toEqual(fromStore);
     expect(fromStore).toMatchObject({
       type: 'LeadCaptured',
       schemaVersion: 1,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toCloudEvent } from '@l2o/contracts';
 import { createPostgresEventStore, migrateEventStore, START } from '@l2o/event-store';
 import type { PostgresEventStore } from '@l2o/event-store';
 import { createPool } from '@l2o/pg';
@@ -8,7 +9,7 @@ import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
 import { applyEvent } from '../read-model/apply-events.ts';
 import { appendStreamPlans, planDealHistory } from '../read-model/deal-history.fixture.ts';
-import { appendLeadHistory, cloudEventOf, planLeadHistory } from '../read-model/lead-history.fixture.ts';
+import { appendLeadHistory, planLeadHistory } from '../read-model/lead-history.fixture.ts';
 import { appendOpportunityHistory, planOpportunityHistory } from '../read-model/opportunity-history.fixture.ts';
 import { streamEventFromCloudEvent } from '@l2o/stream-consumer';
 import { readModels } from '../read-models.ts';
@@ -89,7 +90,7 @@ describe('rebuilding the read models', () => {
       maxBatch: 500,
       onEvents: async (events) => {
         for (const recorded of events) {
-          const event = streamEventFromCloudEvent(cloudEventOf(recorded));
+          const event = streamEventFromCloudEvent(toCloudEvent(recorded));
           await applyEvent({ pool, readModels, event });
           if (applied % 7 === 0) await applyEvent({ pool, readModels, event });
           applied += 1;
