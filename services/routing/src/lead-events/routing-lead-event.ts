@@ -23,22 +23,6 @@ export function followsLeadEvent(eventName: string): boolean {
 
 /** The routing view of a lead stream event, or `undefined` for a type routing does not follow. */
 export function routingLeadEventOf(event: StreamEvent): RoutingLeadEvent | undefined {
-  switch (event.type) {
-    case 'LeadCaptured':
-    case 'LeadProfileUpdated':
-    case 'LeadScored':
-    case 'LeadQualified':
-    case 'LeadAssigned':
-    case 'LeadAccepted':
-    case 'LeadContacted':
-    case 'LeadRejected':
-    case 'LeadRecycled':
-    case 'LeadDisqualified':
-    case 'LeadConverted':
-    case 'LeadsMerged':
-      // The kit parsed `data` with the catalogue schema of `type`, the very pair RoutingLeadEvent names.
-      return { type: event.type, data: event.data } as RoutingLeadEvent;
-    default:
-      return undefined;
-  }
+  // The kit parsed `data` with the catalogue schema of `type`, the very pair RoutingLeadEvent names.
+  return followsLeadEvent(event.type) ? ({ type: event.type, data: event.data } as RoutingLeadEvent) : undefined;
 }
