@@ -75,6 +75,15 @@ const transientKafkaErrors = new Set([
   'KafkaJSLockTimeout',
 ]);
 
+/**
+ * SQLSTATE classes where the message's own data is at fault, so it fails the same way again: a data
+ * exception (22: text PostgreSQL cannot store, a number out of range) or an integrity violation (23),
+ * but for a unique violation, which a concurrent writer can cause and a retry then resolves.
+ */
+function isDataFault(sqlState: string): boolean {
+  return sqlState.startsWith('22') || (sqlState.startsWith('23') && sqlState !== '23505');
+}
+
 // node-postgres reports a lost or unobtainable connection without a SQLSTATE.
 const transientMessages =
   /connection terminated|timeout exceeded when trying to connect|not queryable|connection timeout/i;
@@ -98,7 +107,9 @@ function classifyOne(error: ErrorLike): ErrorKind | undefined {
 
   const code = typeof error.code === 'string' ? error.code : '';
   if (networkErrorCodes.has(code)) return 'transient';
-  if (/^[0-9A-Z]{5}$/.test(code) && (code.startsWith('08') || transientSqlStates.has(code))) return 'transient';
+  const sqlState = /^[0-9A-Z]{5}$/.test(code) ? code : '';
+  if (sqlState !== '' && (sqlState.startsWith('08') || transientSqlStates.has(sqlState))) return 'transient';
+  if (sqlState !== '' && isDataFault(sqlState)) return 'permanent';
   if (name.startsWith('KafkaJS') && (error.retriable === true || transientKafkaErrors.has(name))) return 'transient';
   // @platformatic/kafka: a lost connection, a timeout, or a broker error it marks retriable.
   if (code === 'PLT_KFK_NETWORK' || code === 'PLT_KFK_TIMEOUT') return 'transient';
@@ -111,6 +122,8 @@ function classifyOne(error: ErrorLike): ErrorKind | undefined {
 /**
  * Classifies a handler error. The outermost error that says something decides, so a handler can wrap
  * a low-level error in a {@link PermanentError}; causes (and the parts of an AggregateError) are searched after it.
+ * Besides `PermanentError`, an invalid envelope and a zod error, a PostgreSQL data exception (SQLSTATE
+ * class 22) and an integrity violation (class 23, but a unique violation) are permanent.
  */
 export function classifyError(error: unknown): ErrorKind {
   const queue: unknown[] = [error];

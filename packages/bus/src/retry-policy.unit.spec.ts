@@ -30,6 +30,13 @@ describe('classifyError', () => {
         'a PermanentError wrapping a connection error',
         new PermanentError('gave up', { cause: withCode('refused', 'ECONNREFUSED') }),
       ],
+      ['pg text jsonb cannot hold (class 22)', withCode('unsupported Unicode escape sequence', '22P05')],
+      ['pg NUL byte in text', withCode('invalid byte sequence for encoding "UTF8": 0x00', '22021')],
+      ['pg number out of range', withCode('value "99999999999" is out of range for type integer', '22003')],
+      ['pg check constraint (class 23)', withCode('new row violates check constraint', '23514')],
+      ['pg not-null constraint', withCode('null value in column "tenant_id" violates not-null constraint', '23502')],
+      ['pg foreign key violation', withCode('insert or update violates foreign key constraint', '23503')],
+      ['a wrapped pg data exception', new Error('apply failed', { cause: withCode('bad', '22P05') })],
     ])('%s', (_label, error) => {
       expect(classifyError(error)).toBe('permanent');
     });
@@ -82,7 +89,8 @@ describe('classifyError', () => {
   describe('unknown', () => {
     it.each([
       ['a plain error', new Error('something odd')],
-      ['a pg unique violation', withCode('duplicate key value', '23505')],
+      ['a pg unique violation, which a concurrent writer can cause', withCode('duplicate key value', '23505')],
+      ['a pg syntax error (class 42, the code at fault)', withCode('syntax error at or near "SELEC"', '42601')],
       [
         'a non-retriable KafkaJS protocol error',
         new KafkaJSProtocolError(
