@@ -3,7 +3,7 @@ import { catalogue } from '@l2o/contracts';
 import type { StreamEvent } from '@l2o/stream-consumer';
 import type { Instant } from '../read-model/instant.ts';
 import type { ReadModel, ReadModelBatch } from '../read-model/read-model.ts';
-import { readRows, rowKey, writeRows } from '../read-model/row-store.ts';
+import { readRows, rowKey, splitByStored, writeRows } from '../read-model/row-store.ts';
 import type { RowTable } from '../read-model/row-store.ts';
 import { nextOpportunityState, openedState, stageVisitChange } from './opportunity-state.ts';
 import type { OpportunityState } from './opportunity-state.ts';
@@ -180,8 +180,8 @@ async function applyToPipeline({ client, events }: ReadModelBatch): Promise<void
       stays.set(versionKey(visit), visit);
     }
   }
-  await writeRows(client, { ...stateTable, ...split(states, storedStates) });
-  await writeRows(client, { ...visitTable, ...split(stays, storedVisits) });
+  await writeRows(client, { ...stateTable, ...splitByStored(states, storedStates) });
+  await writeRows(client, { ...visitTable, ...splitByStored(stays, storedVisits) });
 }
 
 /** The state after `event`, or undefined when it changes nothing reported on. */
@@ -204,14 +204,6 @@ function nextState(event: StreamEvent, current: StateRow | undefined): Opportuni
 
 function versionKey(row: { tenant_id: string; opportunity_id: string; version: number }): string {
   return `${rowKey(row.tenant_id, row.opportunity_id)}\u0000${row.version}`;
-}
-
-function split<Row>(rows: ReadonlyMap<string, Row>, stored: ReadonlySet<string>): { update: Row[]; insert: Row[] } {
-  const all = [...rows];
-  return {
-    update: all.filter(([key]) => stored.has(key)).map(([, row]) => row),
-    insert: all.filter(([key]) => !stored.has(key)).map(([, row]) => row),
-  };
 }
 
 function stateOf(row: StateRow): OpportunityState {

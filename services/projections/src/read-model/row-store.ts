@@ -55,6 +55,21 @@ export async function readRows<Row>(
   return result.rows.map((row) => row.row);
 }
 
+/**
+ * A fold's written rows by map key, as {@link writeRows} takes them: `update` those whose key is among the
+ * `stored` rows the fold started from, `insert` the others.
+ */
+export function splitByStored<Row>(
+  rows: ReadonlyMap<string, Row>,
+  stored: ReadonlySet<string>,
+): { update: Row[]; insert: Row[] } {
+  const all = [...rows];
+  return {
+    update: all.filter(([key]) => stored.has(key)).map(([, row]) => row),
+    insert: all.filter(([key]) => !stored.has(key)).map(([, row]) => row),
+  };
+}
+
 /** Inserts the `insert` rows and updates the `update` rows (found by key), one statement each. */
 export async function writeRows<Column extends string>(
   client: pg.PoolClient,

@@ -1,7 +1,7 @@
 import type { StreamEvent } from '@l2o/stream-consumer';
 import type { Instant } from '../read-model/instant.ts';
 import type { ReadModel, ReadModelBatch } from '../read-model/read-model.ts';
-import { readRows, rowKey, writeRows } from '../read-model/row-store.ts';
+import { readRows, rowKey, splitByStored, writeRows } from '../read-model/row-store.ts';
 import type { RowTable } from '../read-model/row-store.ts';
 
 const handled = new Set<string>([
@@ -111,12 +111,7 @@ async function applyToResponse({ client, events }: ReadModelBatch): Promise<void
     if ('open' in change) state.open = change.open;
   }
   await writeRows(client, { ...leadTable, insert: freshLeads });
-  const written = [...assignments];
-  await writeRows(client, {
-    ...assignmentTable,
-    update: written.filter(([key]) => storedOpen.has(key)).map(([, row]) => row),
-    insert: written.filter(([key]) => !storedOpen.has(key)).map(([, row]) => row),
-  });
+  await writeRows(client, { ...assignmentTable, ...splitByStored(assignments, storedOpen) });
 }
 
 function assignmentKey(row: Assignment): string {
