@@ -27,6 +27,15 @@ export function unstorableTextReason(value: string): string | undefined {
 }
 
 /**
+ * `value` with each character {@link unstorableTextReason} refuses (a NUL, a lone surrogate) replaced by
+ * U+FFFD, so PostgreSQL stores it: for text that must be kept as it came, such as the cells of a rejected
+ * import row, rather than refused.
+ */
+export function replaceUnstorableText(value: string): string {
+  return value.replaceAll('\u0000', '\uFFFD').toWellFormed();
+}
+
+/**
  * The zod check behind {@link storableString}, for string formats that let such characters through
  * (`z.httpUrl()` accepts them in a path): `z.httpUrl().check(refuseUnstorableText)`.
  */

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { clipText, refuseUnstorableText, storableString, unstorableTextReason } from './storable-text.ts';
+import {
+  clipText,
+  refuseUnstorableText,
+  replaceUnstorableText,
+  storableString,
+  unstorableTextReason,
+} from './storable-text.ts';
 
 describe('unstorableTextReason', () => {
   it('refuses a NUL and says where it is', () => {
@@ -35,6 +41,23 @@ describe('unstorableTextReason', () => {
     ['other control characters', 'tab\there\u0001'],
   ])('accepts %s', (_name, value) => {
     expect(unstorableTextReason(value)).toBeUndefined();
+  });
+});
+
+describe('replaceUnstorableText', () => {
+  it.each([
+    ['a NUL', 'Ada\u0000Lovelace', 'Ada\uFFFDLovelace'],
+    ['a lone high surrogate', 'ab\ud800', 'ab\uFFFD'],
+    ['a lone low surrogate', '\udc00x', '\uFFFDx'],
+    ['a high surrogate followed by a pair', '\ud83d\ud83d\ude00', '\uFFFD😀'],
+    ['several of them', '\u0000\ud800\u0000', '\uFFFD\uFFFD\uFFFD'],
+  ])('replaces %s with U+FFFD', (_name, value, replaced) => {
+    expect(replaceUnstorableText(value)).toBe(replaced);
+    expect(unstorableTextReason(replaceUnstorableText(value))).toBeUndefined();
+  });
+
+  it.each(['', 'Zoë 東京', '😀', 'tab\there\u0001', '\u{10ffff}'])('keeps %j as it is', (value) => {
+    expect(replaceUnstorableText(value)).toBe(value);
   });
 });
 
