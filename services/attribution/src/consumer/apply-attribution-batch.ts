@@ -112,7 +112,7 @@ async function attributionCommands(options: {
     }
     let tenant = tenants.get(deal.tenantId);
     if (tenant === undefined) {
-      const config = await deps.settings.get(deal.tenantId);
+      const config = await deps.settings.get(deal.tenantId, client);
       const learned = await currentLearnedWeights({ db: client, tenantId: deal.tenantId, config, now: deps.clock() });
       tenant = { config, learned };
       tenants.set(deal.tenantId, tenant);

@@ -3,10 +3,12 @@ import { PermanentError } from '@l2o/bus';
 import { catalogueEntryByCloudEventType } from '@l2o/contracts';
 import type { CloudEvent } from '@l2o/contracts';
 import type { StreamAppend } from '@l2o/event-store';
+import { createPool } from '@l2o/pg';
 import { leadJourney } from '../attribution-events.fixture.ts';
 import type { LeadJourney } from '../attribution-events.fixture.ts';
 import { startAttributionTestApp } from '../attribution-test-app.fixture.ts';
 import type { AttributionTestApp } from '../attribution-test-app.fixture.ts';
+import { createAttributionSettingsRepository } from '../settings/attribution-settings.repository.ts';
 import { attributionConsumer, createAttributionConsumer } from './attribution-consumer.ts';
 
 describe('attribution consumer batches', () => {
@@ -112,6 +114,28 @@ describe('attribution consumer batches', () => {
     expect(kept.attributions).toHaveLength(9);
     expect(await keptOf(journey)).toEqual(kept);
   });
+
+  it('attributes a win on a pool of one connection: the batch reads settings and weights on its own transaction', async () => {
+    const { tenantId } = await t.newTenant();
+    const journey = leadJourney({ tenantId });
+    const deal = wonDeal(journey);
+    // Partitions are consumed side by side: a batch that asks the pool for a second connection while it holds one can
+    // starve it. Here it would wait until the server ends its idle transaction (30 s), past this test's 20 s.
+    const single = createPool({ connectionString: t.databaseUrl, schema: t.schema, max: 1 });
+    try {
+      const consumer = createAttributionConsumer({
+        ...t.deps,
+        pool: single,
+        settings: createAttributionSettingsRepository({ pool: single }),
+      });
+      await consumer.handleBatch(t.deliveries(deal.lead));
+      await consumer.handleBatch(t.deliveries(deal.opportunity));
+    } finally {
+      await single.end();
+    }
+
+    expect((await keptOf(journey)).attributions).toHaveLength(9);
+  }, 20_000);
 
   it('appends the attributions a batch decided once, by the outbox sweep, when the append failed after the commit', async () => {
     const { tenantId } = await t.newTenant();

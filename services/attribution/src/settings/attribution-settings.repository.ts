@@ -1,10 +1,12 @@
 import type pg from 'pg';
+import type { Db } from '../db.ts';
 import { attributionConfigSchema, defaultAttributionConfig } from '../models/index.ts';
 import type { AttributionConfig } from '../models/index.ts';
 
 /** Reads a tenant's attribution settings. */
 export type AttributionSettingsSource = {
-  get(tenantId: string): Promise<AttributionConfig>;
+  /** On `db` when given (a consumer's transaction, so a batch holding its connection needs no second one), else on the pool. */
+  get(tenantId: string, db?: Db): Promise<AttributionConfig>;
 };
 
 export type AttributionSettingsRepository = AttributionSettingsSource & {
@@ -18,8 +20,8 @@ export type AttributionSettingsRepository = AttributionSettingsSource & {
 export function createAttributionSettingsRepository(options: { pool: pg.Pool }): AttributionSettingsRepository {
   const { pool } = options;
   return {
-    async get(tenantId) {
-      const result = await pool.query<{ config: unknown }>(
+    async get(tenantId, db = pool) {
+      const result = await db.query<{ config: unknown }>(
         'SELECT config FROM attribution_settings WHERE tenant_id = $1',
         [tenantId],
       );
