@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
-import { createPool, runSqlMigrations } from '@l2o/pg';
-import { freshSchema } from '@l2o/testing';
+import { createPool } from '@l2o/pg';
+import { freshSchema, runSqlMigrationsThrough } from '@l2o/testing';
 import { leadJourney } from './attribution-events.fixture.ts';
 import { attributionConsumer, createAttributionConsumer } from './consumer/attribution-consumer.ts';
 import { migrateAttribution } from './migrate-attribution.ts';
@@ -24,14 +20,14 @@ describe('migrating attribution onto the consumer kit', () => {
     db = await freshSchema('attribution_upgrade');
     const { databaseUrl, schema } = db;
     // The schema as the release before the kit left it: attribution's first migration only.
-    const before = await mkdtemp(join(tmpdir(), 'attribution-migrations-'));
-    await copyFile(
-      fileURLToPath(new URL('../migrations/001_attribution.sql', import.meta.url)),
-      join(before, '001_attribution.sql'),
-    );
     await migrateEventStore({ databaseUrl, schema });
-    await runSqlMigrations({ databaseUrl, schema, dir: before, table: 'attribution_migrations' });
-    await rm(before, { recursive: true });
+    await runSqlMigrationsThrough({
+      databaseUrl,
+      schema,
+      dir: new URL('../migrations', import.meta.url),
+      table: 'attribution_migrations',
+      through: '001_attribution.sql',
+    });
     pool = createPool({ connectionString: databaseUrl, schema, max: 4 });
     await pool.query(
       `INSERT INTO attribution_leads (lead_id, tenant_id, merged_into, last_version)

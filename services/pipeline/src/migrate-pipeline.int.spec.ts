@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudEventTypeOf, opportunityAmountChangedV1Example } from '@l2o/contracts';
 import { createPostgresEventStore, migrateEventStore } from '@l2o/event-store';
-import { createPool, runSqlMigrations } from '@l2o/pg';
-import { freshSchema } from '@l2o/testing';
+import { createPool } from '@l2o/pg';
+import { freshSchema, runSqlMigrationsThrough } from '@l2o/testing';
 import { migratePipeline } from './migrate-pipeline.ts';
 import { createOpportunityViewConsumer, opportunityViewConsumer } from './opportunity-view/opportunity-consumer.ts';
 import { createPipelineSettingsRepository } from './settings/pipeline-settings.repository.ts';
@@ -22,14 +18,14 @@ describe('migrating pipeline onto the consumer kit', () => {
     db = await freshSchema('pipeline_upgrade');
     const { databaseUrl, schema } = db;
     // The schema as the release before the kit left it: pipeline's first migration only.
-    const before = await mkdtemp(join(tmpdir(), 'pipeline-migrations-'));
-    await copyFile(
-      fileURLToPath(new URL('../migrations/001_pipeline.sql', import.meta.url)),
-      join(before, '001_pipeline.sql'),
-    );
     await migrateEventStore({ databaseUrl, schema });
-    await runSqlMigrations({ databaseUrl, schema, dir: before, table: 'pipeline_migrations' });
-    await rm(before, { recursive: true });
+    await runSqlMigrationsThrough({
+      databaseUrl,
+      schema,
+      dir: new URL('../migrations', import.meta.url),
+      table: 'pipeline_migrations',
+      through: '001_pipeline.sql',
+    });
     pool = createPool({ connectionString: databaseUrl, schema, max: 4 });
     await pool.query(
       `INSERT INTO pipeline_opportunities (opportunity_id, tenant_id, lead_id, owner_id, pipeline_id, stage_id,
