@@ -5,7 +5,8 @@
 // Uses DATABASE_URL (default: the `test` database). Without --schema the seeded schema is dropped at the
 // end (unless --keep); with --schema an existing seeded schema is rebuilt again, or a new one of that
 // name is seeded and kept, so runs can be compared on the same events. scripts/rebuild-read-model runs
-// node with --max-old-space-size=256: NODE_OPTIONS=--max-old-space-size=256 measures it as it runs there.
+// node with --max-old-space-size=256: NODE_OPTIONS=--max-old-space-size=256 with the --schema of a seeded
+// run measures it as it runs there (seeding holds every planned event and does not fit in that heap).
 import { parseArgs } from 'node:util';
 import { createPostgresEventStore, migrateEventStore, START } from '@l2o/event-store';
 import { createPool, quoteIdent } from '@l2o/pg';
