@@ -310,10 +310,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
   }
 
   async function processMessage(topic: string, partition: number, record: KafkaRecord): Promise<Outcome> {
-    if (types) {
-      const type = peekType(record);
-      if (type !== undefined && !types.has(type)) return 'skipped';
-    }
+    if (isLeftOut(record, types)) return 'skipped';
     let event: CloudEvent;
     try {
       event = fromKafkaMessage(record, { envelope: options.envelope });
@@ -462,12 +459,9 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     const skipped = new Set<Message>();
     for (const message of chunk) {
       const record = toKafkaRecord(message);
-      if (types) {
-        const type = peekType(record);
-        if (type !== undefined && !types.has(type)) {
-          skipped.add(message);
-          continue;
-        }
+      if (isLeftOut(record, types)) {
+        skipped.add(message);
+        continue;
       }
       let event: CloudEvent;
       try {
@@ -618,13 +612,19 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
   };
 }
 
-/** The `ce_type` header, or undefined when it cannot be read (the decoder then reports why). */
-function peekType(record: KafkaRecord): string | undefined {
+/**
+ * Whether the `types` filter leaves the message out, known from its `ce_type` header alone. A header that
+ * cannot be read does not leave it out: the decoder then reports why.
+ */
+function isLeftOut(record: KafkaRecord, types: ReadonlySet<string> | undefined): boolean {
+  if (types === undefined) return false;
+  let type: string | undefined;
   try {
-    return readHeader(record.headers, 'ce_type');
+    type = readHeader(record.headers, 'ce_type');
   } catch {
-    return undefined;
+    return false;
   }
+  return type !== undefined && !types.has(type);
 }
 
 /** What every CONSUMER span of the runner says about where it reads. */
