@@ -108,6 +108,38 @@ describe('runConsumer with a batch handler', () => {
     expect(header(deadLetter!, 'dlq_error')).toBe('EnvelopeDecodeError');
   });
 
+  it('hands a batch only the types asked for, never an empty one, and commits past the others', async () => {
+    const topic = await topics.create(1);
+    const groupId = `g-batch-types-${uniqueSuffix()}`;
+    const key = 'lead-bt';
+    const wanted = 'l2o.lead.qualified.v1';
+    const types = ['l2o.lead.captured.v1', wanted, 'l2o.lead.captured.v1', 'l2o.lead.assigned.v1', wanted];
+    await publisher.publish(
+      topic,
+      types.map((type, index) => ({ key, event: makeEvent({ subject: key, streamversion: index + 1, type }) })),
+    );
+    const batches: number[][] = [];
+
+    await start({
+      groupId,
+      topics: [topic],
+      types: [wanted],
+      // In one fetch the chunks are [1, 2], [3, 4] (none wanted) and [5].
+      maxBatchMessages: 2,
+      handle: async () => {
+        throw new Error('no batch failed');
+      },
+      handleBatch: async (messages) => void batches.push(messages.map(({ event }) => event.streamversion)),
+    });
+
+    await waitFor(
+      'offsets committed past every message',
+      async () => (await committedOffsets(groupId, topic))[0] === 5,
+    );
+    expect(batches.flat()).toEqual([2, 5]);
+    expect(batches.every((batch) => batch.length > 0)).toBe(true);
+  });
+
   it('consumes partitions side by side and keeps each key in order', async () => {
     const topic = await topics.create(3);
     const groupId = `g-lanes-${uniqueSuffix()}`;
