@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { opportunityOpenedV1Example } from '@l2o/contracts';
+import { opportunityOpenedV1Example, opportunityStageChangedV1Example } from '@l2o/contracts';
 import type { OpportunityStage } from '@l2o/contracts';
 import type { OpportunityEvent } from '@l2o/domain';
 import type { StoredStageTimer } from '../stage-sla/stage-timers.repository.ts';
@@ -10,13 +10,7 @@ import type { PipelineOpportunity } from './pipeline-opportunity.projection.ts';
 
 const openedAt = opportunityOpenedV1Example.openedAt;
 const qualification = opportunityOpenedV1Example.stage;
-const proposal: OpportunityStage = {
-  id: 'proposal',
-  name: 'Proposal',
-  probability: 50,
-  forecastCategory: 'best_case',
-  position: 2,
-};
+const proposal = opportunityStageChangedV1Example.toStage;
 const slas: Record<string, number> = { qualification: 14, proposal: 10 };
 const slaDays = (_row: PipelineOpportunity, stageId: string) => slas[stageId];
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { opportunityDetailsUpdatedV1Example, opportunityOpenedV1Example } from '@l2o/contracts';
+import {
+  opportunityDetailsUpdatedV1Example,
+  opportunityOpenedV1Example,
+  opportunityStageChangedV1Example,
+} from '@l2o/contracts';
 import type { OpportunityStage } from '@l2o/contracts';
 import type { OpportunityEvent } from '@l2o/domain';
 import { projectOpportunityEvent } from './pipeline-opportunity.projection.ts';
@@ -8,13 +12,7 @@ import type { PipelineOpportunity } from './pipeline-opportunity.projection.ts';
 const opportunityId = opportunityOpenedV1Example.opportunityId;
 const ref = { opportunityId, tenantId: 'acme' };
 const qualification = opportunityOpenedV1Example.stage;
-const proposal: OpportunityStage = {
-  id: 'proposal',
-  name: 'Proposal',
-  probability: 50,
-  forecastCategory: 'best_case',
-  position: 2,
-};
+const proposal = opportunityStageChangedV1Example.toStage;
 
 function play(events: OpportunityEvent[]): ReturnType<typeof projectOpportunityEvent> {
   let row: PipelineOpportunity | undefined;
@@ -28,16 +26,10 @@ function play(events: OpportunityEvent[]): ReturnType<typeof projectOpportunityE
 }
 
 const opened: OpportunityEvent = { type: 'OpportunityOpened', data: opportunityOpenedV1Example };
+// The contract's example moves to Proposal on 2025-04-24T10:00:00.000Z; here from the opening's stage.
 const toProposal: OpportunityEvent = {
   type: 'OpportunityStageChanged',
-  data: {
-    ...ref,
-    changedAt: '2025-04-24T10:00:00.000Z',
-    fromStage: qualification,
-    toStage: proposal,
-    direction: 'forward',
-    by: 'rep-ines',
-  },
+  data: { ...opportunityStageChangedV1Example, ...ref, fromStage: qualification },
 };
 const stalledIn = (stage: OpportunityStage, enteredStageAt: string): OpportunityEvent => ({
   type: 'OpportunityStalled',
