@@ -11,12 +11,11 @@ const { Kafka, logLevel } = kafkajs;
 /** Marks every message the drill injects, so the dead-letter topics can be matched against what was sent. */
 export const poisonHeader = 'drill_poison';
 
-// A tenant the platform has never seen is no poison: the intake takes leads for any tenant (README, Kafka
-// intake; write access to the topic is the trust boundary), so such a message is captured, not dead-lettered.
 export const poisonKinds = [
   'invalid-json',
   'missing-ce-headers',
   'nul-in-field',
+  'unknown-tenant',
   'unsupported-type',
   'no-email-or-phone',
 ] as const;
@@ -62,6 +61,8 @@ function poisonMessage(options: {
       return { key, value: submission(email), headers: { [poisonHeader]: kind } };
     case 'nul-in-field':
       return { key, value: submission(email, 'Nul\u0000Byte'), headers: headers({ id, tenantId, kind }) };
+    case 'unknown-tenant':
+      return { key, value: submission(email), headers: headers({ id, tenantId: `unknown-${runId}`, kind }) };
     case 'unsupported-type':
       return {
         key,
