@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { maxMoneyAmount } from '@l2o/contracts';
 import { attribute } from './attribute.ts';
 import type { Attribution } from './attribute.ts';
 import { attributionConfigSchema } from './attribution-config.schema.ts';
@@ -78,13 +79,17 @@ type Deal = {
   learnedFrom: ChannelJourney[];
 };
 
+// The largest amount the APIs accept, in cents: every model must split it exactly too.
+const maxAmountCents = Math.round(maxMoneyAmount * 100);
+
 const dealArb = (model: AttributionModel): fc.Arbitrary<Deal> =>
   fc.record({
     model: fc.constant(model),
     journey: journeyArb,
     amountCents: fc.oneof(
       fc.integer({ min: 0, max: 1_000_000_000 }),
-      fc.constantFrom(0, 1, 999_999_999, 1_000_000_000),
+      fc.integer({ min: 0, max: maxAmountCents }),
+      fc.constantFrom(0, 1, 999_999_999, 1_000_000_000, maxAmountCents),
     ),
     convertedAt: fc.integer({ min: from, max: to + 30 * 86_400_000 }).map((ms) => new Date(ms).toISOString()),
     config: configArb,
