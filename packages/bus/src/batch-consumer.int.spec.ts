@@ -20,6 +20,11 @@ const topics = topicFactory('batch');
 const publisher = createPublisher({ brokers: kafkaBrokers(), clientId: 'bus-batch-test' });
 const { start, stopAll } = consumerStarter();
 
+// The one-by-one handler where no batch fails: a message reaching it fails, is dead-lettered and never seen.
+const noOneByOne = async (): Promise<void> => {
+  throw new Error('no batch failed, so no message goes one by one');
+};
+
 beforeAll(() => publisher.connect());
 afterEach(stopAll);
 afterAll(async () => {
@@ -39,9 +44,7 @@ describe('runConsumer with a batch handler', () => {
       groupId,
       topics: [topic],
       maxBatchMessages: 120,
-      handle: async () => {
-        throw new Error('no batch failed, so no message goes one by one');
-      },
+      handle: noOneByOne,
       handleBatch: async (messages) => {
         batches.push(messages.length);
         seen.push(...messages.map((message) => message.event.streamversion));
@@ -126,9 +129,7 @@ describe('runConsumer with a batch handler', () => {
       types: [wanted],
       // In one fetch the chunks are [1, 2], [3, 4] (none wanted) and [5].
       maxBatchMessages: 2,
-      handle: async () => {
-        throw new Error('no batch failed');
-      },
+      handle: noOneByOne,
       handleBatch: async (messages) => void batches.push(messages.map(({ event }) => event.streamversion)),
     });
 
@@ -153,9 +154,7 @@ describe('runConsumer with a batch handler', () => {
       groupId,
       topics: [topic],
       partitionsConsumedConcurrently: 3,
-      handle: async () => {
-        throw new Error('no batch failed');
-      },
+      handle: noOneByOne,
       handleBatch: async (messages) => {
         inFlight += 1;
         mostInFlight = Math.max(mostInFlight, inFlight);
