@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshSchema } from '@l2o/testing';
 import { ConcurrencyError } from './event-store.port.ts';
 import type { EventStore } from './event-store.port.ts';
-import { handleCommand } from './handle-command.ts';
+import { handleCommand, handleCommands } from './handle-command.ts';
 import type { CommandDecider } from './handle-command.ts';
 import { migrateEventStore } from './migrate-event-store.ts';
 import { createPostgresEventStore } from './postgres-event-store.ts';
@@ -193,4 +193,113 @@ describe('handleCommand', () => {
       ]);
     });
   });
+});
+
+describe('handleCommands', () => {
+  let db: Awaited<ReturnType<typeof freshSchema>>;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await freshSchema('es_cmds');
+    await migrateEventStore({ databaseUrl: db.databaseUrl, schema: db.schema });
+    store = createPostgresEventStore({ connectionString: db.databaseUrl, schema: db.schema });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  type Routed = Increment & { stream: string };
+  const run = (
+    commands: Routed[],
+    extra: Partial<Parameters<typeof handleCommands<Routed, Incremented, Counter>>[0]> = {},
+  ) =>
+    handleCommands({
+      store,
+      decider: counter,
+      commands,
+      streamIdOf: (command) => command.stream,
+      metadataOf: () => metadata,
+      ...extra,
+    });
+  const counts = async (stream: string) =>
+    (await store.readStream(stream)).map((event) => (event.data as { n: number }).n);
+
+  it('decides the commands of each stream in order and appends every stream at once', async () => {
+    const [a, b] = [`counter-${randomUUID()}`, `counter-${randomUUID()}`];
+    await increment(a);
+
+    const result = await run([
+      { type: 'Increment', by: 'x', stream: a },
+      { type: 'Increment', by: 'y', stream: b },
+      { type: 'Increment', by: 'already-done', stream: a },
+      { type: 'Increment', by: 'z', stream: a },
+    ]);
+
+    expect(result).toEqual({ appended: 3, refused: [] });
+    expect(await counts(a)).toEqual([1, 2, 3]);
+    expect(await counts(b)).toEqual([1]);
+  });
+
+  it('returns a refused command and still appends the others; an error it does not accept appends nothing', async () => {
+    const [a, b] = [`counter-${randomUUID()}`, `counter-${randomUUID()}`];
+    const commands: Routed[] = [
+      { type: 'Increment', by: 'x', stream: a },
+      { type: 'Refuse', stream: b },
+    ];
+
+    await expect(run(commands)).rejects.toThrow('refused by rule');
+    expect(await counts(a)).toEqual([]);
+    const result = await run(commands, { isRefusal: (error) => (error as Error).message === 'refused by rule' });
+
+    expect(result.appended).toBe(1);
+    expect(result.refused.map(({ command, error }) => [command.stream, error.message])).toEqual([
+      [b, 'refused by rule'],
+    ]);
+    expect(await counts(a)).toEqual([1]);
+  });
+
+  it('decides a stream again when another writer appended between the read and the append', async () => {
+    const stream = `counter-${randomUUID()}`;
+    let interfered = false;
+    const racing: Pick<EventStore, 'readStreams' | 'appendToStreams'> = {
+      readStreams: (requests) => store.readStreams(requests),
+      appendToStreams: async (appends) => {
+        if (!interfered) {
+          interfered = true;
+          await increment(stream, 'other-writer');
+        }
+        return store.appendToStreams(appends);
+      },
+    };
+
+    const result = await run([{ type: 'Increment', by: 'x', stream }], { store: racing });
+
+    expect(result.appended).toBe(1);
+    expect(await counts(stream)).toEqual([1, 2]);
+  });
+
+  it('appends 450 streams in chunks of 200, every stream once', async () => {
+    const streams = Array.from({ length: 450 }, () => `counter-${randomUUID()}`);
+    let appendCalls = 0;
+    const counted: Pick<EventStore, 'readStreams' | 'appendToStreams'> = {
+      readStreams: (requests) => store.readStreams(requests),
+      appendToStreams: (appends) => {
+        appendCalls += 1;
+        return store.appendToStreams(appends);
+      },
+    };
+
+    const result = await run(
+      streams.map((stream) => ({ type: 'Increment', by: 'x', stream })),
+      { store: counted },
+    );
+
+    expect(result.appended).toBe(450);
+    expect(appendCalls).toBe(3);
+  });
+
+  async function increment(streamId: string, by = 'seed') {
+    await handleCommand({ store, streamId, decider: counter, command: { type: 'Increment', by }, metadata });
+  }
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyError } from './event-store.port.ts';
-import type { EventMetadata, EventStore, NewEvent } from './event-store.port.ts';
+import type { EventMetadata, EventStore, NewEvent, StreamAppend } from './event-store.port.ts';
 
 /** An event as a decider returns it: the store adds id, version and metadata. */
 export type DecidedEvent = { type: string; data: Record<string, unknown>; schemaVersion?: number };
@@ -115,4 +115,84 @@ export function toNewEvents<Event extends DecidedEvent>(options: {
 export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(200, 10 * 2 ** (attempt - 1));
   return Math.round(random() * ceiling);
+}
+
+/** What {@link handleCommands} did: events appended, and the commands the decider refused. */
+export type HandleCommandsResult<Command> = { appended: number; refused: Array<{ command: Command; error: Error }> };
+
+// Streams per append: a few hundred keep the store's per-stream advisory locks within PostgreSQL's lock table.
+const defaultStreamsPerAppend = 200;
+
+/**
+ * Runs many commands set-based, as batch consumers send them: per chunk of streams, reads every stream
+ * in one query, folds each, decides its commands in order, and appends all new events in one atomic
+ * `appendToStreams` expecting the versions read; a {@link ConcurrencyError} runs the chunk's whole
+ * read-decide-append again. A command the decider refuses (an error `isRefusal` accepts, e.g. a rule
+ * violation) is returned, not thrown, and the other commands still go through.
+ */
+export async function handleCommands<Command, Event extends DecidedEvent, State>(options: {
+  store: Pick<EventStore, 'readStreams' | 'appendToStreams'>;
+  decider: CommandDecider<Command, Event, State>;
+  commands: readonly Command[];
+  streamIdOf: (command: Command) => string;
+  metadataOf: (command: Command) => EventMetadata;
+  /** Ids derived from the command make a command sent twice "already appended"; random when omitted. */
+  eventId?: (event: Event, index: number) => string;
+  isRefusal?: (error: unknown) => boolean;
+  maxRetries?: number;
+  streamsPerAppend?: number;
+}): Promise<HandleCommandsResult<Command>> {
+  const byStream = new Map<string, Command[]>();
+  for (const command of options.commands) {
+    const streamId = options.streamIdOf(command);
+    byStream.set(streamId, [...(byStream.get(streamId) ?? []), command]);
+  }
+  const streams = [...byStream];
+  const size = options.streamsPerAppend ?? defaultStreamsPerAppend;
+  const result: HandleCommandsResult<Command> = { appended: 0, refused: [] };
+  for (let start = 0; start < streams.length; start += size) {
+    const chunk = new Map(streams.slice(start, start + size));
+    const done = await retryOnConflict(() => decideAndAppendAll(options, chunk), {
+      maxRetries: options.maxRetries ?? defaultMaxRetries,
+    });
+    result.appended += done.appended;
+    result.refused.push(...done.refused);
+  }
+  return result;
+}
+
+async function decideAndAppendAll<Command, Event extends DecidedEvent, State>(
+  options: Parameters<typeof handleCommands<Command, Event, State>>[0],
+  byStream: ReadonlyMap<string, readonly Command[]>,
+): Promise<HandleCommandsResult<Command>> {
+  const { decider } = options;
+  const read = await options.store.readStreams([...byStream.keys()].map((streamId) => ({ streamId })));
+  const appends: StreamAppend[] = [];
+  const refused: HandleCommandsResult<Command>['refused'] = [];
+  for (const [streamId, commands] of byStream) {
+    const past = read.get(streamId) ?? [];
+    let state = past.reduce(
+      (current, recorded) => decider.evolve(current, { type: recorded.type, data: recorded.data } as Event),
+      decider.initialState(),
+    );
+    const events: NewEvent[] = [];
+    for (const command of commands) {
+      let decided: Event[];
+      try {
+        decided = decider.decide(command, state);
+      } catch (error) {
+        if (!(options.isRefusal?.(error) ?? false)) throw error;
+        refused.push({ command, error: error as Error });
+        continue;
+      }
+      state = decided.reduce(decider.evolve, state);
+      events.push(...toNewEvents({ events: decided, metadata: options.metadataOf(command), eventId: options.eventId }));
+    }
+    if (events.length === 0) continue;
+    const version = past.at(-1)?.streamVersion ?? 0;
+    appends.push({ streamId, events, expectedVersion: version === 0 ? 'no_stream' : version });
+  }
+  if (appends.length === 0) return { appended: 0, refused };
+  const results = await options.store.appendToStreams(appends);
+  return { appended: results.reduce((sum, appended) => sum + appended.appended, 0), refused };
 }

@@ -33,6 +33,8 @@ export { pollFeed } from './feed-poller.ts';
 export type { PollFeedOptions } from './feed-poller.ts';
 export {
   handleCommand,
+  handleCommands,
+  type HandleCommandsResult,
   retryDelayMs,
   retryOnConflict,
   toNewEvents,
