@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toCloudEvent } from '@l2o/contracts';
+import { leadCapturedV1Example, streamIdFor, toCloudEvent } from '@l2o/contracts';
 import { createPostgresEventStore, migrateEventStore, START } from '@l2o/event-store';
 import type { PostgresEventStore } from '@l2o/event-store';
 import { createPool } from '@l2o/pg';
@@ -129,4 +130,62 @@ describe('rebuilding the read models', () => {
       ['assigned', 'captured', 'converted', 'disqualified', 'merged', 'mql', 'sql', 'working'].sort(),
     );
   }, 300_000);
+});
+
+describe('rebuilding from wide events', () => {
+  let db: ProjectionsSchema;
+  let pool: pg.Pool;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await freshProjectionsSchema('proj_rebuild_wide');
+    await migrateEventStore({ databaseUrl: db.databaseUrl, schema: db.schema });
+    pool = createPool({ connectionString: db.databaseUrl, schema: db.schema, max: 4 });
+    store = createPostgresEventStore({ pool, schema: db.schema });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('reads fewer of them a page, as many as fit the page data the page before measured', async () => {
+    const tenantId = `acme-${uniqueSuffix()}`;
+    // Captures as a CRM import might send them: every one the same size, ~3,000 characters of data.
+    const customFields = Object.fromEntries(
+      Array.from({ length: 5 }, (_, index) => [`field_${index}`, 'x'.repeat(500)]),
+    );
+    const captures = Array.from({ length: 1_200 }, () => {
+      const leadId = randomUUID();
+      return { leadId, data: { ...leadCapturedV1Example, leadId, tenantId, customFields } };
+    });
+    for (let start = 0; start < captures.length; start += 300) {
+      await store.appendToStreams(
+        captures.slice(start, start + 300).map(({ leadId, data }) => ({
+          streamId: streamIdFor('lead', leadId),
+          expectedVersion: 'no_stream' as const,
+          events: [{ id: randomUUID(), type: 'LeadCaptured', data, metadata: { tenantId } }],
+        })),
+      );
+    }
+    const perEvent = JSON.stringify(captures[0]?.data).length;
+    const read: number[] = [0];
+
+    const report = await rebuildReadModels({
+      pool,
+      store,
+      readModels,
+      pageDataChars: 100_000,
+      onProgress: (eventsRead) => read.push(eventsRead),
+    });
+
+    expect(report).toEqual({ events: 1_200, skipped: [] });
+    const pages = read.slice(1).map((eventsRead, index) => eventsRead - (read[index] as number));
+    // The first read knows no sizes; the ones after it take what fits, the last one the rest, then none.
+    const fit = Math.floor(100_000 / perEvent);
+    expect(fit).toBeLessThan(40);
+    expect(pages[0]).toBe(500);
+    expect(new Set(pages.slice(1, -2))).toEqual(new Set([fit]));
+    expect(pages.slice(-2)).toEqual([700 % fit || fit, 0]);
+    expect((await pool.query('SELECT count(*)::int AS n FROM leads')).rows).toEqual([{ n: 1_200 }]);
+  });
 });

@@ -23,8 +23,18 @@ export type RebuildReport = {
   skipped: SkippedEvent[];
 };
 
-/** Events per read and per transaction: large, since a page costs a few statements per read model whatever its size. */
+/** Events per read and per transaction at most: large, since a page costs a few statements per read model whatever its size. */
 const defaultPageSize = 10_000;
+
+/**
+ * Event data per page, in characters of JSON: the process holds a page several times over while it parses
+ * and writes it, and the next one meanwhile, so its memory follows the page's data, not its count. Pages
+ * of wide events (many custom fields, long score breakdowns) hold fewer of them.
+ */
+const defaultPageDataChars = 8_000_000;
+
+/** The first read, before the size of any event is known. */
+const firstPageSize = 500;
 
 /**
  * Drops the rows and positions of `readModels` for every tenant, then replays the event store's feed
@@ -41,27 +51,31 @@ export async function rebuildReadModels(options: {
   pool: pg.Pool;
   store: EventStore;
   readModels: readonly ReadModel[];
-  /** Events per read and per transaction (default 10,000). */
+  /** Events per read and per transaction at most (default 10,000); fewer when events are wide. */
   pageSize?: number;
+  /** The events' data a page aims at, in characters of JSON (default 8,000,000), sized by the page before. */
+  pageDataChars?: number;
   /** Called after each page with the events read so far. */
   onProgress?: (eventsRead: number) => void;
 }): Promise<RebuildReport> {
   const { pool, readModels } = options;
   const maxCount = options.pageSize ?? defaultPageSize;
+  const dataChars = options.pageDataChars ?? defaultPageDataChars;
   await resetReadModels({ pool, readModels });
   const report: RebuildReport = { events: 0, skipped: [] };
-  const read = (cursor: FeedCursor): Promise<ReadPage> => {
+  const read = (cursor: FeedCursor, count: number): Promise<ReadPage> => {
     // Parsed as soon as read, while the page before is applied; the stored events are kept only if that fails.
-    const page = options.store.readFeed(cursor, { maxCount }).then(parsedPage);
+    const page = options.store.readFeed(cursor, { maxCount: count }).then(parsedPage);
     // Awaited below; until then a failure must not count as unhandled.
     page.catch(() => undefined);
     return page;
   };
-  let next = read(START);
+  let next = read(START, Math.min(firstPageSize, maxCount));
   for (;;) {
     const page = await next;
-    if (page.count > 0) next = read(page.cursor);
     if (page.count > 0) {
+      const perEvent = page.dataChars / page.count;
+      next = read(page.cursor, Math.max(1, Math.min(maxCount, Math.floor(dataChars / perEvent))));
       const applied = await Promise.allSettled(
         readModels.map((readModel) => applyPage({ pool, readModel, page, report })),
       );
@@ -74,18 +88,28 @@ export async function rebuildReadModels(options: {
   }
 }
 
-/** A page of the feed: its stream events, or the stored ones and why one of them cannot be parsed. */
-type ReadPage = { cursor: FeedCursor; count: number } & (
+/**
+ * A page of the feed: its stream events, or the stored ones and why one of them cannot be parsed; and the
+ * length of its events' data as JSON.
+ */
+type ReadPage = { cursor: FeedCursor; count: number; dataChars: number } & (
   { events: StreamEvent[] } | { stored: RecordedEvent[]; failure: unknown }
 );
 
 function parsedPage(page: FeedPage): ReadPage {
   const { cursor, events } = page;
+  const read = { cursor, count: events.length, dataChars: dataCharsOf(events) };
   try {
-    return { cursor, count: events.length, events: parseRecorded(events) };
+    return { ...read, events: parseRecorded(events) };
   } catch (failure) {
-    return { cursor, count: events.length, stored: events, failure };
+    return { ...read, stored: events, failure };
   }
+}
+
+function dataCharsOf(events: readonly RecordedEvent[]): number {
+  let chars = 0;
+  for (const event of events) chars += JSON.stringify(event.data)?.length ?? 0;
+  return chars;
 }
 
 function parseRecorded(events: readonly RecordedEvent[]): StreamEvent[] {
