@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attributionCalculatedV1Example, campaignCostRecordedV1Example, maxMoneyAmount } from '@l2o/contracts';
 import { createPool } from '@l2o/pg';
 import { dealEvents } from '../pipeline/deal-events.fixture.ts';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
 import { resetReadModels } from '../rebuild/rebuild-read-models.ts';
 import { applyEvent } from '../read-model/apply-events.ts';
+import { streamEvents } from '../read-model/stream-events.fixture.ts';
 import type { StreamEvent } from '@l2o/stream-consumer';
 import { attributionReadModel } from './attribution.projection.ts';
 
@@ -84,5 +86,55 @@ describe('the attribution read model', () => {
       `SELECT campaign || '/' || day::text AS key, amount::float8 AS amount FROM campaign_costs`,
     );
     expect(new Map(stored.rows.map((row) => [row.key, row.amount]))).toEqual(costs);
+  });
+
+  it('keeps credits and costs at the largest amount the APIs accept to the cent', async () => {
+    const tenantId = `acme-${randomUUID()}`;
+    const opportunityId = randomUUID();
+    // 99,999,999,999,999 cents split 40/20/40 to the cent, as the models split it.
+    const shares = [399_999_999_999.99, 200_000_000_000.01, 399_999_999_999.99];
+    const example = attributionCalculatedV1Example;
+    const calculated = {
+      ...example,
+      opportunityId,
+      amount: maxMoneyAmount,
+      credits: example.credits.map((credit, index) => ({ ...credit, amount: shares[index] })),
+      byChannel: example.byChannel.map((credit, index) => ({ ...credit, amount: shares[index] })),
+      byCampaign: example.byCampaign.map((credit, index) => ({ ...credit, amount: shares[index] })),
+    };
+    const events = [
+      ...streamEvents({
+        aggregate: 'attribution',
+        id: opportunityId,
+        tenantId,
+        events: [{ type: 'AttributionCalculated', at: '2025-06-27T16:20:01Z', data: calculated }],
+      }),
+      ...streamEvents({
+        aggregate: 'attribution',
+        id: randomUUID(),
+        tenantId,
+        events: [
+          {
+            type: 'CampaignCostRecorded',
+            at: '2025-04-03T06:00:00Z',
+            data: { ...campaignCostRecordedV1Example, amount: maxMoneyAmount },
+          },
+        ],
+      }),
+    ];
+
+    await applyAll(events, 1);
+
+    const amounts = async (table: string) =>
+      (
+        await pool.query<{ amount: string }>(
+          `SELECT amount::text AS amount FROM ${table} WHERE tenant_id = $1 ORDER BY amount DESC`,
+          [tenantId],
+        )
+      ).rows.map((row) => row.amount);
+    const split = ['399999999999.99', '399999999999.99', '200000000000.01'];
+    expect(await amounts('attribution_channel_credits')).toEqual(split);
+    expect(await amounts('attribution_campaign_credits')).toEqual(split);
+    expect(await amounts('campaign_costs')).toEqual(['999999999999.99']);
   });
 });

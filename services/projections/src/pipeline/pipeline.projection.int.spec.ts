@@ -2,11 +2,18 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  maxMoneyAmount,
+  opportunityAmountChangedV1Example,
+  opportunityOpenedV1Example,
+  opportunityWonV1Example,
+} from '@l2o/contracts';
 import { createPool } from '@l2o/pg';
 import { freshProjectionsSchema } from '../projections-schema.fixture.ts';
 import type { ProjectionsSchema } from '../projections-schema.fixture.ts';
 import { resetReadModels } from '../rebuild/rebuild-read-models.ts';
 import { applyEvent } from '../read-model/apply-events.ts';
+import { streamEvents } from '../read-model/stream-events.fixture.ts';
 import type { StreamEvent } from '@l2o/stream-consumer';
 import { dealEvents } from './deal-events.fixture.ts';
 import { pipelineReadModel } from './pipeline.projection.ts';
@@ -78,5 +85,44 @@ describe('the pipeline read model', () => {
       'SELECT count(DISTINCT opportunity_id)::int AS deals, count(*)::int AS states FROM opportunity_states',
     );
     expect(counts.rows[0].states).toBeGreaterThan(counts.rows[0].deals);
+  });
+
+  it('keeps the largest amount the APIs accept to the cent, through every state folded from the stored one', async () => {
+    const opportunityId = randomUUID();
+    const events = streamEvents({
+      aggregate: 'opportunity',
+      id: opportunityId,
+      tenantId: `acme-${randomUUID()}`,
+      events: [
+        {
+          type: 'OpportunityOpened',
+          at: '2025-04-07T14:05:00Z',
+          data: { ...opportunityOpenedV1Example, amount: 999_999_999_999.98 },
+        },
+        {
+          type: 'OpportunityAmountChanged',
+          at: '2025-04-25T09:12:00Z',
+          data: { ...opportunityAmountChangedV1Example, amount: maxMoneyAmount, previousAmount: 999_999_999_999.98 },
+        },
+        {
+          type: 'OpportunityWon',
+          at: '2025-06-27T16:20:00Z',
+          data: { ...opportunityWonV1Example, amount: maxMoneyAmount },
+        },
+      ],
+    });
+
+    // One event per batch: each fold starts from the row the one before stored.
+    await applyAll(events, 1);
+
+    const states = await pool.query<{ amount: string; status: string }>(
+      'SELECT amount::text AS amount, status FROM opportunity_states WHERE opportunity_id = $1 ORDER BY version',
+      [opportunityId],
+    );
+    expect(states.rows).toEqual([
+      { amount: '999999999999.98', status: 'open' },
+      { amount: '999999999999.99', status: 'open' },
+      { amount: '999999999999.99', status: 'won' },
+    ]);
   });
 });
