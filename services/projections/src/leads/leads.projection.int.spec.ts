@@ -607,6 +607,12 @@ describe('leads projection', () => {
           leadProfileUpdatedEvent({ lead, streamversion: 2, changes: { company: { size: -1 } } }),
       },
       {
+        // PostgreSQL refuses NUL in text and jsonb: refused by the schema, it is permanent, not a retried SQL error.
+        field: 'contact.firstName',
+        event: (lead: CloudEvent) =>
+          leadProfileUpdatedEvent({ lead, streamversion: 2, changes: { contact: { firstName: 'Ada\u0000' } } }),
+      },
+      {
         field: 'leadId',
         event: (lead: CloudEvent) => {
           const other = { subject: randomUUID(), tenantid: lead.tenantid };
