@@ -1,5 +1,7 @@
 import type { OpportunityOpenedV1, OpportunityStage } from '@l2o/contracts';
 import type { StreamEvent } from '@l2o/stream-consumer';
+import { compareInstants } from '../read-model/instant.ts';
+import type { Instant } from '../read-model/instant.ts';
 
 /** Where an opportunity stands between two of its events: one row of `opportunity_states`. */
 export type OpportunityState = {
@@ -50,7 +52,7 @@ export function openedState(data: OpportunityOpenedV1): OpportunityState {
  * backwards between two events would otherwise make an interval end before it began.
  */
 export function nextOpportunityState(state: OpportunityState, event: StreamEvent): OpportunityState | undefined {
-  const from = (at: string) => (Date.parse(at) < Date.parse(state.validFrom) ? state.validFrom : at);
+  const from = (at: Instant) => (compareInstants(at, state.validFrom) < 0 ? state.validFrom : at);
   switch (event.type) {
     case 'OpportunityStageChanged':
       return { ...state, stage: event.data.toStage, stalled: false, validFrom: from(event.data.changedAt) };

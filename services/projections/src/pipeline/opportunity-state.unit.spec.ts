@@ -55,6 +55,14 @@ describe('opportunity states', () => {
     expect(nextOpportunityState(opened, event('OpportunityStageChanged', early))?.validFrom).toBe(opened.validFrom);
   });
 
+  it('never begin before the state they follow by a microsecond either, as timestamptz keeps them', () => {
+    const state = { ...opened, validFrom: '2025-04-07T14:05:00.000500Z' };
+    const early = { ...opportunityStageChangedV1Example, changedAt: '2025-04-07T14:05:00.000100Z' };
+    const later = { ...opportunityStageChangedV1Example, changedAt: '2025-04-07T14:05:00.000900Z' };
+    expect(nextOpportunityState(state, event('OpportunityStageChanged', early))?.validFrom).toBe(state.validFrom);
+    expect(nextOpportunityState(state, event('OpportunityStageChanged', later))?.validFrom).toBe(later.changedAt);
+  });
+
   it('do not change for details, which no report shows', () => {
     const details = {
       opportunityId: envelope.aggregateId,
