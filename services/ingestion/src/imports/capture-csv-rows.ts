@@ -36,6 +36,13 @@ export class CaptureUnavailableError extends Error {
 // Rows of a chunk that failed as a whole are captured one by one, this many at once.
 const oneByOneConcurrency = 8;
 
+/**
+ * Errors listed for one row; the rest are counted in one more line. The report repeats the row with
+ * each error, so a wide row with a refused cell in every column (a NUL in each) would otherwise
+ * store columns × columns cells and stall the import's checkpoint.
+ */
+export const maxErrorsPerRow = 20;
+
 type Pending = { position: number; row: CsvRow; input: CaptureInput };
 
 /**
@@ -64,7 +71,17 @@ export function createCsvRowCapture(options: {
 
   function rejected(row: CsvRow, errors: FieldError[]): RowOutcome {
     const reasons = errors.length > 0 ? errors : [{ field: 'row', reason: 'rejected without a reason' }];
-    return { status: 'rejected', errors: reasons, raw: rawRow(job.columns, row.cells) };
+    const listed =
+      reasons.length <= maxErrorsPerRow
+        ? reasons
+        : [
+            ...reasons.slice(0, maxErrorsPerRow),
+            {
+              field: 'row',
+              reason: `${reasons.length - maxErrorsPerRow} more errors not listed; fix those above and import the row again to see them`,
+            },
+          ];
+    return { status: 'rejected', errors: listed, raw: rawRow(job.columns, row.cells) };
   }
 
   function outcomeOf(row: CsvRow, result: CaptureResult): RowOutcome {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@l2o/testing';
 import type { CaptureInput, LeadCapturer } from '../capture/lead-capturer.ts';
+import { maxErrorsPerRow } from './capture-csv-rows.ts';
 import type { ImportCapturer } from './capture-csv-rows.ts';
 import { createImportsFixture, validLeadsCsv } from './imports.fixture.ts';
 import type { ImportsFixture, ImportStatusBody } from './imports.fixture.ts';
@@ -190,6 +191,28 @@ describe('import processor', () => {
         firstName: 'Ada\uFFFDLovelace',
       });
       await expectOneLeadPerRow(tenantId);
+    });
+  });
+
+  describe('when a wide row holds a NUL in every column', () => {
+    it('rejects it listing the first errors and counting the rest, and captures the other rows', async () => {
+      const columns = 2000;
+      const header = ['email', ...Array.from({ length: columns }, (_, index) => `customFields.c${index}`)];
+      const cells = (email: string, cell: string) => [email, ...Array.from({ length: columns }, () => cell)].join(',');
+      const { tenantId, apiKey, importId } = await fixture.uploaded(
+        `${[header.join(','), cells('wide-1@example.com', 'x\u0000'), cells('wide-2@example.com', 'x')].join('\n')}\n`,
+      );
+      fixture.processor().start();
+      const done = await fixture.finished({ apiKey, importId });
+
+      expect(done).toMatchObject({ status: 'completed', counts: { total: 2, processed: 2, accepted: 1, rejected: 1 } });
+      const rejections = await fixture.rejections({ apiKey, importId });
+      expect(rejections.map((rejection) => rejection.slice(0, 2))).toEqual([
+        ...Array.from({ length: maxErrorsPerRow }, (_, index) => ['2', `customFields.c${index}`]),
+        ['2', 'row'],
+      ]);
+      expect(rejections.at(-1)?.[2]).toMatch(new RegExp(`^${columns - maxErrorsPerRow} more errors not listed`));
+      await expectOneLeadPerRow(tenantId, 1);
     });
   });
 
